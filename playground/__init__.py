@@ -1,0 +1,40 @@
+"""Realtime Session Playground: a form for every session parameter, the exact request body."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _asset_dir(name: str) -> str:
+    """Give the folder of templates or static files: inside the package when installed from a
+    wheel, at the repository's top level in a checkout."""
+    packaged = _HERE / name
+    return str(packaged if packaged.is_dir() else _HERE.parent / name)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Give a configured playground app (``config`` overrides the defaults, for tests)."""
+    app = Flask(
+        __name__,
+        template_folder=_asset_dir("templates"),
+        static_folder=_asset_dir("static"),
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(
+        DEFAULT_OPERATION="sessions",
+        MAX_CONTENT_LENGTH=512 * 1024,
+        MAX_FORM_MEMORY_SIZE=512 * 1024,
+    )
+    app.config.from_prefixed_env("PLAYGROUND")
+    if config:
+        app.config.from_mapping(config)
+
+    from . import page
+
+    app.register_blueprint(page.bp)
+    return app

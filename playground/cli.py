@@ -1,0 +1,61 @@
+"""The ``realtime-playground`` command: serve the page, check a body."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from .operations import all_operations, get_operation
+from .validation import validate_body
+
+
+def _read_json(source: str, stdin: TextIO) -> object:
+    text = stdin.read() if source == "-" else open(source, encoding="utf-8").read()
+    return json.loads(text)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from . import create_app
+
+    create_app().run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+def _cmd_body(args: argparse.Namespace) -> int:
+    op = get_operation(args.op)
+    try:
+        body = _read_json(args.file, sys.stdin)
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read a JSON body from {args.file}: {exc}", file=sys.stderr)
+        return 1
+    errors = validate_body(op.request_schema, op.root, body)
+    if errors:
+        for path, message in errors.items():
+            print(f"{path or 'body'}: {message}", file=sys.stderr)
+        return 1
+    print(json.dumps(body, indent=2, ensure_ascii=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Give the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="realtime-playground", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the playground web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--debug", action="store_true")
+    serve.set_defaults(func=_cmd_serve)
+    body = sub.add_parser("body", help="validate a request body and print it normalized")
+    body.add_argument("file", help="a JSON file, or - for standard input")
+    body.add_argument("--op", default="sessions", choices=sorted(all_operations()))
+    body.set_defaults(func=_cmd_body)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; give the exit status."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))

@@ -1,0 +1,112 @@
+"""The page: the form, the live request-body preview, and row add/remove."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from markupsafe import Markup, escape
+
+from .body import Built, FormData, add_row, build_body, remove_row
+from .forms import SessionForm, default_text, field_id
+from .operations import Operation, all_operations, get_operation
+from .schema import join, json_path
+from .validation import validate_body
+
+bp = Blueprint("page", __name__)
+
+
+@bp.app_template_filter("prose")
+def prose(text: str) -> Markup:
+    """Give a schema description as HTML paragraphs, with `code` spans."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+    out = []
+    for para in paragraphs:
+        html = str(escape(" ".join(para.split())))
+        html = re.sub(r"`([^`]+)`", r"<code>\1</code>", html)
+        html = re.sub(r"\[([^\]]+)\]\((?:[^)]+)\)", r"\1", html)
+        out.append(f"<p>{html}</p>")
+    return Markup("".join(out))
+
+
+for _helper in (field_id, default_text, join, json_path):
+    bp.add_app_template_global(_helper)
+
+
+class PageState:
+    """Everything the page shows for one state of the form: fields, body, errors."""
+
+    def __init__(self, op: Operation, data: FormData) -> None:
+        self.op = op
+        self.data = data
+        self.built: Built = build_body(op.root, data)
+        self.body = self.built.body
+        self.errors: dict[str, str] = dict(self.built.errors)
+        for path, message in validate_body(op.request_schema, op.root, self.body).items():
+            self.errors.setdefault(self.built.form_path(path) or path, message)
+        self._form: SessionForm | None = None
+
+    @property
+    def form(self) -> SessionForm:
+        """Give the WTForms form (built only when a template needs the fields)."""
+        if self._form is None:
+            self._form = SessionForm(self.op.root, self.data)
+        return self._form
+
+    @property
+    def body_json(self) -> str:
+        """Give the body exactly as it is sent, pretty-printed."""
+        return json.dumps(self.body, indent=2, ensure_ascii=False)
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        """Give the template context."""
+        return {"op": self.op, "ops": all_operations(), "state": self, **extra}
+
+
+def _operation() -> Operation:
+    op_id = request.values.get("op") or current_app.config["DEFAULT_OPERATION"]
+    try:
+        return get_operation(op_id)
+    except KeyError:
+        abort(404, description=f"Unknown operation {op_id!r}.")
+
+
+def _form_data(op: Operation) -> FormData:
+    data = FormData.of(request.form)
+    action = data.get("_action")
+    if action.startswith("add:"):
+        add_row(op.root, data, action[4:])
+    elif action.startswith("remove:"):
+        path, _, index = action[7:].rpartition(".")
+        if index.isdigit():
+            data = remove_row(data, path, int(index))
+    return data
+
+
+@bp.route("/", methods=("GET", "POST"))
+def index() -> str:
+    """Render the whole page (a POST comes from the form when JavaScript is off)."""
+    op = _operation()
+    data = _form_data(op) if request.method == "POST" else FormData()
+    return render_template("index.html", **PageState(op, data).context())
+
+
+@bp.post("/preview")
+def preview() -> Response:
+    """Render the request-body preview and every field's error slot (swapped out of band)."""
+    op = _operation()
+    state = PageState(op, FormData.of(request.form))
+    html = render_template("partials/_preview.html", oob=True, **state.context())
+    return Response(html, mimetype="text/html")
+
+
+@bp.post("/form")
+def form_fields() -> Response:
+    """Render the form fields after adding or removing a row, with the preview out of band."""
+    op = _operation()
+    state = PageState(op, _form_data(op))
+    html = render_template("partials/_form_fields.html", **state.context())
+    html += render_template("partials/_preview.html", oob_self=True, **state.context())
+    return Response(html, mimetype="text/html")
