@@ -1,0 +1,112 @@
+"""Shared fixtures: the app, its test client, a real server on 127.0.0.1, headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from playground import create_app
+from playground.operations import Operation, get_operation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def app() -> Flask:
+    """Give an app configured for tests."""
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Give a test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Give a CLI runner for the app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def sessions_op() -> Operation:
+    """Give the beta ``POST /realtime/sessions`` operation."""
+    return get_operation("sessions")
+
+
+class LiveServer:
+    """A WSGI app served by a real HTTP server on 127.0.0.1 in a background thread."""
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+        self.port = self.server.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    """Give the playground served on 127.0.0.1 (for the browser)."""
+    server = LiveServer(app)
+    yield server
+    server.stop()
+
+
+def chromium_path() -> str | None:
+    """Give Debian's Chromium (or $CHROMIUM), or None to use Playwright's own browser."""
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Give headless Chromium driven by Playwright; in CI a missing browser is a failure."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    path = chromium_path()
+    with sync_api.sync_playwright() as pw:
+        try:
+            launched = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        except Exception as exc:  # no browser at all on this machine
+            if os.environ.get("CI"):
+                raise
+            pytest.skip(f"no Chromium to drive: {exc}")
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    """Give a fresh browser page (own context, empty storage) with the base URL set."""
+    context = browser.new_context(base_url=live_server.url)
+    pg = context.new_page()
+    yield pg
+    context.close()
