@@ -171,12 +171,13 @@ def _leaf_field(node: Node, path: str, required: bool) -> Any:
 def default_text(node: Node) -> str:
     """Give the line that states a node's default and range (for the help line)."""
     parts = []
-    if node.has_default:
+    shown_in_select = isinstance(node, BooleanNode) or (
+        isinstance(node, StringNode) and bool(node.choices)
+    )
+    if node.has_default and not shown_in_select:
         parts.append(f"default {node.default_label}")
     if isinstance(node, NumberNode) and node.range_label:
         parts.append(f"range {node.range_label}")
-    if isinstance(node, StringNode) and node.choices and not node.open and len(node.choices) > 1:
-        parts.append("one of " + ", ".join(node.choices))
     if node.nullable:
         parts.append("null turns it off")
     return " · ".join(parts)
