@@ -7,6 +7,7 @@ import json
 import sys
 from typing import TextIO
 
+from .migrate import migrate
 from .operations import all_operations, get_operation
 from .validation import validate_body
 
@@ -41,6 +42,25 @@ def _cmd_body(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    beta = get_operation("sessions")
+    try:
+        body = _read_json(args.file, sys.stdin)
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read a JSON body from {args.file}: {exc}", file=sys.stderr)
+        return 1
+    errors = validate_body(beta.request_schema, beta.root, body)
+    if errors:
+        for path, message in errors.items():
+            print(f"{path or 'body'}: {message}", file=sys.stderr)
+        return 1
+    result = migrate(body)
+    print(json.dumps(result.body, indent=2, ensure_ascii=False))
+    for note in result.notes:
+        print(f"{note.kind}: {note.path}: {note.message}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Give the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="realtime-playground", description=__doc__)
@@ -54,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     body.add_argument("file", help="a JSON file, or - for standard input")
     body.add_argument("--op", default="sessions", choices=sorted(all_operations()))
     body.set_defaults(func=_cmd_body)
+    migrate_ = sub.add_parser(
+        "migrate",
+        help="convert a beta /realtime/sessions body to a GA /realtime/client_secrets body",
+    )
+    migrate_.add_argument("file", help="a JSON file, or - for standard input")
+    migrate_.set_defaults(func=_cmd_migrate)
     return parser
 
 

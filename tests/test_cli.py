@@ -83,3 +83,41 @@ def test_serve_defaults_and_options() -> None:
 def test_console_script_entry_point_runs_in_process(capsys) -> None:
     assert main(["body", "/dev/null"]) == 1  # an empty file is no JSON body
     assert "cannot read a JSON body from /dev/null" in capsys.readouterr().err
+
+
+def test_migrate_prints_the_ga_body_and_names_what_it_did_not_carry() -> None:
+    result = run(
+        "migrate",
+        "-",
+        stdin='{"temperature": 0.9, "voice": "marin", "client_secret": '
+        '{"expires_after": {"anchor": "created_at", "seconds": 60}}}',
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "expires_after": {"anchor": "created_at", "seconds": 60},
+        "session": {"type": "realtime", "audio": {"output": {"voice": "marin"}}},
+    }
+    assert result.stderr.splitlines() == [
+        "not carried: temperature: temperature 0.9 has no GA equivalent: the GA API refuses it "
+        "(Unknown parameter 'session.temperature')."
+    ]
+
+
+def test_migrate_rejects_an_invalid_beta_body() -> None:
+    result = run("migrate", "-", stdin='{"speed": 7}')
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == "speed: Must be a number from 0.25 to 1.5; got 7.\n"
+
+
+def test_body_takes_the_ga_operation() -> None:
+    ok = run("body", "--op", "client-secrets", "-", stdin='{"session": {"type": "transcription"}}')
+    assert ok.returncode == 0 and json.loads(ok.stdout) == {"session": {"type": "transcription"}}
+    bad = run(
+        "body",
+        "--op",
+        "client-secrets",
+        "-",
+        stdin='{"session": {"type": "realtime", "audio": {"output": {"speed": 2}}}}',
+    )
+    assert bad.returncode == 1
+    assert bad.stderr == "session.audio.output.speed: Must be a number from 0.25 to 1.5; got 2.\n"
