@@ -93,6 +93,8 @@ def migrate(beta: dict[str, Any]) -> Migration:
                 )
             )
         elif key == "client_secret":
+            if not isinstance(value, dict):
+                notes.append(Note(key, "client_secret must be an object; not carried."))
             expires = value.get("expires_after") if isinstance(value, dict) else None
             if isinstance(expires, dict):
                 out["expires_after"] = dict(expires)
@@ -119,7 +121,8 @@ def migrate(beta: dict[str, Any]) -> Migration:
         notes.append(
             Note(
                 "client_secret.expires_after.seconds",
-                f"Without seconds a GA key lives {GA_KEY_SECONDS} s, a beta key {BETA_KEY_SECONDS} s.",
+                f"Without seconds a GA key lives {GA_KEY_SECONDS} s, "
+                f"a beta key {BETA_KEY_SECONDS} s.",
                 "default differs",
             )
         )
