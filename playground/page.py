@@ -9,8 +9,9 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
-from .body import Built, FormData, add_row, build_body, remove_row
+from .body import Built, FormData, add_row, build_body, form_from_body, remove_row
 from .forms import SessionForm, default_text, field_id
+from .migrate import migrate
 from .operations import Operation, all_operations, get_operation
 from .schema import join, json_path
 from .validation import validate_body
@@ -110,3 +111,17 @@ def form_fields() -> Response:
     html = render_template("partials/_form_fields.html", **state.context())
     html += render_template("partials/_preview.html", oob_self=True, **state.context())
     return Response(html, mimetype="text/html")
+
+
+@bp.post("/convert")
+def convert() -> str:
+    """Render the successor operation's page filled with this configuration, converted."""
+    beta = _operation()
+    successor = beta.extra.get("successor")
+    if not successor:
+        abort(404, description=f"{beta.label} has nothing to convert to.")
+    target = get_operation(successor)
+    result = migrate(build_body(beta.root, FormData.of(request.form)).body)
+    filled = form_from_body(target.root, result.body)
+    state = PageState(target, filled.form)
+    return render_template("index.html", **state.context(notes=result.notes, converted_from=beta))

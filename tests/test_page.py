@@ -181,3 +181,43 @@ def test_form_data_is_the_source_of_truth_for_rows(sessions_op) -> None:
     data = FormData([("tools@mode", "set"), ("tools.3@row", "1"), ("tools.3.name", "x")])
     form = SessionForm(sessions_op.root, data)
     assert form.rows["tools"] == [3] and "tools.3.name" in form
+
+
+def test_beta_page_says_the_beta_shape_is_gone_and_offers_ga(client) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert "no longer accepts the beta shape" in html
+    assert 'formaction="/convert"' in html and "Open as Client secret (GA)" in html
+    assert "no longer accepts" not in client.get("/?op=client-secrets").get_data(as_text=True)
+
+
+def test_open_as_ga_fills_the_ga_form_and_lists_what_was_not_carried(client) -> None:
+    html = client.post(
+        "/convert",
+        data={
+            "op": "sessions",
+            "temperature": "0.9",
+            "voice": "marin",
+            "turn_detection@mode": "set",
+            "turn_detection.type": "semantic_vad",
+            "turn_detection.threshold": "0.5",
+        },
+    ).get_data(as_text=True)
+    page = Elements(html)
+    assert json.loads(page.text["request-body"]) == {
+        "session": {
+            "type": "realtime",
+            "audio": {
+                "input": {"turn_detection": {"type": "semantic_vad"}},
+                "output": {"voice": "marin"},
+            },
+        }
+    }
+    notes = page.text["migration-title"]
+    assert notes.startswith("Converted from Realtime session (beta)")
+    assert "<code>temperature</code>: temperature 0.9 has no GA equivalent" in html
+    assert "<code>turn_detection.threshold</code>" in html
+    assert 'name="op" value="client-secrets"' in html
+
+
+def test_ga_has_nothing_to_convert_to(client) -> None:
+    assert client.post("/convert", data={"op": "client-secrets"}).status_code == 404
