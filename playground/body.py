@@ -150,6 +150,8 @@ def uses_mode(node: Node) -> bool:
         return node.nullable
     if isinstance(node, UnionNode):
         return True
+    if isinstance(node, ObjectNode) and node.is_container:
+        return False
     return node.has_mode
 
 
@@ -169,7 +171,8 @@ def _read(node: Node, path: str, form: FormData, built: Built) -> Any:
             built.errors.setdefault(f"{path}:{branch.key}", "Enter a value, or choose Unset.")
         return value
     if isinstance(node, ObjectNode):
-        return _read_object(node, path, form, built)
+        value = _read_object(node, path, form, built)
+        return OMIT if node.is_container and not value else value
     if isinstance(node, ArrayNode):
         return [_row_value(node, join(path, str(i)), form, built) for i in row_indices(form, path)]
     if isinstance(node, EnumListNode):
@@ -349,6 +352,8 @@ def _fill_object(node: ObjectNode, path: str, value: Any, filled: Filled) -> Non
     if not isinstance(value, dict):
         filled.problems[json_path(path)] = f"Expected an object, got {_short(value)}."
         return
+    if not value and node.is_container:
+        filled.problems[json_path(path)] = "An empty object says no more than leaving it out."
     for key, item in value.items():
         child = node.properties.get(key)
         if child is None:

@@ -186,6 +186,19 @@ class ObjectNode(Node):
     properties: dict[str, Node] = field(default_factory=dict)
     discriminator: str | None = None
 
+    @property
+    def is_container(self) -> bool:
+        """Say whether the object only groups optional fields (sent when one of them is set).
+
+        Such an object cannot be null and requires nothing, so ``{}`` says no more than leaving
+        it out: the form shows its fields at once instead of asking to "Configure" it first.
+        """
+        return (
+            not self.nullable
+            and not self.required
+            and not any(child.required for child in self.properties.values())
+        )
+
     def visible(self) -> Iterator[Node]:
         """Yield the properties a person fills in (not the discriminator)."""
         for key, node in self.properties.items():
