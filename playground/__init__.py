@@ -34,7 +34,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from . import page
+    from . import page, security
 
+    security.init_app(app)
     app.register_blueprint(page.bp)
     return app

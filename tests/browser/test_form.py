@@ -125,3 +125,23 @@ def test_dark_and_light_themes_follow_the_system(browser, live_server) -> None:
         context.close()
     lum = {k: sum(map(int, re.findall(r"\d+", v)[:3])) for k, v in colors.items()}
     assert lum["light"] > 600 and lum["dark"] < 150
+
+
+def test_the_page_runs_under_its_csp_without_violations(page) -> None:
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto("/")
+    page.evaluate(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI))"
+    )
+    page.get_by_label("temperature", exact=True).fill("0.9")
+    page.get_by_role("button", name="Add tool").click()
+    page.locator("#f-tools-0-name").wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('#request-body').textContent.includes('function')"
+    )
+    assert page.evaluate("window.__csp") == [] and violations == []
