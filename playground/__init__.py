@@ -37,4 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import page
 
     app.register_blueprint(page.bp)
+
+    from . import gateway, mock
+
+    gateway.init_app(app)
+    mock.init_app(app)
     return app
