@@ -12,8 +12,10 @@ from .validation import validate_body
 
 
 def _read_json(source: str, stdin: TextIO) -> object:
-    text = stdin.read() if source == "-" else open(source, encoding="utf-8").read()
-    return json.loads(text)
+    if source == "-":
+        return json.loads(stdin.read())
+    with open(source, encoding="utf-8") as handle:
+        return json.loads(handle.read())
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

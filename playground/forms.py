@@ -11,7 +11,15 @@ import re
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.form import BaseForm
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
@@ -29,6 +37,10 @@ from .schema import (
     _json_label,
     join,
 )
+
+
+def _choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def field_id(path: str) -> str:
@@ -78,7 +90,7 @@ class SessionForm:
                     path,
                     SelectMultipleField(
                         node.name,
-                        choices=[(c, c) for c in order],
+                        choices=_choices([(c, c) for c in order]),
                         id=field_id(path),
                         widget=ListWidget(prefix_label=False),
                         option_widget=CheckboxInput(),
@@ -107,7 +119,10 @@ class SessionForm:
 def _mode_field(node: Node, path: str) -> Any:
     choices = node.modes()
     return RadioField(
-        f"{node.name} mode", choices=choices, default=choices[0][0], id=field_id(f"{path}@mode")
+        f"{node.name} mode",
+        choices=_choices(choices),
+        default=choices[0][0],
+        id=field_id(f"{path}@mode"),
     )
 
 
@@ -128,7 +143,7 @@ def _leaf_field(node: Node, path: str, required: bool) -> Any:
             choices += [(c, c) for c in node.choices]
             if node.open:
                 choices.append((CUSTOM, f"Custom {node.schema.get('x-custom-label', 'value')}…"))
-            return SelectField(node.name, choices=choices, render_kw=attrs, **kw)
+            return SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw)
         if node.has_default:
             attrs["placeholder"] = f"server default: {node.default_label}"
         cls = TextAreaField if node.multiline else StringField
@@ -143,7 +158,7 @@ def _leaf_field(node: Node, path: str, required: bool) -> Any:
     if isinstance(node, BooleanNode):
         choices = [] if required else [("", _unset_label(node))]
         choices += [("true", "true"), ("false", "false")]
-        return SelectField(node.name, choices=choices, render_kw=attrs, **kw)
+        return SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw)
     if isinstance(node, JsonNode):
         attrs.update({"rows": 5, "spellcheck": "false", "class": "json"})
         attrs["placeholder"] = (
@@ -156,12 +171,13 @@ def _leaf_field(node: Node, path: str, required: bool) -> Any:
 def default_text(node: Node) -> str:
     """Give the line that states a node's default and range (for the help line)."""
     parts = []
-    if node.has_default:
+    shown_in_select = isinstance(node, BooleanNode) or (
+        isinstance(node, StringNode) and bool(node.choices)
+    )
+    if node.has_default and not shown_in_select:
         parts.append(f"default {node.default_label}")
     if isinstance(node, NumberNode) and node.range_label:
         parts.append(f"range {node.range_label}")
-    if isinstance(node, StringNode) and node.choices and not node.open and len(node.choices) > 1:
-        parts.append("one of " + ", ".join(node.choices))
     if node.nullable:
         parts.append("null turns it off")
     return " · ".join(parts)

@@ -17,8 +17,11 @@
       }
     });
   }
-  document.addEventListener("htmx:oobAfterSwap", function (event) {
-    const target = event.detail.target;
-    if (target && target.id === "error-slots") applyErrors(target);
+  document.addEventListener("htmx:afterSettle", function () {
+    const source = document.getElementById("error-slots");
+    if (source && source.dataset.fresh !== undefined) {
+      delete source.dataset.fresh;
+      applyErrors(source);
+    }
   });
 })();

@@ -18,7 +18,7 @@ OP = get_operation("sessions")
 VALUES: dict[str, tuple[Any, bool]] = {
     "modalities": (["audio", "text"], False),
     "model": ("gpt-4o-realtime-preview", False),
-    "instructions": ("Be brief.\nSay \"hi\" first.", False),
+    "instructions": ('Be brief.\nSay "hi" first.', False),
     "voice": ("marin", False),
     "input_audio_format": ("g711_ulaw", False),
     "output_audio_format": ("g711_alaw", False),
@@ -71,17 +71,29 @@ def test_omit_value_and_null_for_every_parameter(name: str) -> None:
 
 
 def test_numbers_stay_numbers_and_keep_their_kind() -> None:
-    built = build_body(OP.root, {"temperature": "1", "speed": "1.0",
-                                 "max_response_output_tokens@mode": "integer",
-                                 "max_response_output_tokens:integer": "200"})
+    built = build_body(
+        OP.root,
+        {
+            "temperature": "1",
+            "speed": "1.0",
+            "max_response_output_tokens@mode": "integer",
+            "max_response_output_tokens:integer": "200",
+        },
+    )
     assert canonical(built.body) == canonical(
         {"temperature": 1, "speed": 1.0, "max_response_output_tokens": 200}
     )
 
 
 def test_bad_numbers_are_errors_not_strings() -> None:
-    built = build_body(OP.root, {"temperature": "warm", "turn_detection@mode": "set",
-                                 "turn_detection.prefix_padding_ms": "2.5"})
+    built = build_body(
+        OP.root,
+        {
+            "temperature": "warm",
+            "turn_detection@mode": "set",
+            "turn_detection.prefix_padding_ms": "2.5",
+        },
+    )
     assert "temperature" not in built.body
     assert built.errors["temperature"] == "Must be a number; 'warm' is not."
     assert built.errors["turn_detection.prefix_padding_ms"] == "Must be a whole number, not 2.5."
@@ -93,14 +105,24 @@ def test_configure_with_nothing_filled_is_an_explicit_empty_object() -> None:
         "input_audio_transcription": {}
     }
     # ...but fields inside an unset object are never sent, whatever they hold.
-    built = build_body(OP.root, {"input_audio_transcription@mode": "omit",
-                                 "input_audio_transcription.language": "en"})
+    built = build_body(
+        OP.root,
+        {"input_audio_transcription@mode": "omit", "input_audio_transcription.language": "en"},
+    )
     assert built.body == {}
 
 
 def test_empty_inputs_are_omitted_never_empty_strings() -> None:
-    built = build_body(OP.root, {"instructions": "", "voice": "", "temperature": " ",
-                                 "turn_detection@mode": "set", "turn_detection.type": ""})
+    built = build_body(
+        OP.root,
+        {
+            "instructions": "",
+            "voice": "",
+            "temperature": " ",
+            "turn_detection@mode": "set",
+            "turn_detection.type": "",
+        },
+    )
     assert built.body == {"turn_detection": {}}
 
 
@@ -115,11 +137,11 @@ def test_textarea_newlines_are_normalized_as_browsers_send_them() -> None:
 
 def test_json_editor_must_hold_an_object() -> None:
     base = {"tools@mode": "set", "tools.0@row": "1", "tools.0.name": "f"}
-    bad = build_body(OP.root, {**base, "tools.0.parameters": "{\"type\": "})
+    bad = build_body(OP.root, {**base, "tools.0.parameters": '{"type": '})
     assert bad.errors["tools.0.parameters"].startswith("Not valid JSON: Expecting value (line 1")
     wrong = build_body(OP.root, {**base, "tools.0.parameters": "[1]"})
     assert wrong.errors["tools.0.parameters"].startswith("Must be a JSON object")
-    nan = build_body(OP.root, {**base, "tools.0.parameters": "{\"a\": NaN}"})
+    nan = build_body(OP.root, {**base, "tools.0.parameters": '{"a": NaN}'})
     assert "tools.0.parameters" in nan.errors
 
 
@@ -143,8 +165,10 @@ def test_rows_are_added_and_removed_with_later_rows_renumbered() -> None:
 
 
 def test_unknown_keys_and_misfits_are_named_not_dropped_silently() -> None:
-    filled = form_from_body(OP.root, {"temperature": "hot", "bogus": 1,
-                                      "turn_detection": {"type": "server_vad", "x": 1}})
+    filled = form_from_body(
+        OP.root,
+        {"temperature": "hot", "bogus": 1, "turn_detection": {"type": "server_vad", "x": 1}},
+    )
     assert set(filled.problems) == {"temperature", "bogus", "turn_detection.x"}
     assert filled.problems["bogus"] == "Unknown parameter."
 
@@ -153,8 +177,10 @@ def test_out_of_range_values_load_into_the_form_unchanged() -> None:
     filled = form_from_body(OP.root, {"temperature": 1.5, "max_response_output_tokens": 5000})
     assert filled.problems == {}
     assert filled.form.get("temperature") == "1.5"
-    assert build_body(OP.root, filled.form).body == {"temperature": 1.5,
-                                                     "max_response_output_tokens": 5000}
+    assert build_body(OP.root, filled.form).body == {
+        "temperature": 1.5,
+        "max_response_output_tokens": 5000,
+    }
 
 
 def _strings_non_empty(schema: Any) -> Any:

@@ -36,8 +36,13 @@ PARAMETERS: dict[str, tuple[set[str], Any, Any, Any, bool]] = {
 NESTED = {
     "input_audio_transcription": ["model", "language", "prompt"],
     "turn_detection": [
-        "type", "eagerness", "threshold", "prefix_padding_ms", "silence_duration_ms",
-        "create_response", "interrupt_response",
+        "type",
+        "eagerness",
+        "threshold",
+        "prefix_padding_ms",
+        "silence_duration_ms",
+        "create_response",
+        "interrupt_response",
     ],
     "input_audio_noise_reduction": ["type"],
     "tools.items": ["type", "name", "description", "parameters"],
@@ -82,7 +87,9 @@ def _dig(schema: dict[str, Any], dotted: str) -> dict[str, Any]:
 
 
 def test_every_bundled_document_is_valid_openapi() -> None:
-    files = [f for f in resources.files("playground.operations").iterdir() if f.name.endswith(".json")]
+    files = [
+        f for f in resources.files("playground.operations").iterdir() if f.name.endswith(".json")
+    ]
     assert files
     for entry in files:
         validate(json.loads(entry.read_text(encoding="utf-8")))
@@ -114,9 +121,7 @@ def test_parameter_matches_the_reference(sessions_op, name: str) -> None:
     if enum is not None:
         assert (schema.get("enum") or schema.get("items", {}).get("enum")) == enum
     if bounds is not None:
-        ranged = next(
-            (s for s in [schema, *schema.get("oneOf", [])] if "minimum" in s), schema
-        )
+        ranged = next((s for s in [schema, *schema.get("oneOf", [])] if "minimum" in s), schema)
         assert (ranged.get("minimum"), ranged.get("maximum")) == bounds
     if default is not MISSING:
         assert schema["default"] == default

@@ -77,7 +77,12 @@ def test_unions_have_a_branch_per_shape(sessions_op) -> None:
 
 def test_numbers_carry_their_range_and_step(sessions_op) -> None:
     temp = sessions_op.fields.properties["temperature"]
-    assert (temp.minimum, temp.maximum, temp.step, temp.range_label) == (0.6, 1.2, "any", "0.6 – 1.2")
+    assert (temp.minimum, temp.maximum, temp.step, temp.range_label) == (
+        0.6,
+        1.2,
+        "any",
+        "0.6 – 1.2",
+    )
     seconds = sessions_op.fields.properties["client_secret"].properties["expires_after"]
     assert seconds.properties["seconds"].step == "1"
     assert isinstance(seconds.properties["anchor"], ConstNode)  # required, one value
@@ -89,7 +94,9 @@ def test_tools_rows_hold_objects_with_free_json_parameters(sessions_op) -> None:
     assert tools.item.properties["name"].required
     assert isinstance(tools.item.properties["parameters"], JsonNode)
     assert tools.item.properties["parameters"].expects_object
-    assert isinstance(sessions_op.fields.properties["turn_detection"].properties["create_response"], BooleanNode)
+    assert isinstance(
+        sessions_op.fields.properties["turn_detection"].properties["create_response"], BooleanNode
+    )
 
 
 # A GA-shaped schema: nested objects, oneOf discriminated by `type`, nullable leaves.
@@ -98,7 +105,13 @@ GA_LIKE = {
     "$defs": {
         "Format": {
             "oneOf": [
-                {"type": "object", "properties": {"type": {"const": "audio/pcm"}, "rate": {"type": "integer", "enum": [24000]}}},
+                {
+                    "type": "object",
+                    "properties": {
+                        "type": {"const": "audio/pcm"},
+                        "rate": {"type": "integer", "enum": [24000]},
+                    },
+                },
                 {"type": "object", "properties": {"type": {"const": "audio/pcmu"}}},
             ]
         }
@@ -111,17 +124,48 @@ GA_LIKE = {
                     "required": ["type"],
                     "properties": {
                         "type": {"const": "realtime"},
-                        "audio": {"type": "object", "properties": {"input": {"type": "object", "properties": {
-                            "format": {"$ref": "#/$defs/Format"},
-                            "turn_detection": {"oneOf": [
-                                {"type": "object", "required": ["type"], "properties": {"type": {"const": "server_vad"}, "create_response": {"type": "boolean"}, "idle_timeout_ms": {"type": ["integer", "null"]}}},
-                                {"type": "object", "required": ["type"], "properties": {"type": {"const": "semantic_vad"}, "create_response": {"type": "boolean"}}},
-                                {"type": "null"},
-                            ]},
-                        }}}},
+                        "audio": {
+                            "type": "object",
+                            "properties": {
+                                "input": {
+                                    "type": "object",
+                                    "properties": {
+                                        "format": {"$ref": "#/$defs/Format"},
+                                        "turn_detection": {
+                                            "oneOf": [
+                                                {
+                                                    "type": "object",
+                                                    "required": ["type"],
+                                                    "properties": {
+                                                        "type": {"const": "server_vad"},
+                                                        "create_response": {"type": "boolean"},
+                                                        "idle_timeout_ms": {
+                                                            "type": ["integer", "null"]
+                                                        },
+                                                    },
+                                                },
+                                                {
+                                                    "type": "object",
+                                                    "required": ["type"],
+                                                    "properties": {
+                                                        "type": {"const": "semantic_vad"},
+                                                        "create_response": {"type": "boolean"},
+                                                    },
+                                                },
+                                                {"type": "null"},
+                                            ]
+                                        },
+                                    },
+                                }
+                            },
+                        },
                     },
                 },
-                {"type": "object", "required": ["type"], "properties": {"type": {"const": "transcription"}}},
+                {
+                    "type": "object",
+                    "required": ["type"],
+                    "properties": {"type": {"const": "transcription"}},
+                },
             ]
         }
     },
@@ -138,9 +182,17 @@ def test_nested_discriminated_unions_are_walked() -> None:
     assert [n.name for n in realtime.visible()] == ["audio"]
     audio_in = realtime.properties["audio"].properties["input"]
     fmt = audio_in.properties["format"]
-    assert isinstance(fmt, UnionNode) and [b.key for b in fmt.branches] == ["audio_pcm", "audio_pcmu"]
+    assert isinstance(fmt, UnionNode) and [b.key for b in fmt.branches] == [
+        "audio_pcm",
+        "audio_pcmu",
+    ]
     vad = audio_in.properties["turn_detection"]
-    assert vad.nullable and [m for m, _ in vad.modes()] == ["omit", "server_vad", "semantic_vad", "null"]
+    assert vad.nullable and [m for m, _ in vad.modes()] == [
+        "omit",
+        "server_vad",
+        "semantic_vad",
+        "null",
+    ]
     idle = vad.branch("server_vad").node.properties["idle_timeout_ms"]
     assert isinstance(idle, NumberNode) and idle.nullable
 
@@ -151,7 +203,11 @@ def test_form_paths_keep_branches_apart_and_map_to_body_paths() -> None:
     server = "session:realtime.audio.input.turn_detection:server_vad.create_response"
     semantic = "session:realtime.audio.input.turn_detection:semantic_vad.create_response"
     assert server in paths and semantic in paths
-    assert json_path(server) == json_path(semantic) == "session.audio.input.turn_detection.create_response"
+    assert (
+        json_path(server)
+        == json_path(semantic)
+        == "session.audio.input.turn_detection.create_response"
+    )
 
 
 def test_unresolvable_ref_is_an_error() -> None:

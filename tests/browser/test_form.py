@@ -1,0 +1,127 @@
+"""What a person does in the page, in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def preview(page) -> dict:
+    return json.loads(page.get_by_test_id("request-body").inner_text())
+
+
+def test_temperature_and_turn_detection_off_show_in_the_preview(page) -> None:
+    page.goto("/")
+    page.get_by_label("temperature", exact=True).fill("0.9")
+    page.locator("#g-f-turn_detection").get_by_label("Off (null)").check()
+    body = page.get_by_test_id("request-body")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=request-body]').textContent.includes('null')"
+    )
+    text = body.inner_text()
+    assert '"temperature": 0.9' in text and '"turn_detection": null' in text
+    assert preview(page) == {"turn_detection": None, "temperature": 0.9}
+
+
+def test_configure_reveals_nested_fields_and_unset_hides_them(page) -> None:
+    page.goto("/")
+    threshold = page.locator("#f-turn_detection-threshold")
+    assert not threshold.is_visible()
+    page.locator("#g-f-turn_detection").get_by_label("Configure").check()
+    assert threshold.is_visible()
+    threshold.fill("0.7")
+    page.wait_for_function(
+        "() => document.querySelector('#request-body').textContent.includes('0.7')"
+    )
+    assert preview(page) == {"turn_detection": {"threshold": 0.7}}
+    page.locator("#g-f-turn_detection").get_by_label("Unset").check()
+    assert not threshold.is_visible()
+    page.wait_for_function(
+        "() => !document.querySelector('#request-body').textContent.includes('0.7')"
+    )
+    assert preview(page) == {}
+
+
+def test_out_of_range_value_gets_its_message_next_to_the_field_then_clears(page) -> None:
+    page.goto("/")
+    field = page.locator("#f-temperature")
+    field.fill("1.5")
+    error = page.locator("#e-f-temperature")
+    error.wait_for(state="visible")
+    assert error.inner_text() == "Must be a number from 0.6 to 1.2; got 1.5."
+    assert field.get_attribute("aria-invalid") == "true"
+    assert field.input_value() == "1.5"  # what was typed stays
+    field.fill("1.1")
+    page.wait_for_function("() => document.querySelector('#e-f-temperature').textContent === ''")
+    assert field.get_attribute("aria-invalid") is None
+    assert preview(page) == {"temperature": 1.1}
+
+
+def test_custom_model_and_tool_rows(page) -> None:
+    page.goto("/")
+    page.locator("#f-model").select_option("__custom__")
+    custom = page.locator("#f-model-custom")
+    assert custom.is_visible()
+    custom.fill("gpt-realtime")
+    page.get_by_role("button", name="Add tool").click()
+    page.locator("#f-tools-0-name").fill("lookup")
+    page.locator("#f-tools-0-parameters").fill('{"type": "object"}')
+    page.locator("#f-tool_choice").select_option("__custom__")
+    page.locator("#f-tool_choice-custom").fill("lookup")
+    page.wait_for_function(
+        "() => document.querySelector('#request-body').textContent.includes('\"tool_choice\"')"
+    )
+    assert preview(page) == {
+        "model": "gpt-realtime",
+        "tools": [{"type": "function", "name": "lookup", "parameters": {"type": "object"}}],
+        "tool_choice": "lookup",
+    }
+    page.get_by_role("button", name="Remove tool 1").click()
+    page.locator("#f-tools-0-name").wait_for(state="detached")
+    page.wait_for_function("() => document.querySelector('#e-f-tool_choice').textContent !== ''")
+    assert page.locator("#e-f-tool_choice").inner_text().startswith('No function named "lookup"')
+
+
+def test_keyboard_only(page) -> None:
+    page.goto("/")
+    page.locator("#f-input_audio_format").focus()
+    page.keyboard.press("ArrowDown")  # first choice after "unset"
+    page.keyboard.press("Tab")  # on to the parameter's "About" disclosure
+    assert page.evaluate("document.activeElement.textContent").startswith("About")
+    page.keyboard.press("Enter")  # opens it
+    assert page.locator("#g-f-input_audio_format details").get_attribute("open") is not None
+    page.locator("#f-turn_detection-mode-0").focus()
+    page.keyboard.press("ArrowRight")  # radios move with arrow keys: Configure
+    page.keyboard.press("ArrowRight")  # Off (null)
+    page.wait_for_function(
+        "() => document.querySelector('#request-body').textContent.includes('null')"
+    )
+    assert preview(page) == {"input_audio_format": "pcm16", "turn_detection": None}
+
+
+def test_narrow_screen_has_no_sideways_scroll(browser, live_server) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/")
+    page.locator("#g-f-turn_detection").get_by_label("Configure").check()
+    page.get_by_role("button", name="Add tool").click()
+    page.locator("#f-tools-0-name").wait_for()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    context.close()
+
+
+def test_dark_and_light_themes_follow_the_system(browser, live_server) -> None:
+    colors = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, base_url=live_server.url)
+        page = context.new_page()
+        page.goto("/")
+        colors[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        context.close()
+    lum = {k: sum(map(int, re.findall(r"\d+", v)[:3])) for k, v in colors.items()}
+    assert lum["light"] > 600 and lum["dark"] < 150

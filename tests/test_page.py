@@ -1,0 +1,183 @@
+"""The page as the server renders it: a control for every node, the preview, errors in place."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from playground.body import FormData, form_from_body
+from playground.forms import SessionForm, field_id
+from playground.schema import ConstNode, iter_nodes
+
+
+class Elements(HTMLParser):
+    """Collect every element's tag and attributes, and the text of every element with an id."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.text: dict[str, str] = {}
+        self._open: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        self.elements.append((tag, a))
+        if tag not in ("input", "br", "meta", "link"):
+            self._open.append(a.get("id", ""))
+
+    def handle_endtag(self, tag):
+        if tag not in ("input", "br", "meta", "link") and self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        for element_id in self._open:
+            if element_id:
+                self.text[element_id] = self.text.get(element_id, "") + data
+
+    def by_id(self, element_id: str) -> dict[str, str]:
+        return next(a for _, a in self.elements if a.get("id") == element_id)
+
+    def ids(self) -> set[str]:
+        return {a["id"] for _, a in self.elements if "id" in a}
+
+
+FULL = {
+    "modalities": ["text"],
+    "tools": [{"type": "function", "name": "lookup", "parameters": {"type": "object"}}],
+    "tracing": {"workflow_name": "w"},
+}
+
+
+def test_page_has_a_control_for_every_parameter_and_nested_field(client, sessions_op) -> None:
+    page = Elements(client.get("/").get_data(as_text=True))
+    ids = page.ids()
+    for path, node in iter_nodes(sessions_op.root):
+        if not path or ".0" in path:  # the root; rows appear once added
+            continue
+        union, _, key = path.rpartition(":")
+        if key and "." not in key and isinstance(node, ConstNode):  # a fixed branch: its radio
+            radios = [a for t, a in page.elements if a.get("name") == f"{union}@mode"]
+            assert key in [a["value"] for a in radios], path
+            continue
+        assert f"g-{field_id(path)}" in ids or any(
+            i.startswith(f"f-{field_id(path)[2:]}") for i in ids
+        ), path
+    for name in sessions_op.fields.properties:
+        assert f"g-{field_id(name)}" in ids, name
+
+
+def test_every_input_has_a_label(client, sessions_op) -> None:
+    data = MultiDict(form_from_body(sessions_op.root, FULL).form.items())
+    html = client.post("/", data=data).get_data(as_text=True)
+    page = Elements(html)
+    labelled = {a["for"] for tag, a in page.elements if tag == "label" and "for" in a}
+    for tag, attrs in page.elements:
+        if tag in ("input", "select", "textarea") and attrs.get("type") != "hidden":
+            assert attrs.get("id") in labelled or "aria-label" in attrs, attrs
+
+
+def test_html5_attributes_mirror_the_schema(client) -> None:
+    page = Elements(client.get("/").get_data(as_text=True))
+    temp = page.by_id("f-temperature")
+    assert (temp["type"], temp["min"], temp["max"], temp["step"]) == ("number", "0.6", "1.2", "any")
+    seconds = page.by_id("f-client_secret-expires_after-seconds")
+    assert (seconds["min"], seconds["max"], seconds["step"]) == ("10", "7200", "1")
+    assert page.by_id("f-max_response_output_tokens-integer")["max"] == "4096"
+
+
+def test_unset_choices_name_the_server_default(client) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert "unset (server default: pcm16)" in html
+    assert "unset (server default: alloy)" in html
+    assert "unset (server default: true)" in html  # create_response
+
+
+def test_preview_shows_the_exact_body(client) -> None:
+    response = client.post(
+        "/preview", data={"temperature": "0.9", "turn_detection@mode": "null", "op": "sessions"}
+    )
+    page = Elements(response.get_data(as_text=True))
+    assert json.loads(page.text["request-body"]) == {"turn_detection": None, "temperature": 0.9}
+
+
+def test_preview_lists_errors_and_sends_them_to_the_field_slots(client) -> None:
+    html = client.post("/preview", data={"temperature": "1.5"}).get_data(as_text=True)
+    assert 'data-for="e-f-temperature">Must be a number from 0.6 to 1.2; got 1.5.' in html
+    assert '<a href="#f-temperature">temperature</a>' in html
+
+
+def test_without_javascript_the_form_posts_and_keeps_what_was_typed(client) -> None:
+    html = client.post(
+        "/",
+        data={
+            "temperature": "hot",
+            "instructions": "Hi <b>there</b>",
+            "turn_detection@mode": "set",
+            "turn_detection.threshold": "3",
+        },
+    ).get_data(as_text=True)
+    page = Elements(html)
+    assert page.by_id("f-temperature")["value"] == "hot"
+    assert page.text["e-f-temperature"] == "Must be a number; 'hot' is not."
+    assert page.text["e-f-turn_detection-threshold"] == "Must be a number from 0 to 1; got 3."
+    assert page.by_id("f-turn_detection-threshold")["aria-invalid"] == "true"
+    assert "Hi &lt;b&gt;there&lt;/b&gt;" in html and "<b>there</b>" not in html
+    assert page.by_id("f-turn_detection-mode-1").get("checked") is not None
+
+
+def test_adding_and_removing_rows(client) -> None:
+    html = client.post("/form", data={"_action": "add:tools"}).get_data(as_text=True)
+    page = Elements(html)
+    assert "f-tools-0-name" in page.ids()
+    assert json.loads(page.text["request-body"]) == {"tools": [{"type": "function"}]}
+    html = client.post(
+        "/form",
+        data={
+            "_action": "remove:tools.0",
+            "tools@mode": "set",
+            "tools.0@row": "1",
+            "tools.0.name": "a",
+            "tools.1@row": "1",
+            "tools.1.name": "b",
+        },
+    ).get_data(as_text=True)
+    page = Elements(html)
+    assert page.by_id("f-tools-0-name")["value"] == "b" and "f-tools-1-name" not in page.ids()
+
+
+def test_enum_list_keeps_the_order_of_the_body(sessions_op) -> None:
+    form = SessionForm(
+        sessions_op.root, form_from_body(sessions_op.root, {"modalities": ["audio", "text"]}).form
+    )
+    html = form["modalities"]()
+    assert html.index('value="audio"') < html.index('value="text"')
+    assert [c.value for c in form["modalities"].choices] == ["audio", "text"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"temperature@mode": "bogus", "tools.x@row": "1", "tools@mode": "set"},
+        {"_action": "remove:tools.notanumber"},
+        {"_action": "add:nothing.here"},
+        {"tracing@mode": "object", "tracing:object.metadata": "{"},
+        {"op": "sessions", "modalities": ["text", "text", "video"], "modalities@mode": "set"},
+    ],
+)
+def test_garbage_posts_get_a_page_not_a_500(client, data) -> None:
+    for url in ("/", "/preview", "/form"):
+        assert client.post(url, data=data).status_code == 200
+
+
+def test_unknown_operation_is_a_404(client) -> None:
+    assert client.get("/?op=nope").status_code == 404
+
+
+def test_form_data_is_the_source_of_truth_for_rows(sessions_op) -> None:
+    data = FormData([("tools@mode", "set"), ("tools.3@row", "1"), ("tools.3.name", "x")])
+    form = SessionForm(sessions_op.root, data)
+    assert form.rows["tools"] == [3] and "tools.3.name" in form
