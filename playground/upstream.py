@@ -17,13 +17,14 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NameResolutionError
+from urllib3.exceptions import LocationParseError, NameResolutionError
 
 
 def _user_agent() -> str:
@@ -39,6 +40,7 @@ SHOWN_HEADERS = ("x-request-id", "openai-processing-ms", "openai-version", "retr
 SHOWN_PREFIXES = ("x-ratelimit-",)
 _PRINTABLE = re.compile(r"[\x21-\x7e]+")
 _CHUNK = 16 * 1024
+_log = logging.getLogger(__name__)
 
 
 class RequestRefused(ValueError):
@@ -144,6 +146,8 @@ def check_gateway_url(url: str) -> str:
     url = url.strip()
     if not url:
         raise RequestRefused("Enter a gateway URL.")
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise RequestRefused("The gateway URL must not contain spaces or control characters.")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -250,21 +254,17 @@ class Upstream:
                 allow_redirects=False,
                 stream=True,
             )
-        except requests.RequestException as exc:
+        except Exception as exc:  # anything from requests/urllib3: told by type, never raised
             result.elapsed_ms = _ms(started)
             result.failure_kind, result.failure = describe_failure(exc)
             return result
         with response:
             result.status = response.status_code
-            result.reason = _safe_text(response.reason or "", redact)
+            result.reason = _reason(response.status_code)
             result.content_type = response.headers.get("Content-Type", "")
             result.headers = _shown_headers(response.headers, redact)
             try:
                 raw, cut = _read_capped(response, limits.max_bytes, deadline)
-            except requests.RequestException as exc:
-                result.elapsed_ms = _ms(started)
-                result.failure_kind, result.failure = describe_failure(exc)
-                return result
             except _DeadlinePassed:
                 result.elapsed_ms = _ms(started)
                 result.failure_kind = "timeout"
@@ -272,6 +272,10 @@ class Upstream:
                     f"The gateway was still sending after {_num(limits.deadline)} s and the "
                     "response was abandoned: try again, or check the gateway."
                 )
+                return result
+            except Exception as exc:  # a broken stream: told by type, never raised
+                result.elapsed_ms = _ms(started)
+                result.failure_kind, result.failure = describe_failure(exc)
                 return result
         result.elapsed_ms = _ms(started)
         _fill_body(result, raw, cut, limits.max_bytes, redact)
@@ -362,7 +366,10 @@ def describe_failure(exc: BaseException) -> tuple[str, str]:
     if any(isinstance(e, requests.exceptions.InvalidHeader) for e in chain):
         return "invalid", "A header value could not be sent: check the credentials' format."
     if any(
-        isinstance(e, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema)
+        isinstance(
+            e,
+            requests.exceptions.InvalidURL | requests.exceptions.MissingSchema | LocationParseError,
+        )
         for e in chain
     ):
         return "invalid", "The gateway URL is not a valid URL."
@@ -373,6 +380,7 @@ def describe_failure(exc: BaseException) -> tuple[str, str]:
             "The connection to the gateway failed or was closed without an answer: check the "
             "gateway URL and try again."
         )
+    _log.warning("send failed with %s", type(exc).__name__)  # the type only: no values
     return "failed", "The request to the gateway failed: check the gateway URL and try again."
 
 
@@ -416,6 +424,14 @@ def _safe_text(text: str, secrets: tuple[str, ...]) -> str:
         if secret:
             text = text.replace(secret, "[your key]")
     return text
+
+
+def _reason(status: int) -> str:
+    """Give the standard phrase of a status (the gateway's own wording is not shown)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _ms(started: float) -> int:

@@ -267,12 +267,22 @@ def test_gateway_details_stay_out_of_the_logs(upstream, caplog) -> None:
         ("https://example.com/v1#x", "fragment"),
         ("https:///v1", "no host"),
         ("https://example.com:99999/v1", "not a valid URL"),
+        ("http://[::1/v1", "not a valid URL"),
+        ("http://127.0.0.1:1/v1\r\nX-Injected: 1", "spaces or control"),
+        ("http://exa mple/v1", "spaces or control"),
         ("", "Enter a gateway URL"),
     ],
 )
 def test_gateway_urls_that_are_refused(url, words) -> None:
     with pytest.raises(RequestRefused, match=words):
         check_gateway_url(url)
+
+
+@pytest.mark.parametrize("host", ["a..b", "a" * 300])
+def test_a_host_urllib3_cannot_parse_is_a_failure_not_an_exception(host) -> None:
+    result = _client().post_json(f"http://{host}/v1", {}, request_headers("sk-parse"))
+    assert result.failure_kind == "invalid" and "not a valid URL" in result.failure
+    assert host not in result.failure
 
 
 def test_gateway_url_loses_its_trailing_slash() -> None:
