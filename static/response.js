@@ -52,6 +52,37 @@
     } catch (e) { /* the key stays selected for a manual copy */ }
   }
 
+  // When the playground server itself cannot be reached or refuses the send, htmx swaps
+  // nothing: say so in the response pane instead of leaving the button silent.
+  function showProblem(text) {
+    const pane = document.getElementById("response");
+    if (!pane) return;
+    const title = document.createElement("h2");
+    title.id = "response-title";
+    title.textContent = "Response";
+    const line = document.createElement("p");
+    line.className = "failure";
+    line.setAttribute("role", "alert");
+    line.dataset.testid = "send-failure";
+    line.textContent = text;
+    pane.replaceChildren(title, line);
+    pane.hidden = false;
+  }
+  function fromSend(event) {
+    return event.detail && event.detail.elt && event.detail.elt.id === "send-button";
+  }
+  document.addEventListener("htmx:sendError", function (event) {
+    if (fromSend(event)) {
+      showProblem("Could not reach the playground server: check that it is still running, then send again.");
+    }
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    if (fromSend(event)) {
+      const status = event.detail.xhr ? event.detail.xhr.status : "?";
+      showProblem("The playground server refused the send (HTTP " + status + "): reload the page and try again.");
+    }
+  });
+
   document.addEventListener("click", function (event) {
     const button = event.target.closest("button[data-copy]");
     if (button) copy(button);

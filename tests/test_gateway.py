@@ -159,6 +159,14 @@ def test_gateway_urls_with_credentials_or_query_are_refused(upstream, client, ur
     assert "user:pw" not in html and "key=x" not in html
 
 
+def test_a_plain_form_post_cannot_choose_the_gateway(upstream, client) -> None:
+    """Only headers pick the target, so a cross-site form (which cannot set them) sends nothing."""
+    app, server = upstream
+    form = {"op": "sessions", "gateway": server.url, "key": KEY, "gateway_name": "x"}
+    html = client.post("/send", data=form).get_data(as_text=True)
+    assert "Not sent." in html and not app.requests
+
+
 def test_without_a_gateway_nothing_is_sent(client) -> None:
     html = _send(client, {}, key=KEY).get_data(as_text=True)
     assert "Enter a gateway URL above to enable sending." in html

@@ -117,3 +117,13 @@ def test_an_api_error_marks_the_field_and_send_anyway(page) -> None:
     page.locator("#f-temperature").fill("1")
     expect(send).to_have_text("Send")
     expect(page.get_by_test_id("send-check")).to_be_empty()
+
+
+def test_an_unreachable_playground_server_is_said_in_the_pane(page, live_server) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.get_by_role("button", name="Built-in mock (offline)").click()
+    page.route("**/send", lambda route: route.abort())
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("send-failure")).to_contain_text("Could not reach the playground")
