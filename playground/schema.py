@@ -241,7 +241,7 @@ def resolve_refs(schema: Any, document: dict[str, Any], _seen: tuple[str, ...] =
 def walk(schema: dict[str, Any], name: str = "", required: bool = True) -> Node:
     """Give the node tree for a resolved schema (no ``$ref`` left)."""
     nullable = False
-    alternatives = schema.get("oneOf") or schema.get("anyOf")
+    alternatives = [a for a in schema.get("oneOf") or schema.get("anyOf") or [] if _shaped(a)]
     if alternatives:
         rest = [alt for alt in alternatives if _types(alt) != ["null"]]
         nullable = len(rest) < len(alternatives)
@@ -267,8 +267,9 @@ def walk(schema: dict[str, Any], name: str = "", required: bool = True) -> Node:
         return BooleanNode(**common)
     if kind == "array":
         items = schema.get("items") or {}
-        if _types(items) == ["string"] and items.get("enum") and schema.get("uniqueItems"):
-            return EnumListNode(choices=list(items["enum"]), **common)
+        fixed = items.get("enum") or ([items["const"]] if "const" in items else [])
+        if _types(items) == ["string"] and fixed:
+            return EnumListNode(choices=list(fixed), **common)
         return ArrayNode(
             item=walk(items, name, required=True), max_items=schema.get("maxItems"), **common
         )
@@ -313,10 +314,16 @@ def _walk_union(
             **common,
         )
     if len(alternatives) == 1:
-        node = walk({**schema, **alternatives[0]}, name, required)
+        outer = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
+        node = walk({**outer, **alternatives[0]}, name, required)
         node.nullable = node.nullable or nullable
         node.schema = schema
         return node
+    if len(strings) > 1:
+        # Several plain-string alternatives (a known list, any string) are one open choice.
+        merged = {"type": "string", "anyOf": strings, "title": "name"}
+        rest = [a for a in alternatives if a not in strings]
+        alternatives = [merged, *rest]
     discriminator = _discriminator(alternatives)
     branches: list[Branch] = []
     for index, alt in enumerate(alternatives):
@@ -329,6 +336,11 @@ def _walk_union(
         label = alt.get("title") or key
         branches.append(Branch(key=_slug(key), label=str(label), node=node))
     return UnionNode(branches=branches, discriminator=discriminator, **common)
+
+
+def _shaped(schema: dict[str, Any]) -> bool:
+    """Say whether an alternative describes a value (not only a constraint such as ``required``)."""
+    return bool({"type", "const", "enum", "properties", "items", "oneOf", "anyOf"} & set(schema))
 
 
 def _discriminator(alternatives: list[dict[str, Any]]) -> str | None:

@@ -38,7 +38,7 @@ def validate_body(schema: dict[str, Any], root: Node, body: Any) -> dict[str, st
         for path, message in _explain(error, root):
             errors.setdefault(path, message)
     if isinstance(body, dict):
-        _check_rules(root, body, "", None, errors)
+        _check_rules(root, body, "", (), errors)
     return errors
 
 
@@ -192,9 +192,9 @@ def _node_at_body_path(root: Node, path: str) -> Node | None:
 
 
 def _check_rules(
-    node: Node, value: Any, path: str, parent: dict[str, Any] | None, errors: dict[str, str]
+    node: Node, value: Any, path: str, parents: tuple[dict[str, Any], ...], errors: dict[str, str]
 ) -> None:
-    """Apply ``x-unique-by`` and ``x-names-from`` below ``node``."""
+    """Apply ``x-unique-by`` and ``x-names-from`` below ``node``; ``parents`` nearest last."""
     if isinstance(node, UnionNode):
         for branch in node.branches:
             if Draft202012Validator(branch.node.schema).is_valid(value) or (
@@ -202,13 +202,13 @@ def _check_rules(
                 and isinstance(branch.node, ObjectNode)
                 and _shape_matches(branch.node.schema, value)
             ):
-                _check_rules(branch.node, value, path, parent, errors)
+                _check_rules(branch.node, value, path, parents, errors)
                 return
         return
     if isinstance(node, ObjectNode) and isinstance(value, dict):
         for key, child in node.properties.items():
             if key in value:
-                _check_rules(child, value[key], _join(path, key), value, errors)
+                _check_rules(child, value[key], _join(path, key), (*parents, value), errors)
     elif isinstance(node, ArrayNode) and isinstance(value, list) and node.item is not None:
         key = node.schema.get("x-unique-by")
         seen: dict[Any, int] = {}
@@ -223,17 +223,19 @@ def _check_rules(
                     )
                 else:
                     seen[name] = index
-            _check_rules(node.item, item, _join(path, index), None, errors)
+            _check_rules(node.item, item, _join(path, index), parents, errors)
     elif isinstance(node, StringNode) and node.names_from and isinstance(value, str):
-        items = (parent or {}).get(node.names_from)
+        holder = next((p for p in reversed(parents) if node.names_from in p), {})
+        items = holder.get(node.names_from)
         names = (
             [i.get("name") for i in items if isinstance(i, dict)] if isinstance(items, list) else []
         )
         if value not in node.choices and value not in names:
             fixed = ", ".join(node.choices)
             defined = ", ".join(_show(n) for n in names if isinstance(n, str)) or "none"
+            also = f" or use {fixed}" if fixed else ""
             errors.setdefault(
                 path,
                 f"No function named {_show(value)} in {node.names_from} (defined: {defined}); "
-                f"name one of them or use {fixed}.",
+                f"name one of them{also}.",
             )

@@ -196,6 +196,24 @@ def _strings_non_empty(schema: Any) -> Any:
     return out
 
 
+def _discriminators_required(schema: Any) -> Any:
+    """Give the schema with each union branch's discriminator required.
+
+    Choosing a branch in the form (``audio/pcm``) always sends its ``type``, as the reference
+    advises for the GA formats; a branch object without its discriminator has no form.
+    """
+    if isinstance(schema, list):
+        return [_discriminators_required(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _discriminators_required(v) for k, v in schema.items()}
+    for key in ("oneOf", "anyOf"):
+        for branch in out.get(key, []):
+            if "const" in branch.get("properties", {}).get("type", {}):
+                branch["required"] = sorted({*branch.get("required", []), "type"})
+    return out
+
+
 def _has_cr(value: Any) -> bool:
     if isinstance(value, str):
         return "\r" in value
@@ -204,6 +222,9 @@ def _has_cr(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_cr(v) for v in value)
     return False
+
+
+GA = get_operation("client-secrets")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -218,5 +239,17 @@ def test_every_valid_body_survives_the_form(body: dict[str, Any]) -> None:
     filled = form_from_body(OP.root, body)
     assert filled.problems == {}
     built = build_body(OP.root, filled.form)
+    assert built.errors == {}
+    assert canonical(built.body) == canonical(body)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(from_schema(_discriminators_required(_strings_non_empty(GA.request_schema))))
+def test_every_valid_ga_body_survives_the_form(body: dict[str, Any]) -> None:
+    """The same walker and builder carry the nested GA operation, unions and all."""
+    assume(not _has_cr(body))
+    filled = form_from_body(GA.root, body)
+    assert filled.problems == {}
+    built = build_body(GA.root, filled.form)
     assert built.errors == {}
     assert canonical(built.body) == canonical(body)

@@ -78,13 +78,15 @@ def _load(name: str) -> list[Operation]:
 
 @cache
 def all_operations() -> dict[str, Operation]:
-    """Give every bundled operation by id, in file order."""
-    ops: dict[str, Operation] = {}
-    for entry in sorted(resources.files(__name__).iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".openapi.json"):
-            for op in _load(entry.name):
-                ops[op.id] = op
-    return ops
+    """Give every bundled operation by id, ordered by their ``x-playground.order``."""
+    found = [
+        op
+        for entry in resources.files(__name__).iterdir()
+        if entry.name.endswith(".openapi.json")
+        for op in _load(entry.name)
+    ]
+    found.sort(key=lambda op: (op.extra.get("order", 100), op.id))
+    return {op.id: op for op in found}
 
 
 def get_operation(op_id: str | None = None) -> Operation:
