@@ -125,19 +125,42 @@ def _is_secret(schema: dict[str, Any]) -> bool:
 def _shape(
     schema: dict[str, Any], echo: dict[str, Any], secret: dict[str, Any], session_id: str
 ) -> dict[str, Any]:
+    properties = schema.get("properties", {})
     if _is_secret(schema):
-        # The answer is the secret itself; the configuration goes in its object property.
+        # GA shape: the answer is the secret; the configuration sits in its object properties.
         out: dict[str, Any] = dict(secret)
-        for key, sub in schema.get("properties", {}).items():
+        for key, sub in properties.items():
             if key not in out and sub.get("type") == "object":
-                out[key] = {"id": session_id, **echo}
+                given = echo.get(key)
+                out[key] = _complete(
+                    sub, dict(given) if isinstance(given, dict) else {}, session_id
+                )
         return out
-    out = {"id": session_id}
-    for key, sub in schema.get("properties", {}).items():
-        if "const" in sub:
-            out[key] = sub["const"]
-    out.update({k: v for k, v in echo.items() if k not in schema.get("properties", {})})
-    for key, sub in schema.get("properties", {}).items():
+    # Beta shape: the configuration echoed at the top, the secret in an object property.
+    out = _complete(schema, {}, session_id)
+    out.update({k: v for k, v in echo.items() if k not in properties})
+    for key, sub in properties.items():
         if _is_secret(sub):
             out[key] = secret
+    return out
+
+
+def _complete(schema: dict[str, Any], value: dict[str, Any], session_id: str) -> dict[str, Any]:
+    """Give ``value`` with the ``id`` and the fixed or enumerated fields the schema requires."""
+    properties = schema.get("properties", {})
+    out: dict[str, Any] = {}
+    if "id" in properties:
+        out["id"] = session_id
+    for key, sub in properties.items():
+        if "const" in sub:
+            out[key] = sub["const"]
+    out.update(value)
+    kind = str(out.get("type", ""))
+    for key in schema.get("required", []):
+        choices = properties.get(key, {}).get("enum")
+        if key not in out and choices:
+            # e.g. ``object`` follows ``type``: "transcription" → "realtime.transcription_session"
+            out[key] = next((c for c in choices if kind and kind in str(c)), choices[0])
+            if key == "type":
+                kind = str(out[key])
     return out

@@ -13,6 +13,7 @@ from flask import Flask
 
 from playground import create_app
 from playground.gateway import parse_gateways
+from playground.operations import all_operations
 
 KEY = "sk-test-key-0123456789"
 
@@ -63,6 +64,19 @@ def test_send_posts_the_previewed_body_to_the_operation_path(upstream, client) -
     assert 'data-testid="response"' in html and "200 OK" in html and "sess_1" in html
     for secret in (KEY, "org-1", "proj_2", server.url, str(server.port)):
         assert secret not in html
+
+
+@pytest.mark.parametrize("op", list(all_operations().values()), ids=lambda op: op.id)
+def test_each_operation_posts_to_its_own_path(upstream, client, op) -> None:
+    app, server = upstream
+    html = client.post(
+        "/send",
+        data={"op": op.id},
+        headers={"X-Playground-Gateway": server.url + "/v1", "X-Playground-Key": KEY},
+    ).get_data(as_text=True)
+    (seen,) = app.requests
+    assert (seen["method"], seen["path"]) == (op.method, "/v1" + op.path)
+    assert f"<code>{op.path}</code>" in html
 
 
 @pytest.mark.parametrize(

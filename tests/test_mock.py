@@ -149,3 +149,26 @@ def test_send_reaches_the_mock_over_real_http(live_server) -> None:
         "/send", data={"op": "sessions"}, headers={"X-Playground-Gateway": gateway}
     )
     assert "401 UNAUTHORIZED" in missing.get_data(as_text=True).upper()
+
+
+@pytest.mark.parametrize("op", list(all_operations().values()), ids=lambda op: op.id)
+def test_every_operation_is_answered_over_its_own_path(client, op) -> None:
+    before = int(time.time())
+    response = client.post("/mock/v1" + op.path, json={}, headers=AUTH)
+    assert response.status_code == 200, response.get_json()
+    data = response.get_json()
+    Draft202012Validator(op.response_schema).validate(data)
+    secret = data.get("client_secret", data)
+    assert secret["value"].startswith("ek_")
+    ttl = ttl_seconds(op.request_schema, {})
+    assert before + ttl <= secret["expires_at"] <= int(time.time()) + ttl
+    assert client.post("/mock/v1" + op.path, json={}).status_code == 401
+
+
+def test_a_ga_transcription_secret_names_its_session_kind() -> None:
+    op = all_operations()["client-secrets"]
+    body = {"session": {"type": "transcription"}}
+    data = success(op, body, now=1_000)
+    Draft202012Validator(op.response_schema).validate(data)
+    assert data["session"]["object"] == "realtime.transcription_session"
+    assert data["expires_at"] == 1_000 + ttl_seconds(op.request_schema, body)
