@@ -38,4 +38,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     security.init_app(app)
     app.register_blueprint(page.bp)
+
+    from . import gateway, mock
+
+    gateway.init_app(app)
+    mock.init_app(app)
     return app

@@ -1,4 +1,4 @@
-"""Security headers on every response: a strict CSP, no framing, no sniffing, same-origin referrer."""
+"""Security headers on every response: strict CSP, no framing, no sniffing, same-origin referrer."""
 
 from __future__ import annotations
 

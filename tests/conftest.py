@@ -110,3 +110,71 @@ def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     pg = context.new_page()
     yield pg
     context.close()
+
+
+class RecordingUpstream:
+    """A WSGI upstream that records every request and answers with ``reply`` (or ``handler``).
+
+    ``reply`` is ``(status line, headers, body bytes)``; ``handler`` is a WSGI app used instead.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the recorded requests and answer ``200 {}`` again."""
+        self.requests: list[dict[str, Any]] = []
+        self.reply: tuple[str, list[tuple[str, str]], bytes] = (
+            "200 OK",
+            [("Content-Type", "application/json")],
+            b"{}",
+        )
+        self.handler: Any = None
+        self.release = threading.Event()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        headers = {
+            key[5:].replace("_", "-").title(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            if environ.get(key):
+                headers[key.replace("_", "-").title()] = environ[key]
+        self.requests.append(
+            {
+                "method": environ["REQUEST_METHOD"],
+                "path": environ.get("PATH_INFO", ""),
+                "query": environ.get("QUERY_STRING", ""),
+                "headers": headers,
+                "body": environ["wsgi.input"].read(length) if length else b"",
+                "remote_port": environ.get("REMOTE_PORT"),
+            }
+        )
+        if self.handler is not None:
+            return self.handler(environ, start_response)
+        status, reply_headers, body = self.reply
+        start_response(status, reply_headers)
+        return [body]
+
+
+@pytest.fixture(scope="session")
+def _upstream_server() -> Iterator[tuple[RecordingUpstream, LiveServer]]:
+    app = RecordingUpstream()
+    server = LiveServer(app)
+    yield app, server
+    app.release.set()
+    server.stop()
+
+
+@pytest.fixture
+def upstream(
+    _upstream_server: tuple[RecordingUpstream, LiveServer],
+) -> Iterator[tuple[RecordingUpstream, LiveServer]]:
+    """Give a recording upstream app (fresh for each test) and the real server on 127.0.0.1
+    that serves it."""
+    app, server = _upstream_server
+    app.reset()
+    yield app, server
+    app.release.set()  # wakes a handler a test left waiting

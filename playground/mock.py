@@ -1,0 +1,66 @@
+"""The built-in mock upstream at ``/mock/v1``: every operation answered like the real API.
+
+One route per operation, at the operation's own path, so a new operation document gets its
+mock with no code. Switched off with ``MOCK_ENABLED = False``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, request
+
+from . import mock_responses
+from .operations import Operation, all_operations
+from .validation import validate_body
+
+PREFIX = "/mock/v1"
+bp = Blueprint("mock", __name__, url_prefix=PREFIX)
+
+
+def init_app(app: Flask) -> None:
+    """Register the mock unless the configuration switches it off."""
+    app.config.setdefault("MOCK_ENABLED", True)
+    if app.config["MOCK_ENABLED"]:
+        app.register_blueprint(bp)
+
+
+@bp.get("/")
+def base() -> Response:
+    """Give a short description of the mock (its URL is the gateway URL to use)."""
+    ops = [f"{op.method} {PREFIX}{op.path}" for op in all_operations().values()]
+    return jsonify(object="playground.mock", description="The playground's offline mock.", ops=ops)
+
+
+def _answer(status: int, payload: dict[str, Any], started: float) -> Response:
+    # Keys in the order the API sends them (jsonify would sort them).
+    response = Response(json.dumps(payload), status=status, mimetype="application/json")
+    response.headers["x-request-id"] = "req_" + secrets.token_hex(16)
+    response.headers["openai-processing-ms"] = str(round((time.monotonic() - started) * 1000))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _view(op: Operation) -> Any:
+    def answer() -> Response:
+        started = time.monotonic()
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return _answer(401, mock_responses.api_error(mock_responses.MISSING_KEY), started)
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _answer(400, mock_responses.api_error(mock_responses.NOT_JSON), started)
+        errors = validate_body(op.request_schema, op.root, body)
+        if errors:
+            return _answer(400, mock_responses.validation_error(errors), started)
+        return _answer(200, mock_responses.success(op, body, int(time.time())), started)
+
+    answer.__doc__ = f"Answer {op.method} {op.path} like the real API."
+    return answer
+
+
+for _op in all_operations().values():
+    bp.add_url_rule(_op.path, f"op_{_op.id}", _view(_op), methods=[_op.method])

@@ -1,0 +1,92 @@
+// The response viewer: copies the ephemeral key and counts down to its expiry.
+// Static file: no inline script, no eval.
+(function () {
+  "use strict";
+  let timer = null;
+
+  function tick() {
+    const nodes = document.querySelectorAll(".countdown[data-expires-at]");
+    if (!nodes.length) {
+      clearInterval(timer);
+      timer = null;
+      return;
+    }
+    nodes.forEach(function (node) {
+      // Count against the server's clock: the offset is fixed when the answer arrives.
+      if (!node.dataset.offset) {
+        node.dataset.offset = String(Number(node.dataset.now) - Date.now() / 1000);
+      }
+      const now = Date.now() / 1000 + Number(node.dataset.offset);
+      const left = Math.round(Number(node.dataset.expiresAt) - now);
+      node.textContent = left > 0 ? "expires in " + left + " s" : "expired: send again for a new key";
+      node.classList.toggle("expired", left <= 0);
+    });
+  }
+
+  function startCountdown() {
+    tick();
+    if (!timer && document.querySelector(".countdown[data-expires-at]")) {
+      timer = setInterval(tick, 1000);
+    }
+  }
+
+  function copy(button) {
+    const field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    const done = function () {
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = "Copy"; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () { fallback(field, done); });
+    } else {
+      fallback(field, done);
+    }
+  }
+
+  function fallback(field, done) {
+    field.focus();
+    field.select();
+    try {
+      if (document.execCommand("copy")) done();
+    } catch (e) { /* the key stays selected for a manual copy */ }
+  }
+
+  // When the playground server itself cannot be reached or refuses the send, htmx swaps
+  // nothing: say so in the response pane instead of leaving the button silent.
+  function showProblem(text) {
+    const pane = document.getElementById("response");
+    if (!pane) return;
+    const title = document.createElement("h2");
+    title.id = "response-title";
+    title.textContent = "Response";
+    const line = document.createElement("p");
+    line.className = "failure";
+    line.setAttribute("role", "alert");
+    line.dataset.testid = "send-failure";
+    line.textContent = text;
+    pane.replaceChildren(title, line);
+    pane.hidden = false;
+  }
+  function fromSend(event) {
+    return event.detail && event.detail.elt && event.detail.elt.id === "send-button";
+  }
+  document.addEventListener("htmx:sendError", function (event) {
+    if (fromSend(event)) {
+      showProblem("Could not reach the playground server: check that it is still running, then send again.");
+    }
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    if (fromSend(event)) {
+      const status = event.detail.xhr ? event.detail.xhr.status : "?";
+      showProblem("The playground server refused the send (HTTP " + status + "): reload the page and try again.");
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-copy]");
+    if (button) copy(button);
+  });
+  document.addEventListener("htmx:afterSettle", startCountdown);
+  document.addEventListener("DOMContentLoaded", startCountdown);
+})();

@@ -1,0 +1,129 @@
+"""Sending from the page in headless Chromium: the mock, storage, and where the key travels."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+KEY = "sk-browser-secret-4242"
+
+
+def _record(page: Any) -> tuple[list[Any], list[tuple[str, str]]]:
+    requests: list[Any] = []
+    bodies: list[tuple[str, str]] = []
+    page.on("request", lambda request: requests.append(request))
+
+    def keep(response: Any) -> None:
+        if response.request.resource_type in ("document", "xhr", "fetch", "script", "stylesheet"):
+            bodies.append((response.url, response.text()))
+
+    page.on("response", keep)
+    return requests, bodies
+
+
+def test_send_to_the_mock_and_find_it_all_again_after_reload(page, live_server) -> None:
+    from playwright.sync_api import expect
+
+    requests, bodies = _record(page)
+    page.goto("/")
+    send = page.get_by_role("button", name="Send")
+    expect(send).to_be_disabled()
+    expect(page.get_by_text("Enter a gateway URL above to enable sending.")).to_be_visible()
+
+    page.get_by_role("button", name="Built-in mock (offline)").click()
+    gateway = page.get_by_label("Gateway URL")
+    expect(gateway).to_have_value(live_server.url + "/mock/v1")
+    page.get_by_label("API key").fill(KEY)
+    expect(send).to_be_enabled()
+    expect(page.get_by_text("Enter a gateway URL above to enable sending.")).to_be_hidden()
+
+    with page.expect_response("**/send"):
+        send.click()
+    response = page.get_by_test_id("response")
+    expect(response.get_by_test_id("response-status")).to_have_text("200 OK")
+    expect(page.locator("#ephemeral-key")).to_have_value(re.compile(r"^ek_[0-9a-f]{32}$"))
+    expect(response.locator(".countdown")).to_contain_text("expires in")
+
+    page.reload()
+    expect(page.get_by_label("Gateway URL")).to_have_value(live_server.url + "/mock/v1")
+    expect(page.get_by_label("API key")).to_have_value(KEY)
+    expect(page.get_by_role("button", name="Send")).to_be_enabled()
+
+    sends = [r for r in requests if r.url.endswith("/send")]
+    assert len(sends) == 1
+    assert sends[0].headers["x-playground-key"] == KEY
+    for request in requests:
+        if request is sends[0]:
+            assert KEY not in request.url and KEY not in (request.post_data or "")
+            continue
+        assert KEY not in request.url and KEY not in (request.post_data or "")
+        assert KEY not in " ".join(request.headers.values()), request.url
+    for url, text in bodies:
+        assert KEY not in text, url
+    assert KEY not in page.content()
+
+
+def test_show_hide_remember_and_forget(page) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    key = page.get_by_label("API key")
+    key.fill(KEY)
+    expect(key).to_have_attribute("type", "password")
+    page.get_by_role("button", name="Show").click()
+    expect(key).to_have_attribute("type", "text")
+    page.get_by_role("button", name="Hide").click()
+    expect(key).to_have_attribute("type", "password")
+
+    assert page.evaluate("sessionStorage.getItem('playground.key')") == KEY
+    assert page.evaluate("localStorage.getItem('playground.key')") is None
+    page.get_by_label("Remember on this device").check()
+    assert page.evaluate("localStorage.getItem('playground.key')") == KEY
+    assert page.evaluate("sessionStorage.getItem('playground.key')") is None
+
+    page.get_by_label("Gateway URL").fill("http://127.0.0.1:9/v1")
+    page.get_by_role("button", name="Forget").click()
+    expect(key).to_have_value("")
+    expect(page.get_by_label("Gateway URL")).to_have_value("")
+    expect(page.get_by_role("button", name="Send")).to_be_disabled()
+    stored = page.evaluate(
+        "[...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
+        ".filter(k => k.startsWith('playground.'))"
+    )
+    assert stored == []
+
+
+def test_an_api_error_marks_the_field_and_send_anyway(page) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.get_by_role("button", name="Built-in mock (offline)").click()
+    page.get_by_label("API key").fill(KEY)
+    page.locator("#f-temperature").fill("5")
+    send = page.locator("#send-button")
+    expect(send).to_have_text("Send anyway")
+    expect(page.get_by_test_id("send-check")).to_contain_text("temperature")
+    send.click()
+    response = page.get_by_test_id("response")
+    expect(response.get_by_test_id("response-status")).to_have_text("400 Bad Request")
+    expect(response.get_by_test_id("api-error")).to_contain_text("invalid_request_error")
+    expect(page.locator("#f-temperature")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#e-f-temperature")).to_contain_text("The API says")
+
+    page.locator("#f-temperature").fill("1")
+    expect(send).to_have_text("Send")
+    expect(page.get_by_test_id("send-check")).to_be_empty()
+
+
+def test_an_unreachable_playground_server_is_said_in_the_pane(page, live_server) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.get_by_role("button", name="Built-in mock (offline)").click()
+    page.route("**/send", lambda route: route.abort())
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("send-failure")).to_contain_text("Could not reach the playground")
