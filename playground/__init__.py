@@ -37,4 +37,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import page
 
     app.register_blueprint(page.bp)
+
+    from . import snippet_pane
+
+    app.register_blueprint(snippet_pane.bp)
     return app

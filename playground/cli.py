@@ -41,6 +41,36 @@ def _cmd_body(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_snippet(args: argparse.Namespace) -> int:
+    from .snippets import LANGUAGES, languages_for, render_snippet
+
+    op = get_operation(args.op)
+    if args.list:
+        for lang in languages_for(op):
+            print(f"{lang.id}\t{lang.label}")
+        return 0
+    if not args.lang:
+        print("error: choose a language with --lang (see --list)", file=sys.stderr)
+        return 2
+    if args.lang not in {lang.id for lang in languages_for(op)}:
+        known = ", ".join(lang.id for lang in languages_for(op))
+        why = "unknown language" if args.lang not in LANGUAGES else f"no snippet for {op.id}"
+        print(f"error: {why} {args.lang!r}; choose one of: {known}", file=sys.stderr)
+        return 2
+    try:
+        body = _read_json(args.file, sys.stdin)
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read a JSON body from {args.file}: {exc}", file=sys.stderr)
+        return 1
+    errors = validate_body(op.request_schema, op.root, body)
+    if errors:
+        for path, message in errors.items():
+            print(f"{path or 'body'}: {message}", file=sys.stderr)
+        return 1
+    sys.stdout.write(render_snippet(op, args.lang, body, base_url=args.base_url))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Give the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="realtime-playground", description=__doc__)
@@ -54,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     body.add_argument("file", help="a JSON file, or - for standard input")
     body.add_argument("--op", default="sessions", choices=sorted(all_operations()))
     body.set_defaults(func=_cmd_body)
+    snippet = sub.add_parser("snippet", help="print a code snippet that sends a request body")
+    snippet.add_argument("file", nargs="?", default="-", help="a JSON file, or - (the default)")
+    snippet.add_argument("--lang", help="the snippet language (see --list)")
+    snippet.add_argument("--list", action="store_true", help="name the languages and stop")
+    snippet.add_argument("--op", default="sessions", choices=sorted(all_operations()))
+    snippet.add_argument("--base-url", help="a gateway's base URL (default: the public API)")
+    snippet.set_defaults(func=_cmd_snippet)
     return parser
 
 

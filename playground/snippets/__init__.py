@@ -44,7 +44,13 @@ class Language:
 
 
 _REGISTRY = (
-    Language("typescript_utdk", "TypeScript", "typescript_utdk.ts.jinja", "typescript", "utdk"),
+    Language(
+        "typescript_utdk",
+        "TypeScript (@utdk/openai)",
+        "typescript_utdk.ts.jinja",
+        "typescript",
+        "utdk",
+    ),
     Language(
         "typescript_openai",
         "TypeScript (openai)",
