@@ -36,7 +36,7 @@
   function panels() { return document.getElementById("snippet-panels"); }
   function refresh() {
     var el = panels();
-    if (el && window.htmx) window.htmx.trigger(el, "snippet:refresh");
+    if (el && window.htmx) window.htmx.trigger(el, "snippet-refresh");
   }
   function show(lang, focus) {
     var found = false;
@@ -168,6 +168,8 @@
     }
     if (gatewayUrl()) refresh();
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // After htmx has processed the page (it starts on DOMContentLoaded too, and was loaded first).
+  function start() { window.setTimeout(init, 0); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
