@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -69,7 +71,25 @@ def safe_base_url(raw: str | None) -> str | None:
 def snippet_views(
     op: Operation, body: Any, selected: str | None = None, base_url: str | None = None
 ) -> list[SnippetView]:
-    """Give the pane's tabs: the selected one highlighted, the hidden ones as plain text."""
+    """Give the pane's tabs: the selected one highlighted, the hidden ones as plain text.
+
+    Cached by (operation, body, tab, base URL): a ``change`` after ``input``, a refocus or a
+    gateway refresh sends the same body again.
+    """
+    key = json.dumps(body, ensure_ascii=False)  # key order matters: the snippet keeps it
+    return list(_cached_views(op.id, key, selected, base_url))
+
+
+@lru_cache(maxsize=128)
+def _cached_views(
+    op_id: str, body_json: str, selected: str | None, base_url: str | None
+) -> tuple[SnippetView, ...]:
+    return tuple(_views(get_operation(op_id), json.loads(body_json), selected, base_url))
+
+
+def _views(
+    op: Operation, body: Any, selected: str | None, base_url: str | None
+) -> list[SnippetView]:
     langs = languages_for(op)
     ids = [lang.id for lang in langs]
     chosen = selected if selected in ids else ids[0]

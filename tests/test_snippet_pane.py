@@ -94,3 +94,13 @@ def test_bad_input_never_breaks_the_pane(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert 'data-lang="typescript_utdk" data-highlighted="true"' in response.get_data(as_text=True)
     assert client.post("/snippet", data={"op": "nope"}).status_code == 404
+
+
+def test_snippets_keep_the_body_key_order(client: FlaskClient, sessions_op: Operation) -> None:
+    """The panels (cached or not) list the keys in the body's order, not sorted."""
+    form = {"op": "sessions", "model@mode": "set", "model": "gpt-4o-realtime-preview"}
+    form |= {"instructions@mode": "set", "instructions": "hi"}
+    for _ in range(2):  # the second answer comes from the cache
+        page = client.post("/snippet", data=form).get_data(as_text=True)
+        curl = _panels(page)["curl"]
+        assert curl.index('"model"') < curl.index('"instructions"')

@@ -9,6 +9,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Collection
+from functools import lru_cache
 from typing import Any
 
 from ..schema import ArrayNode, ConstNode, JsonNode, Node, ObjectNode, StringNode, UnionNode
@@ -24,6 +25,7 @@ PYTHON_WIDTH = 88
 JS_WIDTH = 80
 
 
+@lru_cache(maxsize=4096)
 def _quoted(text: str, prefer: str) -> str:
     """Give ``text`` in quotes, switching quote kind when that saves escapes (as black and
     prettier do); escapes are ones Python and JavaScript read alike."""
@@ -88,6 +90,11 @@ def js_literal(
     return _layout(value, indent, column or indent, _JS, (), frozenset(flagged))
 
 
+@lru_cache(maxsize=1024)
+def _js_key(key: str) -> str:
+    return key if _JS_IDENT.match(key) else js_string(key)
+
+
 class _Style:
     def __init__(self, *, null: str, true: str, false: str, width: int, string: Any, key: Any):
         self.null, self.true, self.false, self.width = null, true, false, width
@@ -99,12 +106,13 @@ _PY = _Style(
     key=python_string,
 )  # fmt: skip
 _JS = _Style(
-    null="null", true="true", false="false", width=JS_WIDTH, string=js_string,
-    key=lambda k: k if _JS_IDENT.match(k) else js_string(k),
+    null="null", true="true", false="false", width=JS_WIDTH, string=js_string, key=_js_key,
 )  # fmt: skip
 
 
-def _flat(value: Any, style: _Style) -> str:
+def _flat(value: Any, style: _Style, memo: dict[int, str]) -> str:
+    """Give the one-line form of a value (containers remembered in ``memo`` by identity, so
+    laying out a nested body costs one pass)."""
     if value is None:
         return style.null
     if value is True:
@@ -115,25 +123,36 @@ def _flat(value: Any, style: _Style) -> str:
         return _number(value)
     if isinstance(value, str):
         return style.string(value)
+    known = memo.get(id(value))
+    if known is not None:
+        return known
     if isinstance(value, list):
-        return "[" + ", ".join(_flat(v, style) for v in value) + "]"
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = ", ".join(f"{style.key(k)}: {_flat(v, style)}" for k, v in value.items())
-        return "{" + items + "}" if style is _PY else "{ " + items + " }"
-    raise TypeError(f"not a JSON value: {type(value).__name__}")
+        text = "[" + ", ".join(_flat(v, style, memo) for v in value) + "]"
+    elif isinstance(value, dict):
+        items = ", ".join(f"{style.key(k)}: {_flat(v, style, memo)}" for k, v in value.items())
+        text = "{}" if not value else "{" + items + "}" if style is _PY else "{ " + items + " }"
+    else:
+        raise TypeError(f"not a JSON value: {type(value).__name__}")
+    memo[id(value)] = text
+    return text
 
 
 def _layout(
-    value: Any, indent: int, column: int, style: _Style, path: Path, flagged: frozenset[Path]
+    value: Any,
+    indent: int,
+    column: int,
+    style: _Style,
+    path: Path,
+    flagged: frozenset[Path],
+    memo: dict[int, str] | None = None,
 ) -> str:
     """Lay a value out from ``column`` on a line indented by ``indent``: on that line when it
     fits (and holds no flagged value), else one item a line."""
-    flat = _flat(value, style)
+    memo = {} if memo is None else memo
+    flat = _flat(value, style, memo)
     if not isinstance(value, dict | list) or not value:
         return flat
-    inner_flag = any(len(p) > len(path) and p[: len(path)] == path for p in flagged)
+    inner_flag = flagged and any(len(p) > len(path) and p[: len(path)] == path for p in flagged)
     if not inner_flag and column + len(flat) + 1 <= style.width:
         return flat
     pad = " " * (indent + (4 if style is _PY else 2))
@@ -144,10 +163,11 @@ def _layout(
         if sub in flagged:
             lines.append(f"{pad}// @ts-ignore {_why(item)}")
         if isinstance(key, int):
-            lines.append(f"{pad}{_layout(item, len(pad), len(pad), style, sub, flagged)},")
+            lines.append(f"{pad}{_layout(item, len(pad), len(pad), style, sub, flagged, memo)},")
         else:
             name = style.key(key)
-            text = _layout(item, len(pad), len(pad) + len(name) + 2, style, sub, flagged)
+            column = len(pad) + len(name) + 2
+            text = _layout(item, len(pad), column, style, sub, flagged, memo)
             lines.append(f"{pad}{name}: {text},")
     close = "]" if isinstance(value, list) else "}"
     return ("[" if close == "]" else "{") + "\n" + "\n".join(lines) + "\n" + " " * indent + close
