@@ -43,4 +43,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     gateway.init_app(app)
     mock.init_app(app)
+
+    from . import snippet_pane
+
+    app.register_blueprint(snippet_pane.bp)
     return app

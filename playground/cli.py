@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from .migrate import migrate
-from .operations import all_operations, get_operation
+from .operations import Operation, all_operations, get_operation
 from .validation import validate_body
 
 
@@ -26,38 +26,58 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_body(args: argparse.Namespace) -> int:
-    op = get_operation(args.op)
+def _valid_body(op: Operation, source: str) -> dict[str, Any] | None:
+    """Give the body read from ``source`` if it is valid for ``op``; else print why, give None."""
     try:
-        body = _read_json(args.file, sys.stdin)
+        body = _read_json(source, sys.stdin)
     except (OSError, ValueError) as exc:
-        print(f"error: cannot read a JSON body from {args.file}: {exc}", file=sys.stderr)
-        return 1
+        print(f"error: cannot read a JSON body from {source}: {exc}", file=sys.stderr)
+        return None
     errors = validate_body(op.request_schema, op.root, body)
-    if errors:
-        for path, message in errors.items():
-            print(f"{path or 'body'}: {message}", file=sys.stderr)
+    for path, message in errors.items():
+        print(f"{path or 'body'}: {message}", file=sys.stderr)
+    return None if errors else body  # type: ignore[return-value]
+
+
+def _cmd_body(args: argparse.Namespace) -> int:
+    body = _valid_body(get_operation(args.op), args.file)
+    if body is None:
         return 1
     print(json.dumps(body, indent=2, ensure_ascii=False))
     return 0
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
-    beta = get_operation("sessions")
-    try:
-        body = _read_json(args.file, sys.stdin)
-    except (OSError, ValueError) as exc:
-        print(f"error: cannot read a JSON body from {args.file}: {exc}", file=sys.stderr)
-        return 1
-    errors = validate_body(beta.request_schema, beta.root, body)
-    if errors:
-        for path, message in errors.items():
-            print(f"{path or 'body'}: {message}", file=sys.stderr)
+    body = _valid_body(get_operation("sessions"), args.file)
+    if body is None:
         return 1
     result = migrate(body)
     print(json.dumps(result.body, indent=2, ensure_ascii=False))
     for note in result.notes:
         print(f"{note.kind}: {note.path}: {note.message}", file=sys.stderr)
+    return 0
+
+
+def _cmd_snippet(args: argparse.Namespace) -> int:
+    from .snippets import LANGUAGES, languages_for, render_snippet
+
+    op = get_operation(args.op)
+    if args.list:
+        for lang in languages_for(op):
+            print(f"{lang.id}\t{lang.label}")
+        return 0
+    if not args.lang:
+        print("error: choose a language with --lang (see --list)", file=sys.stderr)
+        return 2
+    if args.lang not in {lang.id for lang in languages_for(op)}:
+        known = ", ".join(lang.id for lang in languages_for(op))
+        why = "unknown language" if args.lang not in LANGUAGES else f"no snippet for {op.id}"
+        print(f"error: {why} {args.lang!r}; choose one of: {known}", file=sys.stderr)
+        return 2
+    body = _valid_body(op, args.file)
+    if body is None:
+        return 1
+    sys.stdout.write(render_snippet(op, args.lang, body, base_url=args.base_url))
     return 0
 
 
@@ -80,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate_.add_argument("file", help="a JSON file, or - for standard input")
     migrate_.set_defaults(func=_cmd_migrate)
+    snippet = sub.add_parser("snippet", help="print a code snippet that sends a request body")
+    snippet.add_argument("file", nargs="?", default="-", help="a JSON file, or - (the default)")
+    snippet.add_argument("--lang", help="the snippet language (see --list)")
+    snippet.add_argument("--list", action="store_true", help="name the languages and stop")
+    snippet.add_argument("--op", default="sessions", choices=sorted(all_operations()))
+    snippet.add_argument("--base-url", help="a gateway's base URL (default: the public API)")
+    snippet.set_defaults(func=_cmd_snippet)
     return parser
 
 

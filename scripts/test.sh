@@ -14,6 +14,13 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
 .venv/bin/pip install -q -e ".[test]"
+# The JavaScript/TypeScript clients the snippet fidelity tests run (openai, typescript).
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/fixtures/node --no-audit --no-fund --loglevel=error
+elif [ -n "${CI:-}" ]; then
+  echo "The snippet tests need node and npm (node 20)." >&2
+  exit 1
+fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/pytest "$@"

@@ -178,3 +178,18 @@ def upstream(
     app.reset()
     yield app, server
     app.release.set()  # wakes a handler a test left waiting
+
+
+@pytest.fixture(scope="module")
+def serve_wsgi() -> Iterator[Any]:
+    """Give a function that serves a WSGI app on 127.0.0.1 (a ``LiveServer``) for the module."""
+    servers: list[LiveServer] = []
+
+    def serve(wsgi_app: Any) -> LiveServer:
+        server = LiveServer(wsgi_app)
+        servers.append(server)
+        return server
+
+    yield serve
+    for server in servers:
+        server.stop()

@@ -1,0 +1,126 @@
+"""Code snippets for an operation's request body: one Jinja template per language.
+
+:func:`render_snippet` is pure (no Flask): the page, the CLI and the fidelity tests call it alike.
+A new language is one template in ``templates/`` and one entry in :data:`LANGUAGES`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+
+from ..operations import Operation
+from .literals import (
+    js_literal,
+    js_string,
+    loose_paths,
+    python_kwargs,
+    python_literal,
+    python_string,
+    shell_single_quote,
+)
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+API_KEY_VARIABLE = "OPENAI_API_KEY"
+
+
+@dataclass(frozen=True)
+class Language:
+    """One snippet language: its id, tab label, template and Pygments lexer."""
+
+    id: str
+    label: str
+    template: str
+    lexer: str
+    sdk: str | None = None  # the key in the operation's ``x-playground.sdk`` it needs
+
+    def available(self, op: Operation) -> bool:
+        """Say whether the operation can be called this way (an SDK must name the method)."""
+        return self.sdk is None or bool(op.extra.get("sdk", {}).get(self.sdk))
+
+
+_REGISTRY = (
+    Language(
+        "typescript_utdk",
+        "TypeScript (@utdk/openai)",
+        "typescript_utdk.ts.jinja",
+        "typescript",
+        "utdk",
+    ),
+    Language(
+        "typescript_openai",
+        "TypeScript (openai)",
+        "typescript_openai.ts.jinja",
+        "typescript",
+        "typescript",
+    ),
+    Language("python_openai", "Python (openai)", "python_openai.py.jinja", "python", "python"),
+    Language("python_requests", "Python (requests)", "python_requests.py.jinja", "python"),
+    Language("curl", "curl", "curl.sh.jinja", "bash"),
+    Language("javascript_fetch", "JavaScript (fetch)", "javascript_fetch.js.jinja", "javascript"),
+)
+LANGUAGES: dict[str, Language] = {lang.id: lang for lang in _REGISTRY}
+
+
+def languages_for(op: Operation) -> list[Language]:
+    """Give the languages the operation has snippets in, in tab order."""
+    return [lang for lang in LANGUAGES.values() if lang.available(op)]
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader(__name__, "templates"),
+        autoescape=False,  # source code, not HTML: each literal is escaped for its language
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        py=python_literal,
+        py_str=python_string,
+        js=js_literal,
+        js_str=js_string,
+        sh=shell_single_quote,
+        tojson_pretty=lambda value: json.dumps(value, indent=2, ensure_ascii=False),
+    )
+    env.globals.update(py_kwargs=python_kwargs)
+    return env
+
+
+@cache
+def _template(name: str) -> Template:
+    return _environment().get_template(name)
+
+
+def render_snippet(op: Operation, lang: str, body: Any, base_url: str | None = None) -> str:
+    """Give the plain source of a snippet that sends ``body`` for ``op`` in language ``lang``.
+
+    ``base_url`` is a gateway's base URL; without one the snippet calls the public API. The API
+    key is always read from the ``OPENAI_API_KEY`` environment variable.
+    """
+    try:
+        language = LANGUAGES[lang]
+    except KeyError:
+        raise KeyError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}") from None
+    if not language.available(op):
+        raise KeyError(f"{language.label} has no method for the {op.id} operation")
+    sdk = op.extra.get("sdk", {})
+    root = (base_url or DEFAULT_BASE_URL).rstrip("/")
+    loose = loose_paths(op.root, body) if lang.startswith("typescript") else set()
+    return _template(language.template).render(
+        op=op,
+        body=body,
+        method=op.method,
+        path=op.path,
+        url=root + op.path,
+        base_url=base_url.rstrip("/") if base_url else None,
+        sdk_method=sdk.get(language.sdk) if language.sdk else None,
+        key_variable=API_KEY_VARIABLE,
+        loose=loose,
+    )

@@ -1,0 +1,223 @@
+"""Source-code literals for a JSON body in each snippet language, escaped for that language.
+
+Each function gives text a person would write: short values stay on one line, longer ones are
+spread one item a line with a trailing comma, the way ``black`` and ``prettier`` lay them out.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Collection
+from functools import lru_cache
+from typing import Any
+
+from ..schema import ArrayNode, ConstNode, JsonNode, Node, ObjectNode, StringNode, UnionNode
+
+Path = tuple[str | int, ...]
+
+_JS_IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+# Control characters, DEL, the JS line separators and lone surrogates are written as escapes.
+_SPECIAL = r"\\\x00-\x1f\x7f\u2028\u2029\ud800-\udfff"
+_SPECIAL_IN = {q: re.compile(f"[{_SPECIAL}{q}]") for q in "'\""}
+PYTHON_WIDTH = 88
+JS_WIDTH = 80
+
+
+@lru_cache(maxsize=4096)
+def _quoted(text: str, prefer: str) -> str:
+    """Give ``text`` in quotes, switching quote kind when that saves escapes (as black and
+    prettier do); escapes are ones Python and JavaScript read alike."""
+    other = "'" if prefer == '"' else '"'
+    quote = other if text.count(prefer) > text.count(other) else prefer
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char == quote:
+            return "\\" + char
+        return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+    return quote + _SPECIAL_IN[quote].sub(escape, text) + quote
+
+
+def python_string(text: str) -> str:
+    """Give a Python string literal for ``text`` (double quotes unless single save escapes)."""
+    return _quoted(text, '"')
+
+
+def js_string(text: str) -> str:
+    """Give a JavaScript/TypeScript string literal for ``text`` (single quotes unless double
+    save escapes); ``$`` and backticks need no escape outside template literals."""
+    return _quoted(text, "'")
+
+
+def shell_single_quote(text: str) -> str:
+    """Give ``text`` as one shell word in single quotes (nothing inside is expanded)."""
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def python_kwargs(body: dict[str, Any], indent: int = 0) -> str | None:
+    """Give a body's keys as Python keyword arguments, one a line; None if a key can't be one."""
+    if not all(k.isidentifier() and not keyword.iskeyword(k) for k in body):
+        return None
+    pad = " " * (indent + 4)
+    lines = []
+    for key, value in body.items():
+        text = _layout(value, len(pad), len(pad) + len(key) + 2, _PY, (key,), frozenset())
+        lines.append(f"{pad}{key}={text},")
+    return "\n".join(lines)
+
+
+def _number(value: int | float) -> str:
+    # repr keeps 1.0 a float and 1 an int, and round-trips every finite float.
+    return repr(value)
+
+
+def python_literal(value: Any, indent: int = 0, column: int | None = None) -> str:
+    """Give a Python literal for a JSON value (``None``/``True``/``False`` for null/true/false)."""
+    return _layout(value, indent, column or indent, _PY, (), frozenset())
+
+
+def js_literal(
+    value: Any, indent: int = 0, flagged: Collection[Path] = (), column: int | None = None
+) -> str:
+    """Give a JavaScript/TypeScript literal for a JSON value; keys are bare where they can be.
+
+    A property whose path is in ``flagged`` gets a ``// @ts-ignore`` line: the official SDK's
+    types are narrower than the API there (see :func:`loose_paths`).
+    """
+    return _layout(value, indent, column or indent, _JS, (), frozenset(flagged))
+
+
+@lru_cache(maxsize=1024)
+def _js_key(key: str) -> str:
+    return key if _JS_IDENT.match(key) else js_string(key)
+
+
+class _Style:
+    def __init__(self, *, null: str, true: str, false: str, width: int, string: Any, key: Any):
+        self.null, self.true, self.false, self.width = null, true, false, width
+        self.string, self.key = string, key
+
+
+_PY = _Style(
+    null="None", true="True", false="False", width=PYTHON_WIDTH, string=python_string,
+    key=python_string,
+)  # fmt: skip
+_JS = _Style(
+    null="null", true="true", false="false", width=JS_WIDTH, string=js_string, key=_js_key,
+)  # fmt: skip
+
+
+def _flat(value: Any, style: _Style, memo: dict[int, str]) -> str:
+    """Give the one-line form of a value (containers remembered in ``memo`` by identity, so
+    laying out a nested body costs one pass)."""
+    if value is None:
+        return style.null
+    if value is True:
+        return style.true
+    if value is False:
+        return style.false
+    if isinstance(value, int | float):
+        return _number(value)
+    if isinstance(value, str):
+        return style.string(value)
+    known = memo.get(id(value))
+    if known is not None:
+        return known
+    if isinstance(value, list):
+        text = "[" + ", ".join(_flat(v, style, memo) for v in value) + "]"
+    elif isinstance(value, dict):
+        items = ", ".join(f"{style.key(k)}: {_flat(v, style, memo)}" for k, v in value.items())
+        text = "{}" if not value else "{" + items + "}" if style is _PY else "{ " + items + " }"
+    else:
+        raise TypeError(f"not a JSON value: {type(value).__name__}")
+    memo[id(value)] = text
+    return text
+
+
+def _layout(
+    value: Any,
+    indent: int,
+    column: int,
+    style: _Style,
+    path: Path,
+    flagged: frozenset[Path],
+    memo: dict[int, str] | None = None,
+) -> str:
+    """Lay a value out from ``column`` on a line indented by ``indent``: on that line when it
+    fits (and holds no flagged value), else one item a line."""
+    memo = {} if memo is None else memo
+    flat = _flat(value, style, memo)
+    if not isinstance(value, dict | list) or not value:
+        return flat
+    inner_flag = flagged and any(len(p) > len(path) and p[: len(path)] == path for p in flagged)
+    if not inner_flag and column + len(flat) + 1 <= style.width:
+        return flat
+    pad = " " * (indent + (4 if style is _PY else 2))
+    lines = []
+    items = enumerate(value) if isinstance(value, list) else value.items()
+    for key, item in items:
+        sub = (*path, key)
+        if sub in flagged:
+            lines.append(f"{pad}// @ts-ignore {_why(item)}")
+        if isinstance(key, int):
+            lines.append(f"{pad}{_layout(item, len(pad), len(pad), style, sub, flagged, memo)},")
+        else:
+            name = style.key(key)
+            column = len(pad) + len(name) + 2
+            text = _layout(item, len(pad), column, style, sub, flagged, memo)
+            lines.append(f"{pad}{name}: {text},")
+    close = "]" if isinstance(value, list) else "}"
+    return ("[" if close == "]" else "{") + "\n" + "\n".join(lines) + "\n" + " " * indent + close
+
+
+def _why(value: Any) -> str:
+    if value is None:
+        return "The API takes null to turn this off; the SDK's types leave null out."
+    return "A newer value than the SDK's types list; the API accepts it."
+
+
+def loose_paths(root: Node, body: Any) -> set[Path]:
+    """Give the paths of values an SDK's generated types may refuse though the API takes them:
+    ``null`` where the schema allows it, and custom values of open enums."""
+    found: set[Path] = set()
+    _loose(root, body, (), found)
+    return found
+
+
+def _loose(node: Node | None, value: Any, path: Path, found: set[Path]) -> None:
+    if node is None or isinstance(node, JsonNode):
+        return
+    if value is None:
+        if path:
+            found.add(path)
+        return
+    if isinstance(node, UnionNode):
+        for branch in node.branches:
+            if _shape_fits(branch.node, value):
+                _loose(branch.node, value, path, found)
+                return
+        return
+    if isinstance(node, ObjectNode) and isinstance(value, dict):
+        for key, item in value.items():
+            _loose(node.properties.get(key), item, (*path, key), found)
+    elif isinstance(node, ArrayNode) and isinstance(value, list):
+        for i, item in enumerate(value):
+            _loose(node.item, item, (*path, i), found)
+    elif isinstance(node, StringNode) and node.open and node.choices:
+        if isinstance(value, str) and value not in node.choices and path:
+            found.add(path)
+
+
+def _shape_fits(node: Node, value: Any) -> bool:
+    if isinstance(node, ConstNode):
+        return bool(node.value == value)
+    if isinstance(node, ObjectNode | JsonNode):
+        return isinstance(value, dict)
+    if isinstance(node, ArrayNode):
+        return isinstance(value, list)
+    if isinstance(node, StringNode):
+        return isinstance(value, str)
+    return not isinstance(value, dict | list | str)

@@ -1,0 +1,125 @@
+"""The snippet pane in headless Chromium: live update, tabs, Copy, the gateway URL."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from playground.operations import get_operation
+from playground.snippets import LANGUAGES, render_snippet
+
+pytestmark = pytest.mark.browser
+
+TYPED = "Say 'hi' to \"$HOME\" `now` ${x} 😀 日本"
+
+
+def _body(page: Any) -> dict[str, Any]:
+    return json.loads(page.get_by_test_id("request-body").inner_text())
+
+
+def _panel_text(page: Any, lang: str) -> str:
+    return page.evaluate(
+        "(lang) => document.querySelector(`[data-testid=snippet-${lang}] code`).textContent", lang
+    )
+
+
+def _wait_all_panels_contain(page: Any, fragment: str) -> None:
+    page.wait_for_function(
+        """(fragment) => {
+          const panels = document.querySelectorAll('#snippet [role=tabpanel] code');
+          return panels.length > 0 && [...panels].every((c) => c.textContent.includes(fragment));
+        }""",
+        arg=fragment,
+    )
+
+
+def _type_instructions(page: Any) -> dict[str, Any]:
+    page.goto("/")
+    page.locator("#f-instructions").fill(TYPED)
+    page.wait_for_function(
+        "() => document.querySelector('#request-body').textContent.includes('now')"
+    )
+    _wait_all_panels_contain(page, "`now` ${x}")
+    body = _body(page)
+    assert body == {"instructions": TYPED}
+    return body
+
+
+def test_typing_updates_every_tab(page: Any) -> None:
+    """Typing into instructions changes every tab's snippet to the exact new snippet."""
+    page.goto("/")
+    before = {lang: _panel_text(page, lang) for lang in LANGUAGES}
+    body = _type_instructions(page)
+    op = get_operation("sessions")
+    for lang in LANGUAGES:
+        page.get_by_role("tab", name=LANGUAGES[lang].label, exact=True).click()
+        assert page.get_by_test_id(f"snippet-{lang}").is_visible()
+        text = _panel_text(page, lang)
+        assert text == render_snippet(op, lang, body)
+        assert text != before[lang]
+
+
+def test_chosen_tab_is_remembered_and_highlighted(page: Any) -> None:
+    """The chosen tab survives a reload (localStorage) and is the highlighted one."""
+    page.goto("/")
+    page.get_by_role("tab", name="curl", exact=True).click()
+    page.wait_for_selector("#snippet-panel-curl[data-highlighted=true]:not([hidden])")
+    page.reload()
+    tab = page.get_by_role("tab", name="curl", exact=True)
+    assert tab.get_attribute("aria-selected") == "true"
+    page.wait_for_selector("#snippet-panel-curl[data-highlighted=true]:not([hidden])")
+    assert page.locator("#snippet-panel-curl span").count() > 0
+    assert page.locator("#snippet [role=tabpanel]:not([hidden])").count() == 1
+
+
+def test_copy_puts_the_exact_snippet_on_the_clipboard(page: Any, live_server: Any) -> None:
+    """Copy writes the visible tab's plain text to the clipboard and says Copied."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    body = _type_instructions(page)
+    page.get_by_role("tab", name="Python (openai)", exact=True).click()
+    page.wait_for_selector("#snippet-panel-python_openai[data-highlighted=true]:not([hidden])")
+    button = page.locator("[data-snippet-copy]")
+    button.click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-snippet-copy]').textContent === 'Copied'"
+    )
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == render_snippet(get_operation("sessions"), "python_openai", body)
+
+
+def test_copy_falls_back_when_the_clipboard_api_is_refused(page: Any, live_server: Any) -> None:
+    """With writeText refused, Copy still copies (textarea + execCommand) and says Copied."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.add_init_script(
+        "navigator.clipboard.writeText = () => Promise.reject(new Error('refused'));"
+    )
+    body = _type_instructions(page)
+    page.get_by_role("tab", name="curl", exact=True).click()
+    page.locator("[data-snippet-copy]").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-snippet-copy]').textContent === 'Copied'"
+    )
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == render_snippet(get_operation("sessions"), "curl", body)
+
+
+def test_gateway_url_from_storage_goes_to_the_snippet_request_only(page: Any) -> None:
+    """A stored gateway URL becomes the snippets' base URL; no other request carries it."""
+    gateway = "http://127.0.0.1:9/my-gateway/v1"
+    posts: list[tuple[str, str]] = []
+    page.on(
+        "request",
+        lambda r: posts.append((r.url, r.post_data or "")) if r.method == "POST" else None,
+    )
+    page.goto("/")
+    page.evaluate("(url) => localStorage.setItem('playground.gateway', url)", gateway)
+    page.reload()
+    _wait_all_panels_contain(page, "my-gateway")
+    page.locator("#f-instructions").fill("hello")
+    _wait_all_panels_contain(page, "hello")
+    assert "http://127.0.0.1:9/my-gateway/v1/realtime/sessions" in _panel_text(page, "curl")
+    carrying = [url for url, data in posts if "my-gateway" in data]
+    assert carrying and all(url.endswith("/snippet") for url in carrying)
+    assert any(url.endswith("/preview") for url, _data in posts)

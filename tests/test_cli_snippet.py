@@ -1,0 +1,68 @@
+"""``realtime-playground snippet``: print a snippet for a body, or list the languages."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from playground.cli import main
+from playground.operations import Operation
+from playground.snippets import LANGUAGES, render_snippet
+
+
+def test_list_names_every_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """--list prints one language id and label a line."""
+    assert main(["snippet", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == list(LANGUAGES)
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_prints_the_plain_snippet_for_a_file(
+    lang: str, tmp_path: Path, sessions_op: Operation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The printed snippet is exactly render_snippet's, with no HTML."""
+    body = {"instructions": "It's <b>$HOME</b>", "turn_detection": None}
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps(body))
+    assert main(["snippet", "--lang", lang, str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out == render_snippet(sessions_op, lang, body)
+
+
+def test_reads_standard_input_and_takes_a_base_url(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-`` (or no file) reads the body from standard input; --base-url sets the gateway."""
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"speed": 1.0}'))
+    assert main(["snippet", "--lang", "curl", "--base-url", "http://127.0.0.1:9/v1", "-"]) == 0
+    out = capsys.readouterr().out
+    assert "'http://127.0.0.1:9/v1/realtime/sessions'" in out
+    assert '"speed": 1.0' in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "message"),
+    [
+        (["snippet", "--lang", "cobol"], "{}", "unknown language 'cobol'"),
+        (["snippet"], "{}", "choose a language"),
+        (["snippet", "--lang", "curl"], "{not json", "cannot read a JSON body"),
+        (["snippet", "--lang", "curl"], '{"temperature": 9}', "temperature"),
+    ],
+)
+def test_bad_input_is_a_clear_message(
+    argv: list[str],
+    stdin: str,
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Errors go to stderr with a non-zero status, never a traceback."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    assert main(argv) != 0
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert captured.out == ""

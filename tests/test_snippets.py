@@ -1,0 +1,208 @@
+"""The snippet registry, the per-language literal functions and render_snippet."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+from typing import Any
+
+import pytest
+
+from playground.operations import Operation
+from playground.snippets import DEFAULT_BASE_URL, LANGUAGES, languages_for, render_snippet
+from playground.snippets.literals import (
+    js_literal,
+    js_string,
+    loose_paths,
+    python_kwargs,
+    python_literal,
+    python_string,
+    shell_single_quote,
+)
+
+HOSTILE = [
+    "",
+    "plain",
+    "it's",
+    'say "hi"',
+    "both ' and \"",
+    "back\\slash \\n \\\\",
+    "new\nline\r\ttab\b\f\x00\x1f\x7f",
+    "$HOME ${x} $(id) `uname` !!",
+    "emoji 😀🎙️ and 日本語, Ελληνικά, العربية",
+    "line\u2028sep\u2029para",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_python_string_reads_back_as_the_same_text(text: str) -> None:
+    """Python parses the literal back to exactly the text."""
+    assert ast.literal_eval(python_string(text)) == text
+
+
+def test_python_string_prefers_double_quotes_unless_single_save_escapes() -> None:
+    """Quotes are chosen as black does."""
+    assert python_string("it's") == '"it\'s"'
+    assert python_string('say "hi"') == "'say \"hi\"'"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, True, False, 0, 1, 1.0, -2.5, 1e-07, "x", [], {}, [1, None], {"a": {"b": [True]}}],
+)
+def test_python_literal_keeps_json_types(value: Any) -> None:
+    """null/true/false become None/True/False, and 1.0 stays a float."""
+    text = python_literal(value)
+    back = ast.literal_eval(text)
+    assert json.dumps(back) == json.dumps(value)
+    assert "null" not in text and "true" not in text
+
+
+def test_python_literal_spreads_long_values_with_trailing_commas() -> None:
+    """A value too long for a line is laid out one item a line, as black does."""
+    body = {"instructions": "x" * 100, "modalities": ["text"]}
+    assert python_literal(body) == (
+        '{\n    "instructions": "' + "x" * 100 + '",\n    "modalities": ["text"],\n}'
+    )
+
+
+def test_python_kwargs_only_for_identifier_keys() -> None:
+    """Keyword arguments need identifier keys that are not Python keywords."""
+    assert python_kwargs({"model": "m", "speed": 1.0}) == '    model="m",\n    speed=1.0,'
+    assert python_kwargs({"class": 1}) is None
+    assert python_kwargs({"a-b": 1}) is None
+
+
+def _node_eval(expression: str) -> Any:
+    node = pytest.importorskip("shutil").which("node")
+    if node is None:
+        pytest.skip("node is not available")
+    script = f"process.stdout.write(JSON.stringify({expression}))"
+    done = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_js_string_reads_back_as_the_same_text(text: str) -> None:
+    """Node parses the literal back to exactly the text."""
+    assert _node_eval(js_string(text)) == text
+
+
+def test_js_literal_uses_bare_keys_where_it_can() -> None:
+    """Identifier keys are bare, the rest quoted; objects get spaces inside braces."""
+    assert js_literal({"a_b": 1, "it's": None, "$x": True}) == (
+        '{ a_b: 1, "it\'s": null, $x: true }'
+    )
+    assert _node_eval(js_literal({"a-b": [1, "x"], "日本": {}})) == {"a-b": [1, "x"], "日本": {}}
+
+
+def test_js_literal_flags_values_with_a_ts_ignore_line() -> None:
+    """A flagged value sits on its own line below a ``// @ts-ignore`` comment."""
+    text = js_literal({"turn_detection": None, "voice": "x"}, flagged={("turn_detection",)})
+    assert text.splitlines() == [
+        "{",
+        "  // @ts-ignore The API takes null to turn this off; the SDK's types leave null out.",
+        "  turn_detection: null,",
+        "  voice: 'x',",
+        "}",
+    ]
+
+
+@pytest.mark.parametrize("text", [t.replace("\x00", "") for t in HOSTILE])  # argv holds no NUL
+def test_shell_single_quote_survives_bash(text: str) -> None:
+    """Bash echoes the quoted word back unchanged: nothing is expanded."""
+    done = subprocess.run(
+        ["bash", "-c", f"printf %s {shell_single_quote(text)}"],
+        capture_output=True,
+        check=True,
+    )
+    assert done.stdout.decode() == text
+
+
+def test_loose_paths_are_nulls_and_custom_values(sessions_op: Operation) -> None:
+    """Nulls and custom values of open enums are flagged; free JSON (tool parameters) is not."""
+    body = {
+        "model": "gpt-realtime",
+        "voice": "alloy",
+        "turn_detection": None,
+        "tracing": {"workflow_name": "w", "metadata": {"a": None}},
+        "tools": [{"type": "function", "name": "f", "parameters": {"default": None}}],
+    }
+    assert loose_paths(sessions_op.root, body) == {("model",), ("turn_detection",)}
+
+
+def test_registry_has_six_languages_with_templates(sessions_op: Operation) -> None:
+    """Six languages, each with a template that renders, in the tab order of the issue."""
+    assert list(LANGUAGES) == [
+        "typescript_utdk",
+        "typescript_openai",
+        "python_openai",
+        "python_requests",
+        "curl",
+        "javascript_fetch",
+    ]
+    assert [lang.id for lang in languages_for(sessions_op)] == list(LANGUAGES)
+
+
+def test_utdk_tab_needs_a_utdk_method(sessions_op: Operation) -> None:
+    """Without ``sdk.utdk`` in the operation data, there is no @utdk/openai snippet."""
+    from dataclasses import replace
+
+    extra = {**sessions_op.extra, "sdk": {"python": "a.b", "typescript": "a.b"}}
+    bare = replace(sessions_op, extra=extra)
+    assert "typescript_utdk" not in [lang.id for lang in languages_for(bare)]
+    with pytest.raises(KeyError):
+        render_snippet(bare, "typescript_utdk", {})
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_snippet_names_the_sdk_method_path_and_key_variable(
+    sessions_op: Operation, lang: str
+) -> None:
+    """The method comes from the operation data, the URL from its path, the key from env."""
+    text = render_snippet(sessions_op, lang, {"instructions": "hi"})
+    sdk = sessions_op.extra["sdk"]
+    if lang == "python_openai":
+        assert f"client.{sdk['python']}(\n" in text
+        assert 'os.environ["OPENAI_API_KEY"]' in text
+    elif lang == "typescript_openai":
+        assert f"client.{sdk['typescript']}({{" in text
+    elif lang == "typescript_utdk":
+        assert text.startswith("import openai from '@utdk/openai';")
+        assert f"await openai.{sdk['utdk']}({{" in text
+    else:
+        assert DEFAULT_BASE_URL + sessions_op.path in text
+    assert "OPENAI_API_KEY" in text
+    assert text.endswith("\n") and not text.endswith("\n\n")
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_gateway_url_replaces_the_public_api(sessions_op: Operation, lang: str) -> None:
+    """With a base URL the snippet calls it, and not the public API."""
+    text = render_snippet(sessions_op, lang, {}, base_url="https://gw.example/v1/")
+    assert "gw.example/v1" in text
+    assert "api.openai.com" not in text
+
+
+def test_null_is_none_in_python_and_null_elsewhere(sessions_op: Operation) -> None:
+    """JSON null is None in Python and null in JS/TS and curl, never the string "null"."""
+    body = {"turn_detection": None}
+    assert "turn_detection=None," in render_snippet(sessions_op, "python_openai", body)
+    assert '"turn_detection": None' in render_snippet(sessions_op, "python_requests", body)
+    assert "turn_detection: null" in render_snippet(sessions_op, "javascript_fetch", body)
+    assert '"turn_detection": null' in render_snippet(sessions_op, "curl", body)
+    for lang in LANGUAGES:
+        assert '"null"' not in render_snippet(sessions_op, lang, body)
+
+
+def test_empty_body_renders_an_empty_call(sessions_op: Operation) -> None:
+    """No parameters: a call without arguments, an empty JSON object for HTTP."""
+    assert "create()\n" in render_snippet(sessions_op, "python_openai", {})
+    assert "-d '{}'" in render_snippet(sessions_op, "curl", {})
+
+
+def test_unknown_language_is_a_key_error(sessions_op: Operation) -> None:
+    """An unknown language names the known ones."""
+    with pytest.raises(KeyError, match="curl"):
+        render_snippet(sessions_op, "cobol", {})

@@ -1,0 +1,279 @@
+"""Every snippet, run by its real client against a recording server, sends the exact body.
+
+The clients: the ``openai`` Python SDK, ``requests``, ``curl`` through ``bash``, ``fetch`` and
+the ``openai`` npm package under node, and a stand-in for ``@utdk/openai``; the TypeScript
+snippets are type-checked by ``tsc`` against the packages' types first. Each snippet gets the
+recording server as its base URL, as it would get a gateway's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from playground.operations import Operation, get_operation
+from playground.snippets import LANGUAGES, render_snippet
+
+TESTS = Path(__file__).resolve().parent
+CORPUS: dict[str, Any] = json.loads(
+    (TESTS / "fixtures" / "snippet_bodies.json").read_text(encoding="utf-8")
+)
+NODE_DIR = TESTS / "fixtures" / "node"
+TSC = NODE_DIR / "node_modules" / "typescript" / "bin" / "tsc"
+API_KEY = "sk-test-fidelity-0000"
+PREFIX = "/gateway/v1"  # a gateway's base URL may carry a path; the snippet must keep it
+SESSION = {
+    "id": "sess_test",
+    "object": "realtime.session",
+    "model": "gpt-4o-realtime-preview",
+    "client_secret": {"value": "ek_test", "expires_at": 1767225600},
+}
+JS_LANGS = {"javascript_fetch", "typescript_openai", "typescript_utdk"}
+TS_LANGS = ("typescript_openai", "typescript_utdk")
+
+
+@dataclass
+class Recorded:
+    """One request as the server saw it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class Recorder:
+    """A WSGI app that records each request and answers with a plausible session."""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        headers = {
+            key[5:].replace("_", "-").lower(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        headers["content-type"] = environ.get("CONTENT_TYPE", "")
+        with self.lock:
+            self.requests.append(
+                Recorded(environ["REQUEST_METHOD"], environ["PATH_INFO"], headers, body)
+            )
+        payload = json.dumps(SESSION).encode()
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [payload]
+
+    def take(self) -> list[Recorded]:
+        """Give the requests recorded so far and forget them."""
+        with self.lock:
+            taken, self.requests = self.requests, []
+        return taken
+
+
+def _require(ok: bool, what: str) -> None:
+    """Skip without the tool on a developer's machine; in CI a missing tool is a failure."""
+    if ok:
+        return
+    message = f"{what} is not available"
+    if os.environ.get("CI"):
+        pytest.fail(message + " (scripts/test.sh installs it)")
+    pytest.skip(message)
+
+
+def _child_env() -> dict[str, str]:
+    """Give the environment a snippet runs in: the test key, and nothing that reroutes it."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.upper().endswith("_PROXY") and not k.startswith("OPENAI_")
+    }
+    env.update(OPENAI_API_KEY=API_KEY, NO_PROXY="127.0.0.1,localhost", PYTHONIOENCODING="utf-8")
+    return env
+
+
+def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        argv, cwd=cwd, env=_child_env(), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, f"{argv} failed:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+def _js_numbers(value: Any) -> Any:
+    """Give a body as JavaScript sends it: a JS number has no int/float kind, so 1.0 is 1."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _js_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_js_numbers(v) for v in value]
+    return value
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+@pytest.fixture(scope="module")
+def op() -> Operation:
+    """Give the operation the corpus is for."""
+    return get_operation("sessions")
+
+
+@pytest.fixture(scope="module")
+def recorder(serve_wsgi: Any) -> Iterator[tuple[Recorder, str]]:
+    """Give the recording server and the base URL snippets are given."""
+    app = Recorder()
+    server = serve_wsgi(app)
+    yield app, server.url + PREFIX
+
+
+def _node_ready() -> bool:
+    return shutil.which("node") is not None and TSC.exists()
+
+
+@pytest.fixture(scope="module")
+def ts_build(
+    op: Operation, recorder: tuple[Recorder, str], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """Give the folder where every TypeScript snippet of the corpus was compiled by ``tsc``."""
+    _require(_node_ready(), "node with tests/fixtures/node installed (npm ci)")
+    folder = tmp_path_factory.mktemp("ts")
+    (folder / "node_modules").symlink_to(NODE_DIR / "node_modules", target_is_directory=True)
+    (folder / "package.json").write_text('{"type": "module"}\n')
+    tsconfig = {
+        "compilerOptions": {
+            "target": "es2022",
+            "module": "nodenext",
+            "moduleResolution": "nodenext",
+            "strict": True,
+            "types": ["node"],
+            "outDir": "out",
+            "rootDir": "src",
+        },
+        "include": ["src/*.ts"],
+    }
+    (folder / "tsconfig.json").write_text(json.dumps(tsconfig))
+    (folder / "src").mkdir()
+    for case, body in CORPUS.items():
+        for lang in TS_LANGS:
+            text = render_snippet(op, lang, body, base_url=recorder[1])
+            (folder / "src" / f"{case}.{lang}.ts").write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        ["node", str(TSC), "-p", str(folder), "--pretty", "false"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return folder, done
+
+
+def test_typescript_snippets_type_check(ts_build: tuple[Path, Any]) -> None:
+    """``tsc --strict`` accepts every TypeScript snippet against the packages' own types."""
+    _folder, done = ts_build
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == ""
+
+
+def _execute(
+    lang: str, case: str, op: Operation, base_url: str, tmp_path: Path, ts_build: Any
+) -> None:
+    body = CORPUS[case]
+    if lang in TS_LANGS:
+        folder, _done = ts_build
+        _run(["node", str(folder / "out" / f"{case}.{lang}.js")], folder)
+        return
+    text = render_snippet(op, lang, body, base_url=base_url)
+    assert API_KEY not in text
+    if lang.startswith("python"):
+        if lang == "python_openai":
+            _require(_module_available("openai"), "the openai Python SDK (test extra)")
+        path = tmp_path / "snippet.py"
+        path.write_text(text, encoding="utf-8")
+        _run([sys.executable, str(path)], tmp_path)
+    elif lang == "curl":
+        _require(bool(shutil.which("curl") and shutil.which("bash")), "curl and bash")
+        path = tmp_path / "snippet.sh"
+        path.write_text(text, encoding="utf-8")
+        _run(["bash", str(path)], tmp_path)
+    elif lang == "javascript_fetch":
+        _require(shutil.which("node") is not None, "node")
+        path = tmp_path / "snippet.mjs"
+        path.write_text(text, encoding="utf-8")
+        _run(["node", str(path)], tmp_path)
+    else:  # a new language needs its client here
+        raise AssertionError(f"no client runs {lang} snippets")
+
+
+def _module_available(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+@pytest.fixture
+def ts_build_if_needed(request: pytest.FixtureRequest, lang: str) -> Any:
+    """Give the TypeScript build only to the TypeScript cases (the others need no node)."""
+    return request.getfixturevalue("ts_build") if lang in TS_LANGS else None
+
+
+@pytest.mark.parametrize("case", list(CORPUS))
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_snippet_sends_the_exact_body(
+    lang: str,
+    case: str,
+    op: Operation,
+    recorder: tuple[Recorder, str],
+    tmp_path: Path,
+    ts_build_if_needed: Any,
+) -> None:
+    """Run the snippet in its client: one request, to the right URL, with the key from the
+    environment and exactly the playground's body (1.0 stays 1.0 where the language can)."""
+    app, base_url = recorder
+    app.take()
+    _execute(lang, case, op, base_url, tmp_path, ts_build_if_needed)
+    seen = app.take()
+    assert len(seen) == 1, seen
+    (req,) = seen
+    assert req.method == op.method
+    assert req.path == PREFIX + op.path
+    assert req.headers.get("authorization") == f"Bearer {API_KEY}"
+    assert req.headers["content-type"].startswith("application/json")
+    expected = CORPUS[case]
+    if lang in JS_LANGS:
+        expected = _js_numbers(expected)
+    assert _canonical(json.loads(req.body)) == _canonical(expected)
+
+
+def test_corpus_covers_every_parameter_and_null(op: Operation) -> None:
+    """The corpus sets every top-level parameter, and sends null for every nullable one."""
+    assert set(CORPUS["every_parameter"]) == set(op.fields.properties)
+    nullable = {k for k, node in op.fields.properties.items() if node.nullable}
+    assert nullable and nullable <= {k for k, v in CORPUS["nulls"].items() if v is None}
+
+
+@pytest.mark.parametrize("case", list(CORPUS))
+def test_corpus_bodies_are_ones_the_form_makes(op: Operation, case: str) -> None:
+    """Each corpus body is valid and survives body -> form -> body unchanged."""
+    from playground.body import build_body, form_from_body
+    from playground.validation import validate_body
+
+    body = CORPUS[case]
+    assert validate_body(op.request_schema, op.root, body) == {}
+    filled = form_from_body(op.root, body)
+    assert filled.problems == {}
+    assert _canonical(build_body(op.root, filled.form).body) == _canonical(body)
