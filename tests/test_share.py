@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import zlib
 from typing import Any
 
@@ -132,7 +133,7 @@ def test_unknown_version_is_refused(token: str, reason: str) -> None:
 
 
 def test_body_too_large_for_a_link_is_refused_with_advice() -> None:
-    rng = __import__("random").Random(7)
+    rng = random.Random(7)
     noise = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(30_000))
     with pytest.raises(ShareError, match="export"):
         encode_token({"instructions": noise})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import random
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -261,8 +262,6 @@ def test_share_link_never_carries_credentials(client: FlaskClient) -> None:
 
 
 def test_share_too_large_a_body_says_so(client: FlaskClient) -> None:
-    import random
-
     rng = random.Random(1)
     noise = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(30_000))
     response = client.post("/share", data={"op": "sessions", "instructions": noise}, headers=HX)
