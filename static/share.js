@@ -35,7 +35,9 @@
       fresh.select();
       copy(fresh);
     }
-    const source = event.detail && event.detail.elt;
+    // detail.elt is the settled element; the element that asked is on the request config.
+    const config = event.detail && event.detail.requestConfig;
+    const source = config && config.elt;
     if (source && source.hasAttribute && source.hasAttribute("data-loads-page")) {
       const banner = document.getElementById("loaded-banner");
       if (banner) banner.focus();
