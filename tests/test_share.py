@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from playground.operations import get_operation
+from playground.operations import all_operations, get_operation
 from playground.share import (
     MAX_JSON_BYTES,
     MAX_TOKEN_CHARS,
@@ -45,6 +45,14 @@ def test_schema_bodies_round_trip_exactly(body: dict[str, Any]) -> None:
     token = encode_token(body)
     assert token.startswith(f"{VERSION}.")
     assert _same(decode_token(token), body)
+
+
+@pytest.mark.parametrize("op_id", list(all_operations()))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_operation_s_bodies_round_trip_exactly(op_id: str, data: st.DataObject) -> None:
+    body = data.draw(from_schema(get_operation(op_id).request_schema))
+    assert _same(decode_token(encode_token(body)), body)
 
 
 @settings(max_examples=100, deadline=None)

@@ -358,3 +358,22 @@ def test_import_error_with_htmx_changes_only_the_message(client: FlaskClient) ->
     fragment = response.get_data(as_text=True)
     assert fragment.startswith('<p class="error" id="import-error" role="alert">')
     assert "not valid JSON" in fragment and "<textarea" not in fragment
+
+
+GA_BODY = {
+    "expires_after": {"anchor": "created_at", "seconds": 600},
+    "session": {"type": "realtime", "instructions": "Be brief."},
+}
+
+
+def test_link_of_another_operation_names_it_and_opens_it(client: FlaskClient, app: Any) -> None:
+    other = "client-secrets"
+    assert app.config["DEFAULT_OPERATION"] != other
+    page = client.post("/import", data={"op": other, "pasted": json.dumps(GA_BODY)})
+    form = MultiDict(submitted(page.get_data(as_text=True)))
+    fragment = client.post("/share", data=form, headers=HX).get_data(as_text=True)
+    url = html.unescape(re.search(r'id="share-url"[^>]*value="([^"]+)"', fragment).group(1))
+    assert f"/?op={other}&p=1." in url
+    opened = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
+    assert f'name="op" value="{other}"' in opened
+    assert json.dumps(preview_of(opened)) == json.dumps(GA_BODY)
