@@ -109,6 +109,7 @@ def import_body() -> Response:
         pasted = parse_pasted(text)
     except PasteError as exc:
         return _import_failed(op, text, str(exc))
+    asked = op
     if pasted.url:
         op = _operation_for(pasted.url, op)
     loaded = load_body(op, pasted.body, "import", f"Imported from a pasted {pasted.kind}")
@@ -120,9 +121,11 @@ def import_body() -> Response:
     response = _page(PageState(op, loaded.form), loaded=loaded, import_note=note)
     if _is_htmx():
         try:
-            response.headers["HX-Push-Url"] = share_path(op, pasted.body)
+            link = share_path(op, pasted.body)
         except ShareError:
-            pass  # too large for a link: the page still shows the imported body
+            return response  # too large for a link: the page still shows the imported body
+        # htmx swaps only <main>; another operation also changes the header, so load it whole.
+        response.headers["HX-Redirect" if op is not asked else "HX-Push-Url"] = link
     return response
 
 

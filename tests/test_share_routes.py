@@ -377,3 +377,14 @@ def test_link_of_another_operation_names_it_and_opens_it(client: FlaskClient, ap
     opened = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
     assert f'name="op" value="{other}"' in opened
     assert json.dumps(preview_of(opened)) == json.dumps(GA_BODY)
+
+
+def test_import_of_a_curl_command_opens_the_operation_its_url_calls(client: FlaskClient) -> None:
+    curl = f"curl https://api.openai.com/v1/realtime/client_secrets -d '{json.dumps(GA_BODY)}'"
+    response = client.post("/import", data={"op": "sessions", "pasted": curl}, headers=HX)
+    page = response.get_data(as_text=True)
+    assert 'name="op" value="client-secrets"' in page
+    assert json.dumps(preview_of(page)) == json.dumps(GA_BODY)
+    # With htmx the whole page is loaded, since the header names the operation too.
+    assert response.headers["HX-Redirect"].startswith("/?op=client-secrets&p=1.")
+    assert "HX-Push-Url" not in response.headers
