@@ -47,4 +47,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import snippet_pane
 
     app.register_blueprint(snippet_pane.bp)
+
+    from . import share_routes
+
+    app.register_blueprint(share_routes.bp)
     return app

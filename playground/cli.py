@@ -107,7 +107,49 @@ def build_parser() -> argparse.ArgumentParser:
     snippet.add_argument("--op", default="sessions", choices=sorted(all_operations()))
     snippet.add_argument("--base-url", help="a gateway's base URL (default: the public API)")
     snippet.set_defaults(func=_cmd_snippet)
+    _add_link_command(sub)
     return parser
+
+
+def _add_link_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    link = sub.add_parser("link", help="print the share link of a request body")
+    link.add_argument("file", help="a JSON file, or - for standard input")
+    link.add_argument(
+        "--base-url",
+        default="http://127.0.0.1:8000",
+        help="where the playground is served (default: %(default)s)",
+    )
+    link.add_argument(
+        "--op",
+        choices=sorted(all_operations()),
+        help="the operation the body is for (default: the app's default operation)",
+    )
+    link.set_defaults(func=_cmd_link)
+
+
+def _cmd_link(args: argparse.Namespace) -> int:
+    from . import create_app
+    from .share import ShareError, share_url
+
+    op = get_operation(args.op or create_app().config["DEFAULT_OPERATION"])
+    try:
+        body = _read_json(args.file, sys.stdin)
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read a JSON body from {args.file}: {exc}", file=sys.stderr)
+        return 1
+    if not isinstance(body, dict):
+        print("error: the body must be a JSON object", file=sys.stderr)
+        return 1
+    try:
+        url = share_url(args.base_url, body, args.op)
+    except ShareError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    # The link opens whatever the body is, problems included; say so, but still print it.
+    for path, message in validate_body(op.request_schema, op.root, body).items():
+        print(f"warning: {path or 'body'}: {message}", file=sys.stderr)
+    print(url)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

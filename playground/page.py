@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from .body import Built, FormData, add_row, build_body, form_from_body, remove_row
 from .forms import SessionForm, default_text, field_id
+from .link_state import load_query
 from .migrate import migrate
 from .operations import Operation, all_operations, get_operation
 from .schema import join, json_path
@@ -91,7 +92,10 @@ def index() -> str:
     """Render the whole page (a POST comes from the form when JavaScript is off)."""
     op = _operation()
     data = _form_data(op) if request.method == "POST" else FormData()
-    return render_template("index.html", **PageState(op, data).context())
+    loaded = load_query(op, request.args) if request.method == "GET" else None
+    if loaded is not None:  # ?p=TOKEN or ?preset=NAME: the form a link or preset fills
+        data = loaded.form
+    return render_template("index.html", **PageState(op, data).context(loaded=loaded))
 
 
 @bp.post("/preview")

@@ -170,6 +170,8 @@
   }
   // After htmx has processed the page (it starts on DOMContentLoaded too, and was loaded first).
   function start() { window.setTimeout(init, 0); }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // A deferred script runs while readyState is already "interactive" but before
+  // DOMContentLoaded, when htmx processes the page: wait for it as htmx itself does.
+  if (document.readyState === "complete") start();
+  else document.addEventListener("DOMContentLoaded", start);
 })();

@@ -66,6 +66,8 @@ def test_wheel_contains_templates_static_and_operations(wheel) -> None:
         "playground/static/app.css",
         "playground/static/vendor/htmx-2.0.11.min.js",
         "playground/operations/sessions.openapi.json",
+        "playground/presets/sessions/voice-assistant.json",
+        "playground/static/share.js",
     ):
         assert required in names, required
     assert not any(n.startswith("tests/") for n in names)

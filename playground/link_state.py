@@ -1,0 +1,80 @@
+"""What a share link, a preset or a pasted body puts into the form, and what to say about it.
+
+Pure: the page passes the query arguments in and renders the :class:`Loaded` it gets back.
+Nothing is dropped quietly: parts of a body the form cannot hold are listed in ``problems``,
+and values the schema refuses stay in the form for the validation to flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .body import FormData, form_from_body
+from .operations import Operation
+from .presets import get_preset, presets_for
+from .share import ShareError, decode_token
+
+
+@dataclass
+class Loaded:
+    """A form filled from outside the page (``form``), or why it could not be (``error``)."""
+
+    source: str  # "link", "preset" or "import"
+    form: FormData = field(default_factory=FormData)
+    body: dict[str, Any] | None = None
+    title: str = ""
+    error: str = ""
+    problems: dict[str, str] = field(default_factory=dict)
+    marked: list[str] = field(default_factory=list)
+
+    @property
+    def badge(self) -> str:
+        """Give the label shown on the fields this source set."""
+        return {"link": "from link", "preset": "from preset", "import": "imported"}[self.source]
+
+
+def load_body(op: Operation, body: Any, source: str, title: str = "") -> Loaded:
+    """Give the form a body fills, with the top-level fields it set and what did not fit."""
+    filled = form_from_body(op.root, body)
+    fields = op.fields.properties
+    marked = [key for key in body if key in fields] if isinstance(body, dict) else []
+    return Loaded(
+        source=source,
+        form=filled.form,
+        body=body if isinstance(body, dict) else None,
+        title=title,
+        problems=dict(filled.problems),
+        marked=marked,
+    )
+
+
+def load_token(op: Operation, token: str) -> Loaded:
+    """Give the form a share token fills, or the default form and why the token is refused."""
+    try:
+        body = decode_token(token)
+    except ShareError as exc:
+        return Loaded(source="link", error=str(exc))
+    return load_body(op, body, "link", "Loaded from a share link")
+
+
+def load_preset(op: Operation, name: str) -> Loaded:
+    """Give the form a preset fills, or the default form and a note naming the presets."""
+    preset = get_preset(op.id, name)
+    if preset is None:
+        known = ", ".join(presets_for(op.id)) or "none"
+        return Loaded(
+            source="preset",
+            error=f"There is no preset called {name!r} for {op.label} (presets: {known}).",
+        )
+    return load_body(op, preset.body, "preset", f"Preset: {preset.title}")
+
+
+def load_query(op: Operation, args: Mapping[str, str]) -> Loaded | None:
+    """Give what ``?p=TOKEN`` or ``?preset=NAME`` loads (``p`` wins), or ``None``."""
+    if args.get("p") is not None:
+        return load_token(op, args["p"])
+    if args.get("preset") is not None:
+        return load_preset(op, args["preset"])
+    return None

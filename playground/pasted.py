@@ -1,0 +1,144 @@
+"""Read a request body out of pasted text: a JSON object, or a curl command that sends one.
+
+The curl reader takes the body from ``-d``/``--data``/``--data-raw``/``--data-binary``/
+``--data-ascii``/``--json`` (also ``--data=...`` and ``-d'...'``), or from a here-document when
+the data is ``@-``. Headers are never read: a pasted key is ignored, and :func:`redact` removes
+credentials from text the page shows back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Any
+
+MAX_PASTE_CHARS = 256 * 1024
+
+_DATA_OPTIONS = ("--data", "--data-raw", "--data-binary", "--data-ascii", "--json")
+_HEREDOC = re.compile(
+    r"<<-?[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1[^\n]*\n(?P<doc>.*?)\n[ \t]*\2[ \t]*(?:\n|$)",
+    re.DOTALL,
+)
+_SECRET_HEADER = re.compile(
+    r"((?:authorization|openai-organization|openai-project|api-key|x-api-key)\s*:\s*)"
+    r"(?:bearer\s+)?[^'\"\s\\]+",
+    re.IGNORECASE,
+)
+_SECRET_TOKEN = re.compile(r"\b(?:sk|ek|org|proj)-[A-Za-z0-9_-]{6,}")
+
+
+class PasteError(ValueError):
+    """Raised when pasted text holds no body the playground can read."""
+
+
+@dataclass
+class Pasted:
+    """The body read from pasted text, the URL of a curl command, and whether it had a key."""
+
+    body: Any
+    kind: str = "JSON body"  # or "curl command"
+    url: str = ""
+    had_credentials: bool = False
+
+
+def parse_pasted(text: str) -> Pasted:
+    """Give the body in a pasted JSON document or curl command (raises :class:`PasteError`)."""
+    stripped = text.strip()
+    if not stripped:
+        raise PasteError("Paste a JSON body or a curl command first.")
+    if len(stripped) > MAX_PASTE_CHARS:
+        raise PasteError(f"The pasted text is over {MAX_PASTE_CHARS // 1024} KB.")
+    command = re.sub(r"^\$\s+", "", stripped)
+    if re.match(r"curl(?:\.exe)?\s", command):
+        return _parse_curl(command)
+    return Pasted(body=_parse_json(stripped, "The pasted text"))
+
+
+def _parse_json(text: str, what: str) -> Any:
+    try:
+        body = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise PasteError(
+            f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}). "
+            "Paste a JSON object or a curl command."
+        ) from None
+    except ValueError as exc:
+        raise PasteError(f"{what} is not valid JSON: {exc}.") from None
+    if not isinstance(body, dict):
+        raise PasteError(f"{what} is JSON but not an object; a request body is {{...}}.")
+    return body
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _parse_curl(command: str) -> Pasted:
+    heredoc = _HEREDOC.search(command)
+    if heredoc:
+        command = command[: heredoc.start()] + command[heredoc.end() :]
+    command = re.sub(r"\\\r?\n", " ", command)  # shell line continuations
+    try:
+        words = shlex.split(command)
+    except ValueError as exc:
+        raise PasteError(
+            f"The curl command cannot be read: {exc} (is a quote left open?)."
+        ) from None
+    data: list[str] = []
+    url = ""
+    had_credentials = bool(_SECRET_HEADER.search(command) or _SECRET_TOKEN.search(command))
+    index = 1
+    while index < len(words):
+        word = words[index]
+        value, skip = _option_value(word, words, index)
+        if value is not None:
+            data.append(value)
+            index += skip
+            continue
+        if not word.startswith("-") and "://" in word and not url:
+            url = word
+        elif word in ("-H", "--header", "-u", "--user", "-X", "--request", "-o", "--output"):
+            index += 1
+        index += 1
+    if not data:
+        raise PasteError(
+            "The curl command sends no body: it has no -d, --data, --data-raw or --json option."
+        )
+    if len(data) > 1:
+        raise PasteError(f"The curl command has {len(data)} data options; paste one body.")
+    payload = data[0]
+    if payload in ("@-", "@/dev/stdin"):
+        if not heredoc:
+            raise PasteError(
+                "The curl command reads its body from standard input; paste the JSON itself."
+            )
+        payload = heredoc.group("doc")
+    elif payload.startswith("@"):
+        raise PasteError(
+            f"The curl command reads its body from the file {payload[1:]!r}; "
+            "paste the file's JSON instead."
+        )
+    body = _parse_json(payload, "The curl command's body")
+    return Pasted(body=body, kind="curl command", url=url, had_credentials=had_credentials)
+
+
+def _option_value(word: str, words: list[str], index: int) -> tuple[str | None, int]:
+    """Give the data an option word carries and how many words it takes, or ``(None, 0)``."""
+    if word == "-d" or word in _DATA_OPTIONS:
+        if index + 1 >= len(words):
+            raise PasteError(f"The curl option {word} has no value.")
+        return words[index + 1], 2
+    if word.startswith("-d") and not word.startswith("--"):
+        return word[2:], 1
+    name, eq, value = word.partition("=")
+    if eq and name in _DATA_OPTIONS:
+        return value, 1
+    return None, 0
+
+
+def redact(text: str) -> str:
+    """Give the text with header credentials and key-like tokens replaced by ``[removed]``."""
+    text = _SECRET_HEADER.sub(r"\1[removed]", text)
+    return _SECRET_TOKEN.sub("[removed]", text)
