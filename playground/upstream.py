@@ -98,11 +98,20 @@ class Result:
         """
         if not self.ok or not isinstance(self.data, dict):
             return None
-        for candidate in (self.data.get("client_secret"), self.data):
+        for path, candidate in (
+            ("client_secret.value", self.data.get("client_secret")),
+            ("value", self.data),
+        ):
             if isinstance(candidate, dict) and isinstance(candidate.get("value"), str):
                 expires = candidate.get("expires_at")
-                return {"value": candidate["value"], "expires_at": expires}
+                return {"value": candidate["value"], "expires_at": expires, "path": path}
         return None
+
+    @property
+    def beta_shape_refused(self) -> bool:
+        """Say whether the upstream refused the beta request shape (OpenAI's own API since 2026)."""
+        error = self.api_error
+        return bool(error) and error.get("code") == "beta_api_shape_disabled"
 
     @property
     def hint(self) -> str:

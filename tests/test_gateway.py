@@ -308,3 +308,45 @@ def test_the_panel_has_named_inputs_outside_the_form(client) -> None:
 def test_the_mock_choice_disappears_when_the_mock_is_off() -> None:
     html = _app(MOCK_ENABLED=False).test_client().get("/").get_data(as_text=True)
     assert "Built-in mock" not in html
+
+
+def test_beta_shape_refused_upstream_offers_open_as_ga(upstream, client) -> None:
+    app, server = upstream
+    refusal = {
+        "error": {
+            "message": "The Realtime Beta API is no longer supported. Please use "
+            "/v1/realtime for the GA API.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "beta_api_shape_disabled",
+        }
+    }
+    app.reply = (
+        "400 Bad Request",
+        [("Content-Type", "application/json")],
+        json.dumps(refusal).encode(),
+    )
+    html = _send(client, {"temperature": "0.9"}, gateway=server.url + "/v1", key=KEY).get_data(
+        as_text=True
+    )
+    assert 'data-testid="beta-refused"' in html
+    assert 'formaction="/convert"' in html and "Open as Client secret (GA)" in html
+    assert "beta_api_shape_disabled" in _text(html)
+
+
+def test_ga_success_names_where_the_key_was(upstream, client) -> None:
+    app, server = upstream
+    app.reply = (
+        "200 OK",
+        [("Content-Type", "application/json")],
+        b'{"value": "ek_abc", "expires_at": 1, "session": {"type": "realtime"}}',
+    )
+    response = client.post(
+        "/send",
+        data={"op": "client-secrets"},
+        headers={"X-Playground-Gateway": server.url, "X-Playground-Key": KEY},
+    )
+    html = response.get_data(as_text=True)
+    assert "Ephemeral key <code>value</code>" in html and 'value="ek_abc"' in html
+    assert app.requests[-1]["path"] == "/realtime/client_secrets"
+    assert 'data-testid="beta-refused"' not in html

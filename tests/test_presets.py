@@ -78,3 +78,20 @@ def test_malformed_preset_files_are_refused(text: str, reason: str) -> None:
 def test_unknown_preset_and_operation_without_presets() -> None:
     assert get_preset("sessions", "no-such-preset") is None
     assert presets_for("no-such-operation") == {}
+
+
+def test_the_ga_operation_has_presets_for_both_session_types() -> None:
+    kinds = {p.body["session"]["type"] for p in presets_for("client-secrets").values()}
+    assert kinds == {"realtime", "transcription"}
+
+
+@pytest.mark.parametrize("name", sorted(presets_for("sessions")))
+def test_every_beta_preset_converts_to_a_body_the_ga_schema_accepts(name: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    from playground.migrate import migrate
+
+    ga = get_operation("client-secrets")
+    converted = migrate(get_preset("sessions", name).body).body
+    assert list(Draft202012Validator(ga.request_schema).iter_errors(converted)) == []
+    assert validate_body(ga.request_schema, ga.root, converted) == {}

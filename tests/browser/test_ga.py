@@ -1,0 +1,59 @@
+"""The GA client-secrets operation in the page: nested fields, send to the mock, convert."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def preview(page) -> dict:
+    return json.loads(page.get_by_test_id("request-body").inner_text())
+
+
+def test_ga_nested_fields_send_to_the_mock_and_convert_a_beta_preset(page) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="Client secret (GA) — POST /realtime/client_secrets").click()
+    expect(page).to_have_url(re.compile(r"op=client-secrets"))
+    page.locator("#g-f-session > .modes").get_by_label("realtime session", exact=True).check()
+    voice = page.locator("#g-f-session-realtime-audio-output-voice > .modes")
+    voice.get_by_label("name", exact=True).check()
+    page.locator("#f-session-realtime-audio-output-voice-string").select_option("marin")
+    page.locator("#g-f-session-realtime-audio-input-turn_detection > .modes").get_by_label(
+        "Off (null)"
+    ).check()
+    page.wait_for_function(
+        "() => document.querySelector('#request-body').textContent.includes('\"turn_detection\": null')"
+    )
+    assert preview(page) == {
+        "session": {
+            "type": "realtime",
+            "audio": {"input": {"turn_detection": None}, "output": {"voice": "marin"}},
+        }
+    }
+    text = page.get_by_test_id("request-body").inner_text()
+    assert '      "input": {\n        "turn_detection": null' in text  # nested, as sent
+
+    page.get_by_role("button", name="Built-in mock (offline)").click()
+    page.get_by_label("API key").fill("sk-test-ga-0000")
+    page.get_by_role("button", name="Send").click()
+    response = page.get_by_test_id("response")
+    expect(response.get_by_test_id("response-status")).to_have_text("200 OK")
+    key = page.locator("#ephemeral-key")
+    expect(key).to_have_value(re.compile(r"^ek_"))
+    assert "realtime/client_secrets" in response.inner_text()
+
+    page.goto("/?preset=function-calling")
+    page.get_by_role("button", name="Open as Client secret (GA)").first.click()
+    notes = page.get_by_test_id("migration-notes")
+    expect(notes).to_contain_text("Converted from Realtime session (beta)")
+    expect(notes).to_contain_text("modalities")
+    expect(notes).to_contain_text("600 s")
+    body = preview(page)
+    assert body["session"]["tool_choice"] == "auto"
+    assert [t["name"] for t in body["session"]["tools"]] == ["lookup_order", "book_callback"]
+    assert body["session"]["output_modalities"] == ["audio"]
