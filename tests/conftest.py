@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,6 +134,16 @@ class RecordingUpstream:
         self.handler: Any = None
         self.release = threading.Event()
 
+    def hang(self) -> None:
+        """Answer only once the test ends (or ``release`` is set), to make a client time out."""
+
+        def slow(environ: dict[str, Any], start_response: Any) -> Any:
+            self.release.wait(5)
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [b"{}"]
+
+        self.handler = slow
+
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         headers = {
@@ -193,3 +205,20 @@ def serve_wsgi() -> Iterator[Any]:
     yield serve
     for server in servers:
         server.stop()
+
+
+def _run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run ``python -m playground ARGS`` as a user would, and give its result."""
+    return subprocess.run(
+        [sys.executable, "-m", "playground", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def cli() -> Any:
+    """Give a function that runs the command line in a subprocess."""
+    return _run_cli

@@ -3,49 +3,36 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from playground.cli import build_parser, main
 
 
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run ``python -m playground ARGS`` as a user would, and give its result."""
-    return subprocess.run(
-        [sys.executable, "-m", "playground", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def test_body_round_trips_a_valid_body(tmp_path) -> None:
+def test_body_round_trips_a_valid_body(cli, tmp_path) -> None:
     body = {"temperature": 0.9, "turn_detection": None, "tracing": "auto", "voice": "marin"}
     path = tmp_path / "body.json"
     path.write_text(json.dumps(body))
-    result = run("body", str(path))
+    result = cli("body", str(path))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == body
     assert result.stdout == json.dumps(body, indent=2) + "\n"
 
 
-def test_body_reads_standard_input() -> None:
-    result = run("body", "-", stdin='{"speed": 1.5}')
+def test_body_reads_standard_input(cli) -> None:
+    result = cli("body", "-", stdin='{"speed": 1.5}')
     assert result.returncode == 0 and json.loads(result.stdout) == {"speed": 1.5}
 
 
-def test_body_rejects_temperature_naming_it_and_its_range() -> None:
-    result = run("body", "-", stdin='{"temperature": 1.5}')
+def test_body_rejects_temperature_naming_it_and_its_range(cli) -> None:
+    result = cli("body", "-", stdin='{"temperature": 1.5}')
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == "temperature: Must be a number from 0.6 to 1.2; got 1.5.\n"
 
 
-def test_body_lists_every_error_by_parameter() -> None:
-    result = run("body", "-", stdin='{"speed": 9, "bogus": true, "tools": [{"name": ""}]}')
+def test_body_lists_every_error_by_parameter(cli) -> None:
+    result = cli("body", "-", stdin='{"speed": 9, "bogus": true, "tools": [{"name": ""}]}')
     assert result.returncode == 1
     lines = sorted(result.stderr.splitlines())
     assert lines == [
@@ -58,14 +45,14 @@ def test_body_lists_every_error_by_parameter() -> None:
 @pytest.mark.parametrize(
     ("stdin", "expected"), [("{", "cannot read a JSON body"), ("[1]", "body: Must be an object")]
 )
-def test_body_rejects_what_is_not_a_json_object(stdin, expected) -> None:
-    result = run("body", "-", stdin=stdin)
+def test_body_rejects_what_is_not_a_json_object(cli, stdin, expected) -> None:
+    result = cli("body", "-", stdin=stdin)
     assert result.returncode == 1 and expected in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_missing_file_is_a_message_not_a_traceback(tmp_path) -> None:
-    result = run("body", str(tmp_path / "nope.json"))
+def test_missing_file_is_a_message_not_a_traceback(cli, tmp_path) -> None:
+    result = cli("body", str(tmp_path / "nope.json"))
     assert (
         result.returncode == 1
         and "cannot read" in result.stderr
@@ -85,8 +72,8 @@ def test_console_script_entry_point_runs_in_process(capsys) -> None:
     assert "cannot read a JSON body from /dev/null" in capsys.readouterr().err
 
 
-def test_migrate_prints_the_ga_body_and_names_what_it_did_not_carry() -> None:
-    result = run(
+def test_migrate_prints_the_ga_body_and_names_what_it_did_not_carry(cli) -> None:
+    result = cli(
         "migrate",
         "-",
         stdin='{"temperature": 0.9, "voice": "marin", "client_secret": '
@@ -103,16 +90,16 @@ def test_migrate_prints_the_ga_body_and_names_what_it_did_not_carry() -> None:
     ]
 
 
-def test_migrate_rejects_an_invalid_beta_body() -> None:
-    result = run("migrate", "-", stdin='{"speed": 7}')
+def test_migrate_rejects_an_invalid_beta_body(cli) -> None:
+    result = cli("migrate", "-", stdin='{"speed": 7}')
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == "speed: Must be a number from 0.25 to 1.5; got 7.\n"
 
 
-def test_body_takes_the_ga_operation() -> None:
-    ok = run("body", "--op", "client-secrets", "-", stdin='{"session": {"type": "transcription"}}')
+def test_body_takes_the_ga_operation(cli) -> None:
+    ok = cli("body", "--op", "client-secrets", "-", stdin='{"session": {"type": "transcription"}}')
     assert ok.returncode == 0 and json.loads(ok.stdout) == {"session": {"type": "transcription"}}
-    bad = run(
+    bad = cli(
         "body",
         "--op",
         "client-secrets",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import random
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,21 +18,10 @@ from playground.share import decode_token
 BODY = {"voice": "ash", "instructions": "Réponds en français.", "temperature": 0.7}
 
 
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run ``python -m playground ARGS`` as a user would, and give its result."""
-    return subprocess.run(
-        [sys.executable, "-m", "playground", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def test_link_from_a_file_prints_a_url_that_carries_the_body(tmp_path: Path) -> None:
+def test_link_from_a_file_prints_a_url_that_carries_the_body(cli, tmp_path: Path) -> None:
     path = tmp_path / "body.json"
     path.write_text(json.dumps(BODY, ensure_ascii=False), encoding="utf-8")
-    result = run("link", str(path), "--base-url", "https://play.example/")
+    result = cli("link", str(path), "--base-url", "https://play.example/")
     assert result.returncode == 0, result.stderr
     url = result.stdout.strip()
     assert url.startswith("https://play.example/?p=1.")
@@ -42,8 +30,8 @@ def test_link_from_a_file_prints_a_url_that_carries_the_body(tmp_path: Path) -> 
     assert result.stderr == ""
 
 
-def test_link_reads_standard_input_and_names_the_operation() -> None:
-    result = run("link", "-", "--op", "sessions", stdin='{"speed": 1.5}')
+def test_link_reads_standard_input_and_names_the_operation(cli) -> None:
+    result = cli("link", "-", "--op", "sessions", stdin='{"speed": 1.5}')
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("http://127.0.0.1:8000/?op=sessions&p=1.")
 
@@ -61,8 +49,8 @@ def test_link_opens_in_the_app_with_the_same_body(
     assert "Unknown parameter" not in page
 
 
-def test_link_warns_about_invalid_values_but_still_prints_the_link() -> None:
-    result = run("link", "-", stdin='{"temperature": 5}')
+def test_link_warns_about_invalid_values_but_still_prints_the_link(cli) -> None:
+    result = cli("link", "-", stdin='{"temperature": 5}')
     assert result.returncode == 0
     assert "warning: temperature:" in result.stderr and "1.2" in result.stderr
     assert decode_token(result.stdout.strip().split("p=", 1)[1]) == {"temperature": 5}
@@ -75,13 +63,13 @@ def test_link_warns_about_invalid_values_but_still_prints_the_link() -> None:
         ("[1, 2]", "must be a JSON object"),
     ],
 )
-def test_link_refuses_what_is_not_a_body(stdin: str, message: str) -> None:
-    result = run("link", "-", stdin=stdin)
+def test_link_refuses_what_is_not_a_body(cli, stdin: str, message: str) -> None:
+    result = cli("link", "-", stdin=stdin)
     assert result.returncode == 1 and message in result.stderr and result.stdout == ""
 
 
-def test_link_refuses_a_body_too_large_for_a_link() -> None:
+def test_link_refuses_a_body_too_large_for_a_link(cli) -> None:
     rng = random.Random(3)
     noise = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(30_000))
-    result = run("link", "-", stdin=json.dumps({"instructions": noise}))
+    result = cli("link", "-", stdin=json.dumps({"instructions": noise}))
     assert result.returncode == 1 and "export the body as a file" in result.stderr

@@ -196,12 +196,7 @@ def test_transport_failure_is_one_line(client) -> None:
 def test_a_tiny_configured_timeout_applies(upstream) -> None:
     app, server = upstream
 
-    def slow(environ: Any, start_response: Any) -> Any:
-        app.release.wait(5)
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b"{}"]
-
-    app.handler = slow
+    app.hang()
     client = _app(SEND_READ_TIMEOUT=0.1).test_client()
     html = _send(client, {}, gateway=server.url, key=KEY).get_data(as_text=True)
     assert "did not answer in time" in html and "No response" in html

@@ -148,12 +148,7 @@ def test_api_errors_are_passed_through_with_an_explanation(upstream, status) -> 
 def test_read_timeout_is_a_one_line_failure(upstream) -> None:
     app, server = upstream
 
-    def slow(environ: Any, start_response: Any) -> Any:
-        app.release.wait(5)
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b"{}"]
-
-    app.handler = slow
+    app.hang()
     result = _client(read_timeout=0.2).post_json(server.url + "/x", {}, request_headers("k"))
     assert result.status is None and result.failure_kind == "timeout"
     assert "did not answer in time" in result.failure
@@ -304,12 +299,7 @@ def test_empty_credentials_are_allowed() -> None:
 def test_timeouts_never_exceed_the_deadline(upstream) -> None:
     app, server = upstream
 
-    def slow(environ: Any, start_response: Any) -> Any:
-        app.release.wait(5)
-        start_response("200 OK", [])
-        return [b"{}"]
-
-    app.handler = slow
+    app.hang()
     started = time.monotonic()
     result = _client(read_timeout=30, deadline=0.2).post_json(server.url, {}, request_headers())
     assert result.failure_kind == "timeout"
