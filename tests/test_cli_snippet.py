@@ -66,3 +66,16 @@ def test_bad_input_is_a_clear_message(
     captured = capsys.readouterr()
     assert message in captured.err
     assert captured.out == ""
+
+
+def test_snippet_for_the_ga_operation(cli, tmp_path) -> None:
+    path = tmp_path / "ga.json"
+    path.write_text(json.dumps({"session": {"type": "transcription"}}))
+    result = cli("snippet", "--op", "client-secrets", "--lang", "python_openai", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "client.realtime.client_secrets.create(" in result.stdout
+    assert 'session={"type": "transcription"}' in result.stdout
+    listed = cli("snippet", "--op", "client-secrets", "--list").stdout
+    assert "typescript_utdk" not in listed and "typescript_openai" in listed
+    refused = cli("snippet", "--op", "client-secrets", "--lang", "typescript_utdk", str(path))
+    assert refused.returncode == 2 and "no snippet for client-secrets" in refused.stderr

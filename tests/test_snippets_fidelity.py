@@ -22,12 +22,21 @@ from typing import Any
 import pytest
 
 from playground.operations import Operation, get_operation
-from playground.snippets import LANGUAGES, render_snippet
+from playground.snippets import languages_for, render_snippet
 
 TESTS = Path(__file__).resolve().parent
-CORPUS: dict[str, Any] = json.loads(
-    (TESTS / "fixtures" / "snippet_bodies.json").read_text(encoding="utf-8")
-)
+CORPORA: dict[str, dict[str, Any]] = {
+    op_id: json.loads((TESTS / "fixtures" / name).read_text(encoding="utf-8"))
+    for op_id, name in (
+        ("sessions", "snippet_bodies.json"),
+        ("client-secrets", "snippet_bodies_ga.json"),
+    )
+}
+CORPUS = CORPORA["sessions"]
+CASES = [(op_id, case) for op_id, corpus in CORPORA.items() for case in corpus]
+RUNS = [
+    (op_id, case, lang.id) for op_id, case in CASES for lang in languages_for(get_operation(op_id))
+]
 NODE_DIR = TESTS / "fixtures" / "node"
 TSC = NODE_DIR / "node_modules" / "typescript" / "bin" / "tsc"
 API_KEY = "sk-test-fidelity-0000"
@@ -128,12 +137,6 @@ def _canonical(value: Any) -> str:
 
 
 @pytest.fixture(scope="module")
-def op() -> Operation:
-    """Give the operation the corpus is for."""
-    return get_operation("sessions")
-
-
-@pytest.fixture(scope="module")
 def recorder(serve_wsgi: Any) -> Iterator[tuple[Recorder, str]]:
     """Give the recording server and the base URL snippets are given."""
     app = Recorder()
@@ -147,7 +150,7 @@ def _node_ready() -> bool:
 
 @pytest.fixture(scope="module")
 def ts_build(
-    op: Operation, recorder: tuple[Recorder, str], tmp_path_factory: pytest.TempPathFactory
+    recorder: tuple[Recorder, str], tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """Give the folder where every TypeScript snippet of the corpus was compiled by ``tsc``."""
     _require(_node_ready(), "node with tests/fixtures/node installed (npm ci)")
@@ -168,10 +171,11 @@ def ts_build(
     }
     (folder / "tsconfig.json").write_text(json.dumps(tsconfig))
     (folder / "src").mkdir()
-    for case, body in CORPUS.items():
-        for lang in TS_LANGS:
-            text = render_snippet(op, lang, body, base_url=recorder[1])
-            (folder / "src" / f"{case}.{lang}.ts").write_text(text, encoding="utf-8")
+    for op_id, case, lang in RUNS:
+        if lang in TS_LANGS:
+            body = CORPORA[op_id][case]
+            text = render_snippet(get_operation(op_id), lang, body, base_url=recorder[1])
+            (folder / "src" / f"{op_id}.{case}.{lang}.ts").write_text(text, encoding="utf-8")
     done = subprocess.run(
         ["node", str(TSC), "-p", str(folder), "--pretty", "false"],
         cwd=folder,
@@ -192,10 +196,10 @@ def test_typescript_snippets_type_check(ts_build: tuple[Path, Any]) -> None:
 def _execute(
     lang: str, case: str, op: Operation, base_url: str, tmp_path: Path, ts_build: Any
 ) -> None:
-    body = CORPUS[case]
+    body = CORPORA[op.id][case]
     if lang in TS_LANGS:
         folder, _done = ts_build
-        _run(["node", str(folder / "out" / f"{case}.{lang}.js")], folder)
+        _run(["node", str(folder / "out" / f"{op.id}.{case}.{lang}.js")], folder)
         return
     text = render_snippet(op, lang, body, base_url=base_url)
     assert API_KEY not in text
@@ -231,18 +235,18 @@ def ts_build_if_needed(request: pytest.FixtureRequest, lang: str) -> Any:
     return request.getfixturevalue("ts_build") if lang in TS_LANGS else None
 
 
-@pytest.mark.parametrize("case", list(CORPUS))
-@pytest.mark.parametrize("lang", list(LANGUAGES))
+@pytest.mark.parametrize(("op_id", "case", "lang"), RUNS)
 def test_snippet_sends_the_exact_body(
-    lang: str,
+    op_id: str,
     case: str,
-    op: Operation,
+    lang: str,
     recorder: tuple[Recorder, str],
     tmp_path: Path,
     ts_build_if_needed: Any,
 ) -> None:
     """Run the snippet in its client: one request, to the right URL, with the key from the
     environment and exactly the playground's body (1.0 stays 1.0 where the language can)."""
+    op = get_operation(op_id)
     app, base_url = recorder
     app.take()
     _execute(lang, case, op, base_url, tmp_path, ts_build_if_needed)
@@ -253,26 +257,40 @@ def test_snippet_sends_the_exact_body(
     assert req.path == PREFIX + op.path
     assert req.headers.get("authorization") == f"Bearer {API_KEY}"
     assert req.headers["content-type"].startswith("application/json")
-    expected = CORPUS[case]
+    if op.id == "client-secrets":  # the GA call is not a beta one: no OpenAI-Beta header
+        assert "openai-beta" not in req.headers
+    expected = CORPORA[op_id][case]
     if lang in JS_LANGS:
         expected = _js_numbers(expected)
     assert _canonical(json.loads(req.body)) == _canonical(expected)
 
 
-def test_corpus_covers_every_parameter_and_null(op: Operation) -> None:
+def test_corpus_covers_every_parameter_and_null() -> None:
     """The corpus sets every top-level parameter, and sends null for every nullable one."""
+    op = get_operation("sessions")
     assert set(CORPUS["every_parameter"]) == set(op.fields.properties)
     nullable = {k for k, node in op.fields.properties.items() if node.nullable}
     assert nullable and nullable <= {k for k, v in CORPUS["nulls"].items() if v is None}
 
 
-@pytest.mark.parametrize("case", list(CORPUS))
-def test_corpus_bodies_are_ones_the_form_makes(op: Operation, case: str) -> None:
+def test_ga_corpus_has_both_session_types_nulls_and_both_tool_kinds() -> None:
+    """The GA corpus covers what the issue asks: both session types, nulls, function/MCP tools."""
+    text = json.dumps(CORPORA["client-secrets"], ensure_ascii=False)
+    sessions = [b.get("session", {}) for b in CORPORA["client-secrets"].values()]
+    assert {s.get("type") for s in sessions} >= {"realtime", "transcription"}
+    assert {t["type"] for s in sessions for t in s.get("tools", [])} == {"function", "mcp"}
+    assert '"turn_detection": null' in text and '"noise_reduction": null' in text
+    assert "${x}" in text and "`whoami`" in text and "Привет" in text
+
+
+@pytest.mark.parametrize(("op_id", "case"), CASES)
+def test_corpus_bodies_are_ones_the_form_makes(op_id: str, case: str) -> None:
     """Each corpus body is valid and survives body -> form -> body unchanged."""
+    op = get_operation(op_id)
     from playground.body import build_body, form_from_body
     from playground.validation import validate_body
 
-    body = CORPUS[case]
+    body = CORPORA[op_id][case]
     assert validate_body(op.request_schema, op.root, body) == {}
     filled = form_from_body(op.root, body)
     assert filled.problems == {}

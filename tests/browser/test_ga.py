@@ -37,6 +37,10 @@ def test_ga_nested_fields_send_to_the_mock_and_convert_a_beta_preset(page) -> No
     }
     text = page.get_by_test_id("request-body").inner_text()
     assert '      "input": {\n        "turn_detection": null' in text  # nested, as sent
+    snippet = page.get_by_test_id("snippet")
+    expect(snippet).to_contain_text("client.realtime.clientSecrets.create")
+    expect(snippet).to_contain_text("marin")
+    assert "@utdk/openai" not in snippet.inner_text()
 
     page.get_by_role("button", name="Built-in mock (offline)").click()
     page.get_by_label("API key").fill("sk-test-ga-0000")
