@@ -92,3 +92,9 @@ def test_wheel_serves_the_page_from_its_own_files(wheel, tmp_path) -> None:
         env={"PYTHONPATH": str(target)},
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_operator_chooses_the_operation_the_page_opens_with(monkeypatch) -> None:
+    monkeypatch.setenv("PLAYGROUND_DEFAULT_OPERATION", "client-secrets")
+    html = create_app({"TESTING": True}).test_client().get("/").get_data(as_text=True)
+    assert 'name="op" value="client-secrets"' in html and "/realtime/client_secrets" in html

@@ -345,3 +345,22 @@ def test_ga_success_names_where_the_key_was(upstream, client) -> None:
     assert "Ephemeral key <code>value</code>" in html and 'value="ek_abc"' in html
     assert app.requests[-1]["path"] == "/realtime/client_secrets"
     assert 'data-testid="beta-refused"' not in html
+
+
+def test_a_nested_ga_param_marks_its_field(upstream, client) -> None:
+    app, server = upstream
+    app.reply = (
+        "400 Bad Request",
+        [("Content-Type", "application/json")],
+        _error("session.audio.output.speed", "Invalid 'session.audio.output.speed'."),
+    )
+    form = {
+        "op": "client-secrets",
+        "session@mode": "realtime",
+        "session:realtime.audio.output.speed": "1.5",
+    }
+    html = client.post(
+        "/send", data=form, headers={"X-Playground-Gateway": server.url, "X-Playground-Key": KEY}
+    ).get_data(as_text=True)
+    assert 'data-for="e-f-session-realtime-audio-output-speed"' in html
+    assert 'href="#f-session-realtime-audio-output-speed"' in html
