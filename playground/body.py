@@ -13,8 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from .schema import (
     ArrayNode,
     BooleanNode,
@@ -28,6 +26,7 @@ from .schema import (
     UnionNode,
     join,
     json_path,
+    validator_for,
 )
 
 CUSTOM = "__custom__"
@@ -405,7 +404,7 @@ def _fill_leaf(node: Node, path: str, value: Any, filled: Filled) -> None:
 
 def _matching_branch(node: UnionNode, value: Any) -> Any:
     for branch in node.branches:
-        if Draft202012Validator(branch.node.schema).is_valid(value):
+        if validator_for(branch.node.schema).is_valid(value):
             return branch
     for branch in node.branches:  # out of range or incomplete: pick by shape
         inner = branch.node

@@ -13,9 +13,8 @@ import copy
 import secrets
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from .operations import Operation
+from .schema import validator_for
 
 #: Seconds an ephemeral key lives when the request does not say (the API's default).
 DEFAULT_TTL = 60
@@ -79,7 +78,7 @@ def with_defaults(schema: dict[str, Any], value: Any) -> Any:
 def _matching_branch(schema: dict[str, Any], value: Any) -> dict[str, Any] | None:
     for word in ("oneOf", "anyOf"):
         for branch in schema.get(word, []):
-            if isinstance(branch, dict) and Draft202012Validator(branch).is_valid(value):
+            if isinstance(branch, dict) and validator_for(branch).is_valid(value):
                 return branch
     return None
 

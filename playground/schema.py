@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from jsonschema import Draft202012Validator
+
 JSON_TYPES = ("string", "integer", "number", "boolean", "object", "array", "null")
 
 
@@ -231,6 +233,18 @@ class UnionNode(Node):
     def branch(self, key: str) -> Branch | None:
         """Give the branch with this key, if any."""
         return next((b for b in self.branches if b.key == key), None)
+
+
+_VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
+
+
+def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
+    """Give the compiled validator of a (resolved) schema, built once per schema object."""
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:  # the id of a collected dict can come back
+        cached = (schema, Draft202012Validator(schema))
+        _VALIDATORS[id(schema)] = cached
+    return cached[1]
 
 
 def resolve_refs(schema: Any, document: dict[str, Any], _seen: tuple[str, ...] = ()) -> Any:

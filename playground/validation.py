@@ -15,7 +15,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from .schema import (
@@ -27,13 +26,14 @@ from .schema import (
     UnionNode,
     _const_of,
     _num,
+    validator_for,
 )
 
 
 def validate_body(schema: dict[str, Any], root: Node, body: Any) -> dict[str, str]:
     """Give ``{body path: message}`` for everything wrong with ``body`` (empty when valid)."""
     errors: dict[str, str] = {}
-    validator = Draft202012Validator(schema)
+    validator = validator_for(schema)
     for error in sorted(validator.iter_errors(body), key=lambda e: list(e.path).__len__()):
         for path, message in _explain(error, root):
             errors.setdefault(path, message)
@@ -197,7 +197,7 @@ def _check_rules(
     """Apply ``x-unique-by`` and ``x-names-from`` below ``node``; ``parents`` nearest last."""
     if isinstance(node, UnionNode):
         for branch in node.branches:
-            if Draft202012Validator(branch.node.schema).is_valid(value) or (
+            if validator_for(branch.node.schema).is_valid(value) or (
                 isinstance(value, dict)
                 and isinstance(branch.node, ObjectNode)
                 and _shape_matches(branch.node.schema, value)

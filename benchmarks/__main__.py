@@ -1,0 +1,5 @@
+"""``python -m benchmarks`` prints the benchmark table."""
+
+from .run import main
+
+main()

@@ -1,0 +1,272 @@
+"""Benchmarks (not tests): print one table of how fast and how light the playground is.
+
+Run from the repository, after the README's set-up:  .venv/bin/python -m benchmarks
+
+Every time is a median of many runs in this process, given as a ratio to a baseline measured in
+the same process, so the figures compare across machines. Targets (issue 8):
+
+* preview and snippet render: at most 3x a trivial route that reads the same posted form;
+* proxy overhead of /send: at most 2 ms added at the median (ratio at most 1.2 on a 10 ms upstream);
+* first load: at most 40 KB gzip for HTML + CSS + JS;
+* keystroke to snippet: within 100 ms beyond the debounce.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import re
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from flask import request
+from werkzeug.datastructures import MultiDict
+from werkzeug.serving import make_server
+
+from playground import create_app
+from playground.body import form_from_body
+from playground.operations import get_operation
+from playground.snippets import LANGUAGES, render_snippet
+from playground.snippets.highlight import highlight
+
+ROOT = Path(__file__).resolve().parent.parent
+BODY = json.loads((ROOT / "tests" / "fixtures" / "snippet_bodies.json").read_text())[
+    "every_parameter"
+]
+DEBOUNCE_MS = 150  # hx-trigger="input delay:150ms" in templates/index.html
+Row = tuple[str, str, str, str]
+
+
+def _times_ms(fn: Callable[[int], object], runs: int, warm: int = 30) -> list[float]:
+    for i in range(warm):
+        fn(i)
+    times = []
+    for i in range(runs):
+        start = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - start) * 1000)
+    return sorted(times)
+
+
+def _median(fn: Callable[[int], object], runs: int = 400) -> float:
+    return statistics.median(_times_ms(fn, runs))
+
+
+def _p99(times: list[float]) -> float:
+    return times[min(len(times) - 1, int(len(times) * 0.99))]
+
+
+def render_rows() -> list[Row]:
+    """Give the in-process render times of the page's routes against trivial routes."""
+    op = get_operation("sessions")
+    app = create_app({"TESTING": True})
+
+    @app.get("/_trivial")
+    def _trivial() -> str:
+        return "ok"
+
+    @app.post("/_trivial")
+    def _trivial_post() -> str:
+        return str(len(request.form))  # reads the form, as any handler of the post must
+
+    client = app.test_client()
+    pairs = [*form_from_body(op.root, BODY).form.items(), ("op", "sessions")]
+    same = MultiDict(pairs)
+
+    def typed(i: int) -> MultiDict:
+        return MultiDict([(k, f"{v} {i}" if k == "instructions" else v) for k, v in pairs])
+
+    get = _median(lambda i: client.get("/_trivial"))
+    post = _median(lambda i: client.post("/_trivial", data=same))
+    page = _median(lambda i: client.get("/"), 100)
+    preview = _median(lambda i: client.post("/preview", data=typed(i)))
+    snippet_new = _median(lambda i: client.post("/snippet", data=typed(i)))
+    snippet_same = _median(lambda i: client.post("/snippet", data=same))
+    plain = _median(lambda i: [render_snippet(op, lang, BODY) for lang in LANGUAGES], 1000)
+    text = render_snippet(op, "typescript_openai", BODY)
+    highlight.cache_clear()
+    one = _median(lambda i: highlight("typescript", text + " " * (i + 31)), 1000)
+    return [
+        ("GET trivial route (baseline)", f"{get:.3f}", "1.0x GET", ""),
+        ("POST trivial route reading the form (baseline)", f"{post:.3f}", "1.0x POST", ""),
+        ("GET / (whole page, every field)", f"{page:.3f}", f"{page / get:.1f}x GET", ""),
+        (
+            "POST /preview, new body each time",
+            f"{preview:.3f}",
+            f"{preview / post:.1f}x POST",
+            "<= 3x",
+        ),
+        (
+            "POST /snippet, new body (all tabs, one highlighted)",
+            f"{snippet_new:.3f}",
+            f"{snippet_new / post:.1f}x POST",
+            "<= 3x",
+        ),
+        (
+            "POST /snippet, same body (cached)",
+            f"{snippet_same:.3f}",
+            f"{snippet_same / post:.1f}x POST",
+            "<= 3x",
+        ),
+        ("render all six snippets, plain text", f"{plain:.3f}", "", "< 1 ms"),
+        ("highlight one snippet (cache miss)", f"{one:.3f}", "", ""),
+    ]
+
+
+class _SlowUpstream:
+    """A WSGI upstream that answers a plausible session after ``delay`` seconds."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.body = json.dumps(
+            {
+                "id": "sess_1",
+                "object": "realtime.session",
+                "client_secret": {"value": "ek_bench", "expires_at": 2_000_000_000},
+            }
+        ).encode()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        time.sleep(self.delay)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [self.body]
+
+
+def proxy_rows(runs: int = 200) -> list[Row]:
+    """Give /send's overhead over a direct ``requests`` call to the same 10 ms upstream."""
+    server = make_server("127.0.0.1", 0, _SlowUpstream(0.010), threaded=True)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    upstream = f"http://127.0.0.1:{server.socket.getsockname()[1]}/v1"
+    try:
+        direct_session = requests.Session()
+        direct_session.trust_env = False
+        body = {"temperature": 0.9, "voice": "verse", "turn_detection": None}
+        direct = _times_ms(
+            lambda i: direct_session.post(
+                upstream + "/realtime/sessions",
+                json=body,
+                headers={"Authorization": "Bearer sk-bench"},
+                timeout=5,
+            ),
+            runs,
+            warm=10,
+        )
+        client = create_app({"TESTING": True}).test_client()
+        form = {
+            "op": "sessions",
+            "temperature": "0.9",
+            "voice": "verse",
+            "turn_detection@mode": "null",
+        }
+        headers = {"X-Playground-Gateway": quote(upstream), "X-Playground-Key": "sk-bench"}
+        via = _times_ms(lambda i: client.post("/send", data=form, headers=headers), runs, warm=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+    d, v = statistics.median(direct), statistics.median(via)
+    return [
+        ("direct requests call to a 10 ms upstream", f"{d:.2f}", "1.0x", ""),
+        ("POST /send to the same upstream", f"{v:.2f}", f"{v / d:.2f}x", "<= 1.2x"),
+        ("added by /send, median", f"{v - d:.2f}", "", "<= 2 ms"),
+        ("added by /send, p99 (p99 via - p99 direct)", f"{_p99(via) - _p99(direct):.2f}", "", ""),
+    ]
+
+
+def weight_rows() -> list[Row]:
+    """Give the first-load weight of ``/``: HTML plus every stylesheet and script it loads."""
+    client = create_app({"TESTING": True}).test_client()
+    html = client.get("/").data
+    files = [("HTML /", html)]
+    for url in re.findall(rb'(?:src|href)="(/static/[^"]+)"', html):
+        response = client.get(url.decode())
+        files.append((url.decode().split("?")[0], response.data))
+        response.close()
+    raw = sum(len(data) for _, data in files)
+    packed = sum(len(gzip.compress(data, 9)) for _, data in files)
+    rows = [
+        (
+            f"  {name}",
+            f"{len(data) / 1024:.1f} KB",
+            f"{len(gzip.compress(data, 9)) / 1024:.1f} KB gz",
+            "",
+        )
+        for name, data in files
+    ]
+    return [
+        *rows,
+        ("first load, total", f"{raw / 1024:.1f} KB", f"{packed / 1024:.1f} KB gz", "<= 40 KB gz"),
+    ]
+
+
+def keystroke_rows(samples: int = 50) -> list[Row]:
+    """Give the time from an input event to the updated snippet text, in headless Chromium."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return [("keystroke to snippet", "skipped", "playwright not installed", "")]
+    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    url = f"http://127.0.0.1:{server.socket.getsockname()[1]}/"
+    measure = """async (i) => {
+      const field = document.querySelector('#f-instructions');
+      const code = () => document.querySelector('#snippet [role=tabpanel]:not([hidden]) code');
+      const marker = 'k' + i + 'x';
+      return await new Promise((resolve) => {
+        const start = performance.now();
+        const observer = new MutationObserver(() => {
+          if (code() && code().textContent.includes(marker)) {
+            observer.disconnect();
+            resolve(performance.now() - start);
+          }
+        });
+        observer.observe(document.querySelector('#snippet'), {subtree: true, childList: true, characterData: true});
+        field.value = 'typed ' + marker;
+        field.dispatchEvent(new Event('input', {bubbles: true}));
+      });
+    }"""
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path="/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            page = browser.new_page()
+            page.goto(url)
+            times = sorted(page.evaluate(measure, i) for i in range(samples + 5))[:samples]
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    median = statistics.median(times)
+    return [
+        ("keystroke to snippet text, median of 50", f"{median:.1f}", "ms", ""),
+        ("  of which the debounce (hx-trigger delay)", f"{DEBOUNCE_MS}", "ms", ""),
+        ("  beyond the debounce", f"{median - DEBOUNCE_MS:.1f}", "ms", "<= 100 ms"),
+    ]
+
+
+def main() -> None:
+    """Print every section as one table."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log between the rows
+    sections = [
+        ("In-process render (median ms)", render_rows),
+        ("Proxy overhead (median ms over 200 sends)", proxy_rows),
+        ("First-load page weight", weight_rows),
+        ("Keystroke to snippet (headless Chromium)", keystroke_rows),
+    ]
+    for title, rows_of in sections:
+        print(f"\n{title}")
+        for what, value, ratio, target in rows_of():
+            print(f"  {what:<54} {value:>10}  {ratio:<14} {target}")
+
+
+if __name__ == "__main__":
+    main()
