@@ -227,7 +227,8 @@ def keystroke_rows(samples: int = 50) -> list[Row]:
             resolve(performance.now() - start);
           }
         });
-        observer.observe(document.querySelector('#snippet'), {subtree: true, childList: true, characterData: true});
+        observer.observe(document.querySelector('#snippet'),
+                         {subtree: true, childList: true, characterData: true});
         field.value = 'typed ' + marker;
         field.dispatchEvent(new Event('input', {bubbles: true}));
       });

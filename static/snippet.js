@@ -168,10 +168,18 @@
     }
     if (gatewayUrl()) refresh();
   }
-  // After htmx has processed the page (it starts on DOMContentLoaded too, and was loaded first).
-  function start() { window.setTimeout(init, 0); }
-  // A deferred script runs while readyState is already "interactive" but before
-  // DOMContentLoaded, when htmx processes the page: wait for it as htmx itself does.
+  // After htmx has processed the page: htmx (loaded first) does that on DOMContentLoaded, and a
+  // deferred script runs while readyState is already "interactive", before that event, so a
+  // timer started at once could run first and trigger a refresh htmx does not yet listen for.
+  var started = false;
+  function start() {
+    if (started) return;
+    started = true;
+    window.setTimeout(init, 0);
+  }
   if (document.readyState === "complete") start();
-  else document.addEventListener("DOMContentLoaded", start);
+  else {
+    document.addEventListener("DOMContentLoaded", start);
+    window.addEventListener("load", start);
+  }
 })();

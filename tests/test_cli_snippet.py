@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from playground.cli import main
-from playground.operations import Operation
-from playground.snippets import LANGUAGES, render_snippet
+from playground.operations import Operation, get_operation
+from playground.snippets import LANGUAGES, languages_for, render_snippet
 
 
 def test_list_names_every_language(capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,14 +68,46 @@ def test_bad_input_is_a_clear_message(
     assert captured.out == ""
 
 
-def test_snippet_for_the_ga_operation(cli, tmp_path) -> None:
-    path = tmp_path / "ga.json"
-    path.write_text(json.dumps({"session": {"type": "transcription"}}))
-    result = cli("snippet", "--op", "client-secrets", "--lang", "python_openai", str(path))
-    assert result.returncode == 0, result.stderr
-    assert "client.realtime.client_secrets.create(" in result.stdout
-    assert 'session={"type": "transcription"}' in result.stdout
-    listed = cli("snippet", "--op", "client-secrets", "--list").stdout
+GA_BODY = {
+    "expires_after": {"anchor": "created_at", "seconds": 300},
+    "session": {
+        "type": "realtime",
+        "instructions": "It's <b>$HOME</b>",
+        "audio": {"input": {"noise_reduction": None}, "output": {"voice": "marin"}},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "lang", [lang.id for lang in languages_for(get_operation("client-secrets"))]
+)
+def test_prints_the_ga_snippet_with_op(
+    lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--op client-secrets prints the GA call (the SDK's client-secrets method, its path)."""
+    op = get_operation("client-secrets")
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps(GA_BODY))
+    assert main(["snippet", "--op", "client-secrets", "--lang", lang, str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out == render_snippet(op, lang, GA_BODY)
+    sdk = op.extra["sdk"].get(LANGUAGES[lang].sdk or "", "")
+    assert (sdk or "/realtime/client_secrets") in out
+    assert "beta" not in out
+
+
+def test_ga_list_and_refusals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The GA operation lists no @utdk/openai tab, refuses it by name, and checks the body
+    against the GA schema (a beta body is an error naming the parameter)."""
+    assert main(["snippet", "--op", "client-secrets", "--list"]) == 0
+    listed = [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()]
+    assert listed == [lang.id for lang in languages_for(get_operation("client-secrets"))]
     assert "typescript_utdk" not in listed and "typescript_openai" in listed
-    refused = cli("snippet", "--op", "client-secrets", "--lang", "typescript_utdk", str(path))
-    assert refused.returncode == 2 and "no snippet for client-secrets" in refused.stderr
+    assert main(["snippet", "--op", "client-secrets", "--lang", "typescript_utdk"]) == 2
+    assert "no snippet for client-secrets 'typescript_utdk'" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"voice": "marin"}'))
+    assert main(["snippet", "--op", "client-secrets", "--lang", "curl"]) == 1
+    captured = capsys.readouterr()
+    assert "voice" in captured.err and captured.out == ""

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from playground.operations import Operation
+from playground.operations import Operation, get_operation
 from playground.snippets import DEFAULT_BASE_URL, LANGUAGES, languages_for, render_snippet
 from playground.snippets.literals import (
     js_literal,
@@ -130,6 +130,32 @@ def test_loose_paths_are_nulls_and_custom_values(sessions_op: Operation) -> None
         "tools": [{"type": "function", "name": "f", "parameters": {"default": None}}],
     }
     assert loose_paths(sessions_op.root, body) == {("model",), ("turn_detection",)}
+
+
+def test_loose_paths_follow_the_tagged_branch() -> None:
+    """In a union of typed objects the branch whose ``type`` matches is walked: an MCP tool's
+    nulls are flagged (a function tool has no such keys), and so is a null free-JSON field."""
+    op = get_operation("client-secrets")
+    body = {
+        "session": {
+            "type": "transcription",
+            "audio": {"input": {"noise_reduction": None, "transcription": {"model": "mine"}}},
+        }
+    }
+    assert loose_paths(op.root, body) == {
+        ("session", "audio", "input", "noise_reduction"),
+        ("session", "audio", "input", "transcription", "model"),
+    }
+    tools = [
+        {"type": "function", "name": "f", "parameters": {"default": None}},
+        {"type": "mcp", "server_label": "s", "server_url": "https://x.test/", "headers": None},
+    ]
+    choice = {"type": "mcp", "server_label": "s", "name": None}
+    body = {"session": {"type": "realtime", "tools": tools, "tool_choice": choice}}
+    assert loose_paths(op.root, body) == {
+        ("session", "tools", 1, "headers"),
+        ("session", "tool_choice", "name"),
+    }
 
 
 def test_registry_has_six_languages_with_templates(sessions_op: Operation) -> None:

@@ -3,7 +3,8 @@
 The clients: the ``openai`` Python SDK, ``requests``, ``curl`` through ``bash``, ``fetch`` and
 the ``openai`` npm package under node, and a stand-in for ``@utdk/openai``; the TypeScript
 snippets are type-checked by ``tsc`` against the packages' types first. Each snippet gets the
-recording server as its base URL, as it would get a gateway's.
+recording server as its base URL, as it would get a gateway's. Every bundled operation has its
+own corpus of bodies; each (operation, body, language) the operation offers is one case.
 """
 
 from __future__ import annotations
@@ -21,32 +22,33 @@ from typing import Any
 
 import pytest
 
-from playground.operations import Operation, get_operation
+from playground.mock_responses import success
+from playground.operations import Operation, all_operations, get_operation
+from playground.schema import iter_nodes, join, json_path
 from playground.snippets import languages_for, render_snippet
 
 TESTS = Path(__file__).resolve().parent
+# Each operation's corpus, and whether its SDK call may add an ``OpenAI-Beta`` header (the beta
+# Python SDK call adds ``assistants=v2``; the GA call must carry none).
+CORPUS_FILES = {
+    "sessions": ("snippet_bodies.json", True),
+    "client-secrets": ("snippet_bodies_ga.json", False),
+}
 CORPORA: dict[str, dict[str, Any]] = {
     op_id: json.loads((TESTS / "fixtures" / name).read_text(encoding="utf-8"))
-    for op_id, name in (
-        ("sessions", "snippet_bodies.json"),
-        ("client-secrets", "snippet_bodies_ga.json"),
-    )
+    for op_id, (name, _beta) in CORPUS_FILES.items()
 }
-CORPUS = CORPORA["sessions"]
-CASES = [(op_id, case) for op_id, corpus in CORPORA.items() for case in corpus]
-RUNS = [
-    (op_id, case, lang.id) for op_id, case in CASES for lang in languages_for(get_operation(op_id))
+BODY_CASES = [(op_id, case) for op_id, corpus in CORPORA.items() for case in corpus]
+RUN_CASES = [
+    pytest.param(op_id, case, lang.id, id=f"{op_id}-{case}-{lang.id}")
+    for op_id, case in BODY_CASES
+    for lang in languages_for(get_operation(op_id))
 ]
 NODE_DIR = TESTS / "fixtures" / "node"
 TSC = NODE_DIR / "node_modules" / "typescript" / "bin" / "tsc"
 API_KEY = "sk-test-fidelity-0000"
 PREFIX = "/gateway/v1"  # a gateway's base URL may carry a path; the snippet must keep it
-SESSION = {
-    "id": "sess_test",
-    "object": "realtime.session",
-    "model": "gpt-4o-realtime-preview",
-    "client_secret": {"value": "ek_test", "expires_at": 1767225600},
-}
+NOW = 1767225600
 JS_LANGS = {"javascript_fetch", "typescript_openai", "typescript_utdk"}
 TS_LANGS = ("typescript_openai", "typescript_utdk")
 
@@ -62,7 +64,7 @@ class Recorded:
 
 
 class Recorder:
-    """A WSGI app that records each request and answers with a plausible session."""
+    """A WSGI app that records each request and answers as the built-in mock would."""
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
@@ -81,7 +83,7 @@ class Recorder:
             self.requests.append(
                 Recorded(environ["REQUEST_METHOD"], environ["PATH_INFO"], headers, body)
             )
-        payload = json.dumps(SESSION).encode()
+        payload = json.dumps(_answer(environ["PATH_INFO"], body)).encode()
         start_response("200 OK", [("Content-Type", "application/json")])
         return [payload]
 
@@ -90,6 +92,14 @@ class Recorder:
         with self.lock:
             taken, self.requests = self.requests, []
         return taken
+
+
+def _answer(path: str, body: bytes) -> dict[str, Any]:
+    """Give the mock's answer for the operation at ``path`` (an SDK parses it as its type)."""
+    for op in all_operations().values():
+        if path.endswith(op.path):
+            return success(op, json.loads(body or b"{}"), NOW)
+    return {}
 
 
 def _require(ok: bool, what: str) -> None:
@@ -152,7 +162,8 @@ def _node_ready() -> bool:
 def ts_build(
     recorder: tuple[Recorder, str], tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """Give the folder where every TypeScript snippet of the corpus was compiled by ``tsc``."""
+    """Give the folder where every TypeScript snippet of every corpus was compiled by ``tsc``
+    (one run for all: ``tsc`` is slow to start)."""
     _require(_node_ready(), "node with tests/fixtures/node installed (npm ci)")
     folder = tmp_path_factory.mktemp("ts")
     (folder / "node_modules").symlink_to(NODE_DIR / "node_modules", target_is_directory=True)
@@ -171,11 +182,12 @@ def ts_build(
     }
     (folder / "tsconfig.json").write_text(json.dumps(tsconfig))
     (folder / "src").mkdir()
-    for op_id, case, lang in RUNS:
-        if lang in TS_LANGS:
-            body = CORPORA[op_id][case]
-            text = render_snippet(get_operation(op_id), lang, body, base_url=recorder[1])
-            (folder / "src" / f"{op_id}.{case}.{lang}.ts").write_text(text, encoding="utf-8")
+    for op_id, case in BODY_CASES:
+        op = get_operation(op_id)
+        for lang in languages_for(op):
+            if lang.id in TS_LANGS:
+                text = render_snippet(op, lang.id, CORPORA[op_id][case], base_url=recorder[1])
+                (folder / "src" / f"{op_id}.{case}.{lang.id}.ts").write_text(text, encoding="utf-8")
     done = subprocess.run(
         ["node", str(TSC), "-p", str(folder), "--pretty", "false"],
         cwd=folder,
@@ -188,9 +200,13 @@ def ts_build(
 
 def test_typescript_snippets_type_check(ts_build: tuple[Path, Any]) -> None:
     """``tsc --strict`` accepts every TypeScript snippet against the packages' own types."""
-    _folder, done = ts_build
+    folder, done = ts_build
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip() == ""
+    built = {path.name for path in (folder / "out").glob("*.js")}
+    assert {
+        f"client-secrets.{case}.typescript_openai.js" for case in CORPORA["client-secrets"]
+    } <= built
 
 
 def _execute(
@@ -235,7 +251,7 @@ def ts_build_if_needed(request: pytest.FixtureRequest, lang: str) -> Any:
     return request.getfixturevalue("ts_build") if lang in TS_LANGS else None
 
 
-@pytest.mark.parametrize(("op_id", "case", "lang"), RUNS)
+@pytest.mark.parametrize(("op_id", "case", "lang"), RUN_CASES)
 def test_snippet_sends_the_exact_body(
     op_id: str,
     case: str,
@@ -244,8 +260,9 @@ def test_snippet_sends_the_exact_body(
     tmp_path: Path,
     ts_build_if_needed: Any,
 ) -> None:
-    """Run the snippet in its client: one request, to the right URL, with the key from the
-    environment and exactly the playground's body (1.0 stays 1.0 where the language can)."""
+    """Run the snippet in its client: one request, to the operation's URL, with the key from the
+    environment, no ``OpenAI-Beta`` header for a GA call, and exactly the playground's body
+    (1.0 stays 1.0 where the language can)."""
     op = get_operation(op_id)
     app, base_url = recorder
     app.take()
@@ -257,7 +274,7 @@ def test_snippet_sends_the_exact_body(
     assert req.path == PREFIX + op.path
     assert req.headers.get("authorization") == f"Bearer {API_KEY}"
     assert req.headers["content-type"].startswith("application/json")
-    if op.id == "client-secrets":  # the GA call is not a beta one: no OpenAI-Beta header
+    if not CORPUS_FILES[op_id][1]:
         assert "openai-beta" not in req.headers
     expected = CORPORA[op_id][case]
     if lang in JS_LANGS:
@@ -265,31 +282,41 @@ def test_snippet_sends_the_exact_body(
     assert _canonical(json.loads(req.body)) == _canonical(expected)
 
 
-def test_corpus_covers_every_parameter_and_null() -> None:
-    """The corpus sets every top-level parameter, and sends null for every nullable one."""
-    op = get_operation("sessions")
-    assert set(CORPUS["every_parameter"]) == set(op.fields.properties)
-    nullable = {k for k, node in op.fields.properties.items() if node.nullable}
-    assert nullable and nullable <= {k for k, v in CORPUS["nulls"].items() if v is None}
+def _body_paths(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield ``(dotted path, value)`` for a value and everything in it (rows as ``0``)."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _body_paths(item, join(path, key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _body_paths(item, join(path, "0"))
 
 
-def test_ga_corpus_has_both_session_types_nulls_and_both_tool_kinds() -> None:
-    """The GA corpus covers what the issue asks: both session types, nulls, function/MCP tools."""
-    text = json.dumps(CORPORA["client-secrets"], ensure_ascii=False)
-    sessions = [b.get("session", {}) for b in CORPORA["client-secrets"].values()]
-    assert {s.get("type") for s in sessions} >= {"realtime", "transcription"}
-    assert {t["type"] for s in sessions for t in s.get("tools", [])} == {"function", "mcp"}
-    assert '"turn_detection": null' in text and '"noise_reduction": null' in text
-    assert "${x}" in text and "`whoami`" in text and "Привет" in text
+def test_every_operation_has_a_corpus() -> None:
+    """A new operation needs a corpus before its snippets count as proven."""
+    assert set(CORPORA) == set(all_operations())
 
 
-@pytest.mark.parametrize(("op_id", "case"), CASES)
+@pytest.mark.parametrize("op_id", list(CORPORA))
+def test_corpus_covers_every_parameter_and_null(op_id: str) -> None:
+    """The corpus sets every parameter at every depth (each union branch's too), and sends null
+    for every nullable one."""
+    op = get_operation(op_id)
+    seen = [pair for body in CORPORA[op_id].values() for pair in _body_paths(body)]
+    tree = [(json_path(path), node) for path, node in iter_nodes(op.root) if path]
+    assert {path for path, _node in tree} - {path for path, _value in seen} == set()
+    nullable = {path for path, node in tree if node.nullable}
+    assert nullable - {path for path, value in seen if value is None} == set()
+
+
+@pytest.mark.parametrize(("op_id", "case"), BODY_CASES)
 def test_corpus_bodies_are_ones_the_form_makes(op_id: str, case: str) -> None:
     """Each corpus body is valid and survives body -> form -> body unchanged."""
-    op = get_operation(op_id)
     from playground.body import build_body, form_from_body
     from playground.validation import validate_body
 
+    op = get_operation(op_id)
     body = CORPORA[op_id][case]
     assert validate_body(op.request_schema, op.root, body) == {}
     filled = form_from_body(op.root, body)

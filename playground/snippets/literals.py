@@ -188,11 +188,13 @@ def loose_paths(root: Node, body: Any) -> set[Path]:
 
 
 def _loose(node: Node | None, value: Any, path: Path, found: set[Path]) -> None:
-    if node is None or isinstance(node, JsonNode):
+    if node is None:
         return
     if value is None:
         if path:
             found.add(path)
+        return
+    if isinstance(node, JsonNode):
         return
     if isinstance(node, UnionNode):
         for branch in node.branches:
@@ -214,6 +216,10 @@ def _loose(node: Node | None, value: Any, path: Path, found: set[Path]) -> None:
 def _shape_fits(node: Node, value: Any) -> bool:
     if isinstance(node, ConstNode):
         return bool(node.value == value)
+    if isinstance(node, ObjectNode) and node.discriminator and isinstance(value, dict):
+        # One of several typed objects (a function or an MCP tool): the one whose tag matches.
+        tag = node.properties.get(node.discriminator)
+        return not isinstance(tag, ConstNode) or tag.value == value.get(node.discriminator)
     if isinstance(node, ObjectNode | JsonNode):
         return isinstance(value, dict)
     if isinstance(node, ArrayNode):

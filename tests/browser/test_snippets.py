@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from playground.operations import get_operation
-from playground.snippets import LANGUAGES, render_snippet
+from playground.snippets import LANGUAGES, languages_for, render_snippet
 
 pytestmark = pytest.mark.browser
 
@@ -123,3 +123,29 @@ def test_gateway_url_from_storage_goes_to_the_snippet_request_only(page: Any) ->
     carrying = [url for url, data in posts if "my-gateway" in data]
     assert carrying and all(url.endswith("/snippet") for url in carrying)
     assert any(url.endswith("/preview") for url, _data in posts)
+
+
+def test_ga_operation_snippets_use_the_client_secrets_call(page: Any) -> None:
+    """Switched to the GA operation, the pane offers its five languages (no @utdk/openai tab),
+    and a set field turns every tab into the exact GA snippet (clientSecrets, its path)."""
+    page.goto("/")
+    page.get_by_role("link", name="Client secret (GA) — POST /realtime/client_secrets").click()
+    page.wait_for_url("**/?op=client-secrets")
+    op = get_operation("client-secrets")
+    ga_langs = [lang.id for lang in languages_for(op)]
+    tabs = page.locator("#snippet [role=tab]")
+    assert tabs.count() == len(ga_langs)
+    assert page.get_by_role("tab", name=LANGUAGES["typescript_utdk"].label).count() == 0
+    page.locator("#f-session-mode-1").check()
+    page.locator("#f-session-realtime-instructions").fill(TYPED)
+    _wait_all_panels_contain(page, "`now` ${x}")
+    body = _body(page)
+    assert body == {"session": {"type": "realtime", "instructions": TYPED}}
+    assert "client.realtime.clientSecrets.create(" in _panel_text(page, "typescript_openai")
+    assert "client.realtime.client_secrets.create(" in _panel_text(page, "python_openai")
+    for lang in ga_langs:
+        text = _panel_text(page, lang)
+        assert text == render_snippet(op, lang, body)
+        assert (
+            lang.startswith(("python_openai", "typescript")) or "/realtime/client_secrets" in text
+        )
