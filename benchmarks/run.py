@@ -215,24 +215,11 @@ def keystroke_rows(samples: int = 50) -> list[Row]:
     server = make_server("127.0.0.1", 0, create_app(), threaded=True)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     url = f"http://127.0.0.1:{server.socket.getsockname()[1]}/"
-    measure = """async (i) => {
-      const field = document.querySelector('#f-instructions');
-      const code = () => document.querySelector('#snippet [role=tabpanel]:not([hidden]) code');
-      const marker = 'k' + i + 'x';
-      return await new Promise((resolve) => {
-        const start = performance.now();
-        const observer = new MutationObserver(() => {
-          if (code() && code().textContent.includes(marker)) {
-            observer.disconnect();
-            resolve(performance.now() - start);
-          }
-        });
-        observer.observe(document.querySelector('#snippet'),
-                         {subtree: true, childList: true, characterData: true});
-        field.value = 'typed ' + marker;
-        field.dispatchEvent(new Event('input', {bubbles: true}));
-      });
+    updated = """(marker) => {
+      const code = document.querySelector('#snippet [role=tabpanel]:not([hidden]) code');
+      return code !== null && code.textContent.includes(marker);
     }"""
+    times: list[float] = []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
@@ -241,14 +228,21 @@ def keystroke_rows(samples: int = 50) -> list[Row]:
             )
             page = browser.new_page()
             page.goto(url)
-            times = sorted(page.evaluate(measure, i) for i in range(samples + 5))[:samples]
+            field = page.locator("#f-instructions")
+            for i in range(samples + 5):  # the first five warm the server and the browser
+                marker = f"typed k{i}x"
+                start = time.perf_counter()
+                field.fill(marker)  # one input event, as a keystroke gives
+                page.wait_for_function(updated, arg=marker, polling="raf", timeout=10_000)
+                if i >= 5:
+                    times.append((time.perf_counter() - start) * 1000)
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
     median = statistics.median(times)
     return [
-        ("keystroke to snippet text, median of 50", f"{median:.1f}", "ms", ""),
+        ("input event to updated snippet text, median of 50", f"{median:.1f}", "ms", ""),
         ("  of which the debounce (hx-trigger delay)", f"{DEBOUNCE_MS}", "ms", ""),
         ("  beyond the debounce", f"{median - DEBOUNCE_MS:.1f}", "ms", "<= 100 ms"),
     ]
