@@ -34,9 +34,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from . import page, security
+    from . import csrf, page, security
 
     security.init_app(app)
+    csrf.init_app(app)
     app.register_blueprint(page.bp)
 
     from . import gateway, mock
