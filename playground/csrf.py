@@ -91,37 +91,45 @@ def _message(error: CSRFError) -> str:
 
 def _refused(error: CSRFError) -> Response:
     """Say why the post was refused, keeping the user's input (status 400)."""
-    message = _message(error)
-    fresh = generate_csrf()
+    return answer_refused(_message(error), 400, keep_form=True)
+
+
+def answer_refused(message: str, status: int, keep_form: bool) -> Response:
+    """Give the answer to a post refused before anything was done: for htmx, ``message`` in the
+    response pane with a fresh CSRF token; else the page again under a banner, with the posted
+    form when ``keep_form`` (a post too large to read cannot be kept)."""
     if request.headers.get("HX-Request") == "true":
         html = render_template(
             "partials/_response.html", refused=message, refused_title="Not done.", result=None
         )
-        response = Response(html, status=400, mimetype="text/html")
-        # static/csrf.js swaps this 400 into the response pane and keeps the fresh token.
+        response = Response(html, status=status, mimetype="text/html")
+        # static/csrf.js swaps this error into the response pane and keeps the fresh token.
         response.headers["HX-Retarget"] = "#response"
         response.headers["HX-Reswap"] = "outerHTML"
         response.headers["HX-Reselect"] = "#response"
-        response.headers[FRESH_TOKEN_HEADER] = fresh
+        response.headers[FRESH_TOKEN_HEADER] = generate_csrf()
     else:
-        response = Response(_page_again(message), status=400, mimetype="text/html")
+        html = _page_again(message, keep_form)
+        response = Response(html, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _page_again(message: str) -> str:
-    """Give the whole page drawn from the posted form, with ``message`` in a banner."""
+def _page_again(message: str, keep_form: bool) -> str:
+    """Give the whole page with ``message`` in a banner, drawn from the posted form if kept."""
     from .operations import get_operation
     from .page import PageState
     from .pasted import redact
 
-    op_id = request.values.get("op") or current_app.config["DEFAULT_OPERATION"]
+    op_id = (request.values if keep_form else request.args).get("op")
     try:
-        op = get_operation(op_id)
+        op = get_operation(op_id or current_app.config["DEFAULT_OPERATION"])
     except KeyError:
         op = get_operation(current_app.config["DEFAULT_OPERATION"])
-    data = FormData.of(request.form) if "pasted" not in request.form else FormData()
+    form = request.form if keep_form else {}
+    data = FormData.of(form) if "pasted" not in form else FormData()  # type: ignore[arg-type]
     state = PageState(op, data)
-    pasted = redact(request.form.get("pasted", ""))
-    extra = {"import_error": message, "pasted": pasted} if "pasted" in request.form else {}
-    return render_template("index.html", **state.context(csrf_error=message, **extra))
+    extra = {}
+    if "pasted" in form:
+        extra = {"import_error": message, "pasted": redact(form.get("pasted", ""))}
+    return render_template("index.html", **state.context(refused_banner=message, **extra))

@@ -54,7 +54,7 @@ def test_a_full_post_keeps_what_the_user_typed_under_a_banner(client) -> None:
     html = client.post("/", data={"op": "sessions", "instructions": "Be brief."}).get_data(
         as_text=True
     )
-    assert 'data-testid="csrf-banner"' in html
+    assert 'data-testid="refused-banner"' in html
     assert "Be brief." in html  # the form is drawn from the post, not the defaults
 
 
@@ -71,7 +71,7 @@ def test_the_hidden_field_alone_is_enough_for_a_no_js_post(client) -> None:
     token = _hidden_token(client.get("/").get_data(as_text=True))
     client.csrf = False
     response = client.post("/", data={"op": "sessions", "voice": "ash", "csrf_token": token})
-    assert response.status_code == 200 and "csrf-banner" not in response.get_data(as_text=True)
+    assert response.status_code == 200 and "refused-banner" not in response.get_data(as_text=True)
     share = client.post("/share", data={"op": "sessions", "csrf_token": token}, headers=HX)
     assert share.status_code == 200 and "/?p=1." in share.get_data(as_text=True)
 
