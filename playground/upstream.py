@@ -24,7 +24,13 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import LocationParseError, NameResolutionError
+from urllib3.exceptions import (
+    DecodeError,
+    LocationParseError,
+    NameResolutionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 from .inprocess import WSGIAdapter
 from .ssrf import AddressRefused, Guard, PinnedAdapter
@@ -296,14 +302,35 @@ class _DeadlinePassed(Exception):
     pass
 
 
+def _chunks(response: requests.Response) -> Iterator[bytes]:
+    """Give the (decoded) body as it arrives: whatever the socket has, up to a chunk.
+
+    ``iter_content`` waits for a whole chunk when the length is known, so an upstream sending a
+    byte at a time under the read timeout would outlast the deadline; ``read1`` does not wait.
+    urllib3's errors become the ``requests`` ones :func:`describe_failure` knows.
+    """
+    raw = response.raw
+    while True:
+        try:
+            chunk = raw.read1(_CHUNK, decode_content=True)
+        except ProtocolError as exc:
+            raise requests.exceptions.ChunkedEncodingError(exc) from exc
+        except ReadTimeoutError as exc:
+            raise requests.exceptions.ReadTimeout(exc) from exc
+        except DecodeError as exc:
+            raise requests.exceptions.ContentDecodingError(exc) from exc
+        if not chunk:
+            return
+        yield chunk
+
+
 def _read_capped(
     response: requests.Response, max_bytes: int, deadline: float
 ) -> tuple[bytes, bool]:
     """Give up to ``max_bytes`` of the body and whether more was there."""
     chunks: list[bytes] = []
     size = 0
-    stream: Iterator[bytes] = response.iter_content(_CHUNK)
-    for chunk in stream:
+    for chunk in _chunks(response):
         if time.monotonic() > deadline:
             raise _DeadlinePassed
         chunks.append(chunk)
