@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 import sys
 import threading
@@ -26,6 +27,8 @@ def main(rounds: int = 200) -> None:
     form = {"op": "sessions", "voice": "verse", "temperature": "0.9", "turn_detection@mode": "null"}
     client = requests.Session()
     client.trust_env = False
+    page = client.get(base + "/", timeout=10).text  # the CSRF token, as a browser gets it
+    headers["X-CSRFToken"] = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     times = []
     for _ in range(rounds):
         started = time.perf_counter()

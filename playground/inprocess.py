@@ -22,6 +22,13 @@ from werkzeug.test import Client
 BASE = "http://in-process.invalid"
 
 
+class _Body(io.BytesIO):
+    """The answer's bytes, readable like urllib3's response (``read1`` with ``decode_content``)."""
+
+    def read1(self, size: int = -1, decode_content: bool | None = None) -> bytes:
+        return super().read1(size)
+
+
 class WSGIAdapter(BaseAdapter):
     """Answers requests to :data:`BASE` by calling ``wsgi_app`` in this thread."""
 
@@ -44,7 +51,7 @@ class WSGIAdapter(BaseAdapter):
         response.status_code = answer.status_code
         response.reason = answer.status.partition(" ")[2]
         response.headers = CaseInsensitiveDict(answer.headers.items())
-        response.raw = io.BytesIO(answer.get_data())
+        response.raw = _Body(answer.get_data())
         response.url = request.url or ""
         response.request = request
         response.encoding = answer.charset if answer.mimetype.startswith("text/") else None

@@ -4,6 +4,8 @@ pinned connection (real servers on 127.0.0.1 only)."""
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from typing import Any
 from urllib.parse import quote
 
@@ -160,7 +162,9 @@ def test_the_guard_is_on_by_default_and_refuses_before_any_request(upstream) -> 
 def test_the_built_in_mock_stays_allowed_behind_the_guard() -> None:
     client = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False}).test_client()
     html = _send(client, "http://localhost/mock/v1")
-    assert "200 OK" in html and "ek_" in html
+    body = re.search(r'data-testid="response-body">(.*?)</pre>', html, re.S)
+    assert "200 OK" in html and body and "send-failure" not in html
+    assert json.loads(unescape(body.group(1)))["client_secret"]["value"].startswith("ek_")
 
 
 def test_a_forged_host_header_cannot_aim_the_mock_elsewhere(upstream) -> None:
@@ -172,7 +176,8 @@ def test_a_forged_host_header_cannot_aim_the_mock_elsewhere(upstream) -> None:
         "X-Playground-Key": "sk-x",
     }
     html = client.post("/send", data={"op": "sessions"}, headers=headers).get_data(as_text=True)
-    assert "200 OK" in html and app.requests == []  # answered in process, nothing connected
+    assert "200 OK" in html and "ek_" in html and "send-failure" not in html
+    assert app.requests == []  # answered in process, nothing connected
 
 
 def test_configured_gateways_stay_allowed(upstream, monkeypatch) -> None:
