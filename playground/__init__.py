@@ -25,18 +25,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=_asset_dir("static"),
         instance_relative_config=True,
     )
-    app.config.from_mapping(
-        DEFAULT_OPERATION="sessions",
-        MAX_CONTENT_LENGTH=512 * 1024,
-        MAX_FORM_MEMORY_SIZE=512 * 1024,
-    )
+    from .limits import DEFAULTS as LIMITS
+
+    app.config.from_mapping(DEFAULT_OPERATION="sessions", **LIMITS)
     app.config.from_prefixed_env("PLAYGROUND")
     if config:
         app.config.from_mapping(config)
 
-    from . import page, security
+    from . import csrf, limits, page, security
 
+    limits.init_app(app)
     security.init_app(app)
+    csrf.init_app(app)
     app.register_blueprint(page.bp)
 
     from . import gateway, mock

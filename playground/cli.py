@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
+import os
 import sys
 from typing import Any, TextIO
 
@@ -19,10 +21,24 @@ def _read_json(source: str, stdin: TextIO) -> object:
         return json.loads(handle.read())
 
 
+def _loopback(host: str) -> bool:
+    """Give whether ``host`` (a --host value) is a loopback-only address."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from . import create_app
 
-    create_app().run(host=args.host, port=args.port, debug=args.debug)
+    # The SSRF guard is on unless this server listens on loopback only (or the env says).
+    config = (
+        {} if "PLAYGROUND_SSRF_GUARD" in os.environ else {"SSRF_GUARD": not _loopback(args.host)}
+    )
+    create_app(config).run(host=args.host, port=args.port, debug=args.debug)
     return 0
 
 

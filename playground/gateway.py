@@ -19,13 +19,15 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
+from . import inprocess, mock
 from .body import FormData
 from .operations import Operation, get_operation
 from .page import PageState
+from .ssrf import ALLOWED_BY_DEFAULT, Guard
 from .upstream import Limits, RequestRefused, Result, Upstream, check_credential, request_headers
 from .upstream import check_gateway_url as _check_url
 
@@ -38,6 +40,10 @@ DEFAULTS: dict[str, Any] = {
     "SEND_MAX_BYTES": 1024 * 1024,
     "GATEWAYS": [],
     "SEND_CONFIGURED_ONLY": False,
+    # On unless the server is known to listen on loopback only (``realtime-playground serve``
+    # says so); behind a reverse proxy set it explicitly.
+    "SSRF_GUARD": True,
+    "SSRF_ALLOWED_HOSTS": list(ALLOWED_BY_DEFAULT),
 }
 
 #: The request headers ``static/auth.js`` sets on the send request.
@@ -105,8 +111,33 @@ def init_app(app: Flask) -> None:
         deadline=float(app.config["SEND_DEADLINE"]),
         max_bytes=int(app.config["SEND_MAX_BYTES"]),
     )
-    app.extensions[_EXTENSION] = Upstream(limits)
+    allowed = _allowed_hosts(app.config["SSRF_ALLOWED_HOSTS"], app.config["GATEWAYS"])
+    guard = Guard.of(allowed) if app.config["SSRF_GUARD"] else None
+    upstream = Upstream(limits, guard=guard)
+    upstream.mount_app(inprocess.BASE, app)
+    app.extensions[_EXTENSION] = upstream
     app.register_blueprint(bp)
+
+
+def _allowed_hosts(hosts: Any, gateways: dict[str, ConfiguredGateway]) -> list[str]:
+    """Give the guard's allow-list: the configured hosts and every configured gateway's origin."""
+    if isinstance(hosts, str) or not isinstance(hosts, list):
+        raise ValueError('SSRF_ALLOWED_HOSTS must be a list of host names, e.g. ["api.openai.com"]')
+    allowed = [str(h) for h in hosts]
+    for gateway in gateways.values():
+        parts = urlsplit(gateway.base_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        host = parts.hostname or ""
+        allowed.append(f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+    return allowed
+
+
+def _own_mock_base(base: str) -> bool:
+    """Give whether ``base`` is this server's own mock (as the send panel offers it)."""
+    if "mock" not in current_app.blueprints:
+        return False
+    parts = urlsplit(base)
+    return parts.netloc.lower() == request.host.lower() and parts.path.rstrip("/") == mock.PREFIX
 
 
 @dataclass(frozen=True)
@@ -171,6 +202,8 @@ def _target(op: Operation) -> Target:
     if not raw_url.strip():
         raise RequestRefused("Enter a gateway URL above to enable sending.")
     base = _check_url(raw_url)
+    if _own_mock_base(base):  # answered in process: see playground.inprocess
+        base = inprocess.BASE + mock.PREFIX
     key = check_credential(request.headers.get(KEY_HEADER, ""), "key")
     organization = check_credential(request.headers.get(ORGANIZATION_HEADER, ""), "organization")
     project = check_credential(request.headers.get(PROJECT_HEADER, ""), "project")

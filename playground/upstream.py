@@ -24,7 +24,16 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import LocationParseError, NameResolutionError
+from urllib3.exceptions import (
+    DecodeError,
+    LocationParseError,
+    NameResolutionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
+
+from .inprocess import WSGIAdapter
+from .ssrf import AddressRefused, Guard, PinnedAdapter
 
 
 def _user_agent() -> str:
@@ -227,14 +236,21 @@ def _hide_connection_log() -> None:
 class Upstream:
     """The app's one HTTP client for sends: a pooled session and the limits it applies."""
 
-    def __init__(self, limits: Limits | None = None, pool_size: int = 10) -> None:
+    def __init__(
+        self, limits: Limits | None = None, pool_size: int = 10, guard: Guard | None = None
+    ) -> None:
         self.limits = limits or Limits()
         _hide_connection_log()
         self.session = requests.Session()
         self.session.trust_env = False
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+        pool = {"pool_connections": 4, "pool_maxsize": pool_size, "max_retries": 0}
+        adapter = HTTPAdapter(**pool) if guard is None else PinnedAdapter(guard, **pool)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+
+    def mount_app(self, base_url: str, wsgi_app: Any) -> None:
+        """Answer sends under ``base_url`` by calling ``wsgi_app`` in process (the mock)."""
+        self.session.mount(base_url.rstrip("/") + "/", WSGIAdapter(wsgi_app))
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -295,14 +311,35 @@ class _DeadlinePassed(Exception):
     pass
 
 
+def _chunks(response: requests.Response) -> Iterator[bytes]:
+    """Give the (decoded) body as it arrives: whatever the socket has, up to a chunk.
+
+    ``iter_content`` waits for a whole chunk when the length is known, so an upstream sending a
+    byte at a time under the read timeout would outlast the deadline; ``read1`` does not wait.
+    urllib3's errors become the ``requests`` ones :func:`describe_failure` knows.
+    """
+    raw = response.raw
+    while True:
+        try:
+            chunk = raw.read1(_CHUNK, decode_content=True)
+        except ProtocolError as exc:
+            raise requests.exceptions.ChunkedEncodingError(exc) from exc
+        except ReadTimeoutError as exc:
+            raise requests.exceptions.ReadTimeout(exc) from exc
+        except DecodeError as exc:
+            raise requests.exceptions.ContentDecodingError(exc) from exc
+        if not chunk:
+            return
+        yield chunk
+
+
 def _read_capped(
     response: requests.Response, max_bytes: int, deadline: float
 ) -> tuple[bytes, bool]:
     """Give up to ``max_bytes`` of the body and whether more was there."""
     chunks: list[bytes] = []
     size = 0
-    stream: Iterator[bytes] = response.iter_content(_CHUNK)
-    for chunk in stream:
+    for chunk in _chunks(response):
         if time.monotonic() > deadline:
             raise _DeadlinePassed
         chunks.append(chunk)
@@ -347,6 +384,12 @@ def _fill_body(result: Result, raw: bytes, cut: bool, max_bytes: int, redact: tu
 def describe_failure(exc: BaseException) -> tuple[str, str]:
     """Give ``(kind, one line)`` for a transport error, from its type alone."""
     chain = list(_causes(exc))
+    refused = next((e for e in chain if isinstance(e, AddressRefused)), None)
+    if refused is not None:  # its text says why, never the host
+        return "blocked", (
+            f"This server does not send to internal addresses ({refused}): use a public "
+            "gateway, or ask the operator to add it to GATEWAYS or SSRF_ALLOWED_HOSTS."
+        )
     if any(isinstance(e, requests.exceptions.SSLError) for e in chain):
         return "tls", (
             "The TLS (https) handshake with the gateway failed: check the certificate, or "

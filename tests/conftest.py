@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,15 +18,65 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from playground import create_app
-from playground.operations import Operation, get_operation
+from playground.operations import Operation, all_operations, get_operation
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Test apps send to upstreams on 127.0.0.1, which the SSRF guard (tested on its own) refuses.
+TEST_CONFIG: dict[str, Any] = {"TESTING": True, "SSRF_GUARD": False, "SECRET_KEY": "test-" * 8}
+
+
+class CsrfClient(FlaskClient):
+    """A test client that posts like the page does: with the CSRF token of a page it loaded.
+
+    The token comes from ``<meta name="csrf-token">`` of ``GET /`` (once per client) and goes
+    in the ``X-CSRFToken`` header, as ``static/csrf.js`` sends it. Set ``csrf = False`` to post
+    without one; a request that names its own token or header is left alone.
+    """
+
+    csrf = True
+    _token: str | None = None
+
+    def token(self) -> str:
+        """Give the token of the page this client loaded (loading it the first time)."""
+        if self._token is None:
+            any_op = next(iter(all_operations()))  # the default may be set to something else
+            html = self.get("/", query_string={"op": any_op}).get_data(as_text=True)
+            found = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+            assert found, "the page has no csrf-token meta"
+            self._token = found.group(1)
+        return self._token
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        method = str(kwargs.get("method", "GET")).upper()
+        path = str(args[0]) if args and isinstance(args[0], str) else ""
+        if self.csrf and method == "POST" and not path.startswith("/mock/"):
+            headers = dict(kwargs.get("headers") or {})
+            data = kwargs.get("data")
+            named = isinstance(data, dict) and "csrf_token" in data
+            if "X-CSRFToken" not in headers and not named:
+                headers["X-CSRFToken"] = self.token()
+                kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
-def app() -> Flask:
-    """Give an app configured for tests."""
-    return create_app({"TESTING": True})
+def make_app() -> Any:
+    """Give a function making a test app (CSRF on, posting with the page's token) from config."""
+
+    def make(**config: Any) -> Flask:
+        made = create_app({**TEST_CONFIG, **config})
+        made.test_client_class = CsrfClient
+        return made
+
+    return make
+
+
+@pytest.fixture
+def app(make_app: Any) -> Flask:
+    """Give an app configured for tests: CSRF on; its test client posts with the token."""
+    return make_app()
 
 
 @pytest.fixture

@@ -104,7 +104,9 @@ def test_every_operation_has_its_mock_route(app) -> None:
 
 
 def test_the_mock_can_be_switched_off() -> None:
-    client = create_app({"TESTING": True, "MOCK_ENABLED": False}).test_client()
+    client = create_app(
+        {"TESTING": True, "MOCK_ENABLED": False, "WTF_CSRF_ENABLED": False}
+    ).test_client()
     assert client.post(URL, json={}, headers=AUTH).status_code == 404
 
 

@@ -144,4 +144,18 @@ def test_the_page_runs_under_its_csp_without_violations(page) -> None:
     page.wait_for_function(
         "() => document.querySelector('#request-body').textContent.includes('function')"
     )
+    # The snippet pane: another language's tab, refreshed from the form.
+    page.locator("#snippet-tab-curl").click()
+    page.locator("#snippet-panel-curl").wait_for(state="visible")
+    # Send to the built-in mock: the response pane, the ephemeral key and its countdown.
+    page.get_by_role("button", name="Built-in mock (offline)").click()
+    page.get_by_label("API key").fill("sk-csp-check-1234")
+    with page.expect_response("**/send") as sent:
+        page.get_by_role("button", name=re.compile("^Send")).click()
+    assert sent.value.headers["cache-control"] == "no-store"
+    page.get_by_test_id("response-status").wait_for()
+    # Share: the link made by the server, selected and copied by share.js.
+    page.get_by_test_id("share-button").click()
+    page.get_by_test_id("share-url").wait_for()
+    assert "/?p=1." in page.get_by_test_id("share-url").input_value()
     assert page.evaluate("window.__csp") == [] and violations == []

@@ -1,0 +1,147 @@
+"""Load: concurrent clients mixing preview, snippet and send-to-mock against gunicorn on
+127.0.0.1 (no assertions; prints requests/s, latency percentiles and errors, which must be 0).
+
+.venv/bin/pip install -e '.[prod]'
+.venv/bin/python benchmarks/bench_load.py [--clients 50] [--seconds 20] [--workers 2] [--threads 8]
+
+Every client loads the page once (its session cookie and CSRF token, as a browser does), then
+loops: preview, snippet, preview, send to the built-in mock. Bounded to 60 s of load; loopback
+only. Gunicorn is started directly (``gunicorn 'playground:create_app()'``), with the SSRF guard
+on as in hosted mode (the mock is answered in process) and a shared SECRET_KEY for the workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+FORM = {
+    "op": "sessions",
+    "voice": "verse",
+    "temperature": "0.9",
+    "instructions": "Be brief.",
+    "turn_detection@mode": "null",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start(workers: int, threads: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "PLAYGROUND_SECRET_KEY": secrets.token_hex(32)}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+            "playground:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(base + "/static/app.css", timeout=1)
+            return process, base
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def _client(base: str, stop: float, latencies: list[float], errors: list[str]) -> None:
+    session = requests.Session()
+    session.trust_env = False
+    page = session.get(base + "/", timeout=10).text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    hx = {"X-CSRFToken": token, "HX-Request": "true"}
+    send = {**hx, "X-Playground-Gateway": quote(base + "/mock/v1"), "X-Playground-Key": "sk-load"}
+    steps = [
+        ("/preview", hx, '"voice": "verse"'),
+        ("/snippet", hx, "snippet-panel"),
+        ("/preview", hx, '"voice": "verse"'),
+        ("/send", send, "client_secret"),
+    ]
+    i = 0
+    while time.monotonic() < stop:
+        path, headers, expected = steps[i % len(steps)]
+        i += 1
+        started = time.perf_counter()
+        try:
+            answer = session.post(base + path, data=FORM, headers=headers, timeout=30)
+            ok = answer.status_code == 200 and expected in answer.text.replace("&#34;", '"')
+            if not ok:
+                errors.append(f"{path}: {answer.status_code}")
+        except requests.RequestException as exc:
+            errors.append(f"{path}: {type(exc).__name__}")
+        latencies.append((time.perf_counter() - started) * 1000)
+
+
+def main() -> None:
+    """Run the load and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    seconds = min(args.seconds, 60.0)
+    process, base = _start(args.workers, args.threads)
+    try:
+        latencies: list[float] = []
+        errors: list[str] = []
+        started = time.monotonic()
+        stop = started + seconds
+        clients = [
+            threading.Thread(target=_client, args=(base, stop, latencies, errors))
+            for _ in range(args.clients)
+        ]
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join()
+        elapsed = time.monotonic() - started
+    finally:
+        process.terminate()
+        process.wait(10)
+    latencies.sort()
+    count = len(latencies)
+
+    def pct(p: float) -> float:
+        return latencies[min(count - 1, int(count * p))] if count else float("nan")
+
+    print(
+        f"{args.clients} clients, {seconds:g} s, gunicorn {args.workers} workers x "
+        f"{args.threads} threads: {count} requests, {count / elapsed:.0f} req/s, "
+        f"p50 {pct(0.5):.0f} ms, p99 {pct(0.99):.0f} ms, errors {len(errors)}"
+    )
+    if errors:
+        print("first errors:", ", ".join(errors[:5]))
+
+
+if __name__ == "__main__":
+    main()
