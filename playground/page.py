@@ -102,7 +102,9 @@ def index() -> str:
 def preview() -> Response:
     """Render the request-body preview and every field's error slot (swapped out of band)."""
     op = _operation()
-    state = PageState(op, FormData.of(request.form))
+    # A preview fired while a row button's request is in flight carries that button (htmx adds
+    # the form's last clicked submitter): apply its action, so both answers show the same body.
+    state = PageState(op, _form_data(op))
     html = render_template("partials/_preview.html", oob=True, **state.context())
     return Response(html, mimetype="text/html")
 

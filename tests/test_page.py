@@ -149,6 +149,21 @@ def test_adding_and_removing_rows(client) -> None:
     assert page.by_id("f-tools-0-name")["value"] == "b" and "f-tools-1-name" not in page.ids()
 
 
+def test_preview_applies_the_row_button_htmx_sends_with_it(client) -> None:
+    """A preview fired while an Add/Remove request is in flight names that button: the body it
+    shows is the one the row request will show, not the one from before the click."""
+    added = client.post("/preview", data={"temperature": "0.9", "_action": "add:tools"})
+    assert json.loads(Elements(added.get_data(as_text=True)).text["request-body"]) == {
+        "temperature": 0.9,
+        "tools": [{"type": "function"}],
+    }
+    removed = client.post(
+        "/preview",
+        data={"tools.0@row": "1", "tools.0.name": "a", "_action": "remove:tools.0"},
+    )
+    assert json.loads(Elements(removed.get_data(as_text=True)).text["request-body"]) == {}
+
+
 def test_enum_list_keeps_the_order_of_the_body(sessions_op) -> None:
     form = SessionForm(
         sessions_op.root, form_from_body(sessions_op.root, {"modalities": ["audio", "text"]}).form

@@ -86,6 +86,22 @@ def test_custom_model_and_tool_rows(page) -> None:
     assert page.locator("#e-f-tool_choice").inner_text().startswith('No function named "lookup"')
 
 
+def test_row_button_pressed_while_a_preview_is_pending(page) -> None:
+    """Typing, then Add tool within the preview's debounce: the pending preview must not take
+    the button's formaction (a whole page nested in the preview) nor cancel the row request."""
+    page.goto("/")
+    page.locator("#f-temperature").fill("0.9")
+    page.get_by_role("button", name="Add tool").click()  # well within the 150 ms delay
+    page.locator("#f-tools-0-name").wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('#request-body').textContent.includes('function')"
+    )
+    page.wait_for_timeout(400)  # let every request of the burst land
+    assert page.locator("#session-form").count() == 1
+    assert page.locator("#request-body").count() == 1
+    assert preview(page) == {"temperature": 0.9, "tools": [{"type": "function"}]}
+
+
 def test_keyboard_only(page) -> None:
     page.goto("/")
     page.locator("#f-input_audio_format").focus()
