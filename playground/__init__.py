@@ -32,8 +32,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from . import csrf, limits, page, security
+    from . import assets, csrf, limits, page, security
 
+    assets.init_app(app)
     limits.init_app(app)
     security.init_app(app)
     csrf.init_app(app)

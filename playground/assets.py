@@ -1,0 +1,157 @@
+"""Serving for production: content-hashed static URLs cached for a year, and gzip.
+
+Templates link static files with ``asset_url('app.css')``, which gives
+``/static/app.css?v=<digest>``: the digest is of the file's bytes, so a changed file gets a new
+URL and a browser may keep each URL forever (``immutable``). A request without the current
+digest is answered ``no-cache`` (revalidated by ETag), so an old page never gets stale code.
+
+Responses are gzipped when the client accepts it: static files once per version (kept in
+memory), pages and partials as they are made. Never compressed: anything ``no-store`` (the
+send answer, the mock's, CSRF refusals, downloads). The send answer carries an ephemeral key
+beside text the visitor chose, which is what a compression side channel (BREACH) needs.
+Switch it off with ``COMPRESS = False`` when a reverse proxy compresses.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import mimetypes
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Flask, Response, abort, current_app, request, url_for
+from werkzeug.security import safe_join
+
+#: A year, the longest lifetime caches honour; safe because the URL changes with the bytes.
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: Media types worth compressing (images and fonts are compressed already).
+COMPRESSIBLE = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "text/plain",
+        "image/svg+xml",
+    }
+)
+#: Below this many bytes gzip's own header costs more than it saves.
+MIN_COMPRESS_BYTES = 512
+#: Static files larger than this are sent from disk as they are, not held in memory.
+MAX_HELD_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One static file as served: its bytes, their gzip form, and the digest in its URL."""
+
+    data: bytes
+    gzipped: bytes | None
+    digest: str
+    mimetype: str
+    modified: datetime
+
+
+_ASSETS: dict[str, tuple[tuple[int, int], Asset]] = {}
+
+
+def _mimetype(path: str) -> str:
+    guessed = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return "text/javascript" if guessed == "application/javascript" else guessed
+
+
+def load_asset(path: str) -> Asset | None:
+    """Give the static file at ``path`` (re-read when it changes on disk), or None if too big."""
+    stat = os.stat(path)
+    key = (stat.st_mtime_ns, stat.st_size)
+    held = _ASSETS.get(path)
+    if held is not None and held[0] == key:
+        return held[1]
+    if stat.st_size > MAX_HELD_BYTES:
+        return None
+    data = Path(path).read_bytes()
+    mimetype = _mimetype(path)
+    gzipped = None
+    if mimetype in COMPRESSIBLE and len(data) >= MIN_COMPRESS_BYTES:
+        gzipped = gzip.compress(data, compresslevel=9, mtime=0)
+    asset = Asset(
+        data=data,
+        gzipped=gzipped,
+        digest=hashlib.sha256(data).hexdigest()[:16],
+        mimetype=mimetype,
+        modified=datetime.fromtimestamp(int(stat.st_mtime), UTC),
+    )
+    _ASSETS[path] = (key, asset)
+    return asset
+
+
+def _static_path(filename: str) -> str:
+    path = safe_join(current_app.static_folder or "", filename)
+    if path is None or not os.path.isfile(path):
+        abort(404)
+    return path
+
+
+def asset_url(filename: str) -> str:
+    """Give the URL of a static file with its content digest (the template global)."""
+    asset = load_asset(_static_path(filename))
+    if asset is None:
+        return url_for("static", filename=filename)
+    return url_for("static", filename=filename, v=asset.digest)
+
+
+def accepts_gzip() -> bool:
+    """Give whether this request's client takes a gzip-encoded answer."""
+    return request.accept_encodings["gzip"] > 0
+
+
+def serve_static(filename: str) -> Response:
+    """Serve a static file: gzip when accepted, ETag, and a year's cache on a current URL."""
+    path = _static_path(filename)
+    asset = load_asset(path)
+    if asset is None:
+        return current_app.send_static_file(filename)
+    packed = asset.gzipped is not None and current_app.config["COMPRESS"] and accepts_gzip()
+    response = Response(asset.gzipped if packed else asset.data, mimetype=asset.mimetype)
+    response.set_etag(asset.digest + ("-gz" if packed else ""))
+    response.last_modified = asset.modified
+    if asset.gzipped is not None:
+        response.vary.add("Accept-Encoding")
+    if packed:
+        response.content_encoding = "gzip"
+    current = request.args.get("v") == asset.digest
+    response.headers["Cache-Control"] = IMMUTABLE if current else "no-cache"
+    return response.make_conditional(request)
+
+
+def compress(response: Response) -> Response:
+    """Gzip a finished page or partial for a client that accepts it (never a no-store one)."""
+    if (
+        not current_app.config["COMPRESS"]
+        or response.status_code != 200
+        or response.direct_passthrough
+        or response.is_streamed
+        or response.content_encoding
+        or response.mimetype not in COMPRESSIBLE
+        or "no-store" in (response.headers.get("Cache-Control") or "")
+    ):
+        return response
+    response.vary.add("Accept-Encoding")
+    data = response.get_data()
+    if len(data) < MIN_COMPRESS_BYTES or not accepts_gzip():
+        return response
+    response.set_data(gzip.compress(data, compresslevel=6))
+    response.content_encoding = "gzip"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Serve ``app``'s static files this way, offer ``asset_url``, and gzip what it sends."""
+    app.config.setdefault("COMPRESS", True)
+    app.view_functions["static"] = serve_static
+    app.add_template_global(asset_url)
+    app.after_request(compress)
