@@ -38,7 +38,20 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     config = (
         {} if "PLAYGROUND_SSRF_GUARD" in os.environ else {"SSRF_GUARD": not _loopback(args.host)}
     )
-    create_app(config).run(host=args.host, port=args.port, debug=args.debug)
+    app = create_app(config)
+    if not args.prod:
+        app.run(host=args.host, port=args.port, debug=args.debug)
+        return 0
+    from .production import ProductionUnavailable, run
+
+    if args.debug:
+        print("error: --debug is for the development server, not --prod", file=sys.stderr)
+        return 2
+    try:
+        run(app, args.host, args.port, workers=args.workers, threads=args.threads)
+    except ProductionUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -105,6 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--debug", action="store_true")
+    serve.add_argument(
+        "--prod", action="store_true", help="serve with gunicorn (the prod extra), for a team"
+    )
+    serve.add_argument(
+        "--workers", type=int, help="with --prod: worker processes (default: 2 x CPUs + 1)"
+    )
+    serve.add_argument(
+        "--threads", type=int, default=4, help="with --prod: threads per worker (default: 4)"
+    )
     serve.set_defaults(func=_cmd_serve)
     body = sub.add_parser("body", help="validate a request body and print it normalized")
     body.add_argument("file", help="a JSON file, or - for standard input")
