@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from .body import FormData, build_body
 from .operations import Operation, get_operation
-from .snippets import DEFAULT_BASE_URL, languages_for, render_snippet
+from .snippets import DEFAULT_BASE_URL, languages_for, render_snippets
 from .snippets.highlight import highlight
 
 bp = Blueprint("snippets", __name__)
@@ -93,9 +93,10 @@ def _views(
     langs = languages_for(op)
     ids = [lang.id for lang in langs]
     chosen = selected if selected in ids else ids[0]
+    texts = render_snippets(op, body, base_url)
     views = []
     for lang in langs:
-        text = render_snippet(op, lang.id, body, base_url=base_url)
+        text = texts[lang.id]
         on = lang.id == chosen
         html = highlight(lang.lexer, text) if on else escape(text)
         views.append(SnippetView(lang.id, lang.label, text, html, on, on))

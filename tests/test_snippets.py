@@ -5,12 +5,19 @@ from __future__ import annotations
 import ast
 import json
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from playground.operations import Operation, get_operation
-from playground.snippets import DEFAULT_BASE_URL, LANGUAGES, languages_for, render_snippet
+from playground.snippets import (
+    DEFAULT_BASE_URL,
+    LANGUAGES,
+    languages_for,
+    render_snippet,
+    render_snippets,
+)
 from playground.snippets.literals import (
     js_literal,
     js_string,
@@ -20,6 +27,8 @@ from playground.snippets.literals import (
     python_string,
     shell_single_quote,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 HOSTILE = [
     "",
@@ -232,3 +241,20 @@ def test_unknown_language_is_a_key_error(sessions_op: Operation) -> None:
     """An unknown language names the known ones."""
     with pytest.raises(KeyError, match="curl"):
         render_snippet(sessions_op, "cobol", {})
+
+
+@pytest.mark.parametrize("op_id", ["sessions", "client-secrets"])
+def test_tabs_rendered_together_equal_each_rendered_alone(op_id: str) -> None:
+    """The pane lays a body out once for all tabs: what it shows is what each language gives."""
+    fixture = "snippet_bodies.json" if op_id == "sessions" else "snippet_bodies_ga.json"
+    bodies = json.loads((ROOT / "tests" / "fixtures" / fixture).read_text())
+    op = get_operation(op_id)
+    assert len(bodies) >= 5
+    for name, body in bodies.items():
+        for base_url in (None, "http://127.0.0.1:8080/v1"):
+            together = render_snippets(op, body, base_url)
+            alone = {
+                lang.id: render_snippet(op, lang.id, body, base_url=base_url)
+                for lang in languages_for(op)
+            }
+            assert together == alone, name

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context
+from jinja2.runtime import Context
 
 from ..operations import Operation
 from .literals import (
+    Shared,
     js_literal,
     js_string,
     loose_paths,
@@ -82,15 +84,33 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        py=python_literal,
+        py=_py,
         py_str=python_string,
-        js=js_literal,
+        js=_js,
         js_str=js_string,
         sh=shell_single_quote,
         tojson_pretty=lambda value: json.dumps(value, indent=2, ensure_ascii=False),
     )
-    env.globals.update(py_kwargs=python_kwargs)
+    env.globals.update(py_kwargs=_py_kwargs)
     return env
+
+
+# The literal filters take the render's ``shared`` work, so tabs of one body lay it out once.
+@pass_context
+def _py(context: Context, value: Any, indent: int = 0, column: int | None = None) -> str:
+    return python_literal(value, indent, column, context.get("shared"))
+
+
+@pass_context
+def _js(
+    context: Context, value: Any, indent: int = 0, flagged: Any = (), column: int | None = None
+) -> str:
+    return js_literal(value, indent, flagged, column, context.get("shared"))
+
+
+@pass_context
+def _py_kwargs(context: Context, body: dict[str, Any]) -> str | None:
+    return python_kwargs(body, shared=context.get("shared"))
 
 
 @cache
@@ -98,11 +118,27 @@ def _template(name: str) -> Template:
     return _environment().get_template(name)
 
 
-def render_snippet(op: Operation, lang: str, body: Any, base_url: str | None = None) -> str:
+def render_snippets(op: Operation, body: Any, base_url: str | None = None) -> dict[str, str]:
+    """Give the snippet of every language ``op`` has (by language id), laying the body out once
+    per literal style instead of once per language."""
+    shared = Shared()
+    return {
+        lang.id: render_snippet(op, lang.id, body, base_url, shared) for lang in languages_for(op)
+    }
+
+
+def render_snippet(
+    op: Operation,
+    lang: str,
+    body: Any,
+    base_url: str | None = None,
+    shared: Shared | None = None,
+) -> str:
     """Give the plain source of a snippet that sends ``body`` for ``op`` in language ``lang``.
 
     ``base_url`` is a gateway's base URL; without one the snippet calls the public API. The API
-    key is always read from the ``OPENAI_API_KEY`` environment variable.
+    key is always read from the ``OPENAI_API_KEY`` environment variable. ``shared`` is work
+    kept between the languages of one body (see :func:`render_snippets`).
     """
     try:
         language = LANGUAGES[lang]
@@ -112,7 +148,7 @@ def render_snippet(op: Operation, lang: str, body: Any, base_url: str | None = N
         raise KeyError(f"{language.label} has no method for the {op.id} operation")
     sdk = op.extra.get("sdk", {})
     root = (base_url or DEFAULT_BASE_URL).rstrip("/")
-    loose = loose_paths(op.root, body) if lang.startswith("typescript") else set()
+    loose = loose_paths(op.root, body, shared) if lang.startswith("typescript") else set()
     return _template(language.template).render(
         op=op,
         body=body,
@@ -123,4 +159,5 @@ def render_snippet(op: Operation, lang: str, body: Any, base_url: str | None = N
         sdk_method=sdk.get(language.sdk) if language.sdk else None,
         key_variable=API_KEY_VARIABLE,
         loose=loose,
+        shared=shared,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import lru_cache
 from typing import Any
 
@@ -57,16 +57,52 @@ def shell_single_quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def python_kwargs(body: dict[str, Any], indent: int = 0) -> str | None:
+class Shared:
+    """Work the snippets of one body share: each style's one-line forms of its containers (by
+    object identity) and finished literals. Use one for one body, rendered into every tab at
+    once; it holds each value it has seen, so no identity it keys on is reused meanwhile."""
+
+    def __init__(self) -> None:
+        self.flat: dict[str, dict[int, str]] = {"py": {}, "js": {}}
+        self._done: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+    def get(self, key: tuple[Any, ...], value: Any, make: Callable[[], Any]) -> Any:
+        """Give what ``make`` gives for ``value`` (keyed by ``key``), making it the first time."""
+        found = self._done.get(key)
+        if found is None:
+            found = self._done[key] = (make(), value)
+        return found[0]
+
+
+def _shared(
+    shared: Shared | None, key: tuple[Any, ...], value: Any, make: Callable[[], Any]
+) -> Any:
+    return make() if shared is None else shared.get((*key, id(value)), value, make)
+
+
+def _flat_memo(shared: Shared | None, style: _Style) -> dict[int, str] | None:
+    return None if shared is None else shared.flat[style.name]
+
+
+def python_kwargs(
+    body: dict[str, Any], indent: int = 0, shared: Shared | None = None
+) -> str | None:
     """Give a body's keys as Python keyword arguments, one a line; None if a key can't be one."""
     if not all(k.isidentifier() and not keyword.iskeyword(k) for k in body):
         return None
-    pad = " " * (indent + 4)
-    lines = []
-    for key, value in body.items():
-        text = _layout(value, len(pad), len(pad) + len(key) + 2, _PY, (key,), frozenset())
-        lines.append(f"{pad}{key}={text},")
-    return "\n".join(lines)
+
+    def make() -> str:
+        pad = " " * (indent + 4)
+        memo = _flat_memo(shared, _PY)
+        lines = []
+        for key, value in body.items():
+            column = len(pad) + len(key) + 2
+            text = _layout(value, len(pad), column, _PY, (key,), frozenset(), memo)
+            lines.append(f"{pad}{key}={text},")
+        return "\n".join(lines)
+
+    text: str = _shared(shared, ("kwargs", indent), body, make)
+    return text
 
 
 def _number(value: int | float) -> str:
@@ -74,20 +110,38 @@ def _number(value: int | float) -> str:
     return repr(value)
 
 
-def python_literal(value: Any, indent: int = 0, column: int | None = None) -> str:
+def python_literal(
+    value: Any, indent: int = 0, column: int | None = None, shared: Shared | None = None
+) -> str:
     """Give a Python literal for a JSON value (``None``/``True``/``False`` for null/true/false)."""
-    return _layout(value, indent, column or indent, _PY, (), frozenset())
+    start = column or indent
+    return _shared(
+        shared,
+        ("py", indent, start),
+        value,
+        lambda: _layout(value, indent, start, _PY, (), frozenset(), _flat_memo(shared, _PY)),
+    )
 
 
 def js_literal(
-    value: Any, indent: int = 0, flagged: Collection[Path] = (), column: int | None = None
+    value: Any,
+    indent: int = 0,
+    flagged: Collection[Path] = (),
+    column: int | None = None,
+    shared: Shared | None = None,
 ) -> str:
     """Give a JavaScript/TypeScript literal for a JSON value; keys are bare where they can be.
 
     A property whose path is in ``flagged`` gets a ``// @ts-ignore`` line: the official SDK's
     types are narrower than the API there (see :func:`loose_paths`).
     """
-    return _layout(value, indent, column or indent, _JS, (), frozenset(flagged))
+    start, flags = column or indent, frozenset(flagged)
+    return _shared(
+        shared,
+        ("js", indent, start, flags),
+        value,
+        lambda: _layout(value, indent, start, _JS, (), flags, _flat_memo(shared, _JS)),
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -96,17 +150,20 @@ def _js_key(key: str) -> str:
 
 
 class _Style:
-    def __init__(self, *, null: str, true: str, false: str, width: int, string: Any, key: Any):
-        self.null, self.true, self.false, self.width = null, true, false, width
+    def __init__(
+        self, *, name: str, null: str, true: str, false: str, width: int, string: Any, key: Any
+    ):
+        self.name, self.null, self.true, self.false, self.width = name, null, true, false, width
         self.string, self.key = string, key
 
 
 _PY = _Style(
-    null="None", true="True", false="False", width=PYTHON_WIDTH, string=python_string,
-    key=python_string,
+    name="py", null="None", true="True", false="False", width=PYTHON_WIDTH,
+    string=python_string, key=python_string,
 )  # fmt: skip
 _JS = _Style(
-    null="null", true="true", false="false", width=JS_WIDTH, string=js_string, key=_js_key,
+    name="js", null="null", true="true", false="false", width=JS_WIDTH, string=js_string,
+    key=_js_key,
 )  # fmt: skip
 
 
@@ -179,12 +236,16 @@ def _why(value: Any) -> str:
     return "A newer value than the SDK's types list; the API accepts it."
 
 
-def loose_paths(root: Node, body: Any) -> set[Path]:
+def loose_paths(root: Node, body: Any, shared: Shared | None = None) -> set[Path]:
     """Give the paths of values an SDK's generated types may refuse though the API takes them:
     ``null`` where the schema allows it, and custom values of open enums."""
-    found: set[Path] = set()
-    _loose(root, body, (), found)
-    return found
+
+    def make() -> set[Path]:
+        found: set[Path] = set()
+        _loose(root, body, (), found)
+        return found
+
+    return set(_shared(shared, ("loose", id(root)), body, make))
 
 
 def _loose(node: Node | None, value: Any, path: Path, found: set[Path]) -> None:
