@@ -150,40 +150,50 @@ class _SlowUpstream:
 
 
 def proxy_rows(runs: int = 200) -> list[Row]:
-    """Give /send's overhead over a direct ``requests`` call to the same 10 ms upstream."""
+    """Give /send's overhead over a direct ``requests`` call to the same 10 ms upstream.
+
+    The two are timed alternately, so both see the same machine state (a block of one then a
+    block of the other drifted by a millisecond between runs).
+    """
     server = make_server("127.0.0.1", 0, _SlowUpstream(0.010), threaded=True)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     upstream = f"http://127.0.0.1:{server.socket.getsockname()[1]}/v1"
+    direct_session = requests.Session()
+    direct_session.trust_env = False
+    body = {"temperature": 0.9, "voice": "verse", "turn_detection": None}
+    # The upstream is on loopback, which the SSRF guard (on outside `serve`) refuses.
+    client = _client_with_token(create_app({"TESTING": True, "SSRF_GUARD": False}))
+    form = {"op": "sessions", "temperature": "0.9", "voice": "verse", "turn_detection@mode": "null"}
+    headers = {"X-Playground-Gateway": quote(upstream), "X-Playground-Key": "sk-bench"}
+
+    def direct_call() -> None:
+        direct_session.post(
+            upstream + "/realtime/sessions",
+            json=body,
+            headers={"Authorization": "Bearer sk-bench"},
+            timeout=5,
+        ).close()
+
+    def via_call() -> None:
+        client.post("/send", data=form, headers=headers).close()
+
     try:
-        direct_session = requests.Session()
-        direct_session.trust_env = False
-        body = {"temperature": 0.9, "voice": "verse", "turn_detection": None}
-        direct = _times_ms(
-            lambda i: direct_session.post(
-                upstream + "/realtime/sessions",
-                json=body,
-                headers={"Authorization": "Bearer sk-bench"},
-                timeout=5,
-            ),
-            runs,
-            warm=10,
-        )
-        # The upstream is on loopback, which the SSRF guard (on outside `serve`) refuses.
-        client = _client_with_token(create_app({"TESTING": True, "SSRF_GUARD": False}))
-        form = {
-            "op": "sessions",
-            "temperature": "0.9",
-            "voice": "verse",
-            "turn_detection@mode": "null",
-        }
-        headers = {"X-Playground-Gateway": quote(upstream), "X-Playground-Key": "sk-bench"}
         check = client.post("/send", data=form, headers=headers)
         if check.status_code != 200 or b"ek_bench" not in check.data:  # time sends, not refusals
             raise SystemExit(f"/send did not reach the upstream: {check.status_code}")
-        via = _times_ms(lambda i: client.post("/send", data=form, headers=headers), runs, warm=10)
+        timed: dict[str, list[float]] = {"direct": [], "via": []}
+        for i in range(runs + 10):  # the first ten warm both paths
+            pair = [("direct", direct_call), ("via", via_call)]
+            for name, call in pair if i % 2 else reversed(pair):
+                start = time.perf_counter()
+                call()
+                if i >= 10:
+                    timed[name].append((time.perf_counter() - start) * 1000)
     finally:
+        direct_session.close()
         server.shutdown()
         server.server_close()
+    direct, via = sorted(timed["direct"]), sorted(timed["via"])
     d, v = statistics.median(direct), statistics.median(via)
     return [
         ("direct requests call to a 10 ms upstream", f"{d:.2f}", "1.0x", ""),
