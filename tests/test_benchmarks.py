@@ -1,0 +1,44 @@
+"""The benchmark command keeps working (no timings asserted here), and the page keeps its weight
+budget: bytes are deterministic, so the 40 KB first load is checked on every run."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _kb(text: str) -> float:
+    return float(re.match(r"([\d.]+) KB", text).group(1))  # type: ignore[union-attr]
+
+
+def test_first_load_weighs_every_asset_and_stays_under_40_kb_sent(bench, client) -> None:
+    rows = bench.weight_rows()
+    html = client.get("/").get_data(as_text=True)
+    linked = re.findall(r'(?:src|href)="(/static/[^"?]+)', html)
+    names = [what.strip() for what, *_ in rows[:-1]]
+    assert names == ["HTML /", *linked]
+    total = rows[-1]
+    raw, sent = _kb(total[1]), _kb(total[2])
+    assert sent < raw / 2  # everything is sent compressed
+    assert sent <= 40.0, f"first load is {sent} KB gzip, over the 40 KB budget"
+
+
+def test_proxy_rows_time_real_sends(bench) -> None:
+    rows = bench.proxy_rows(runs=4)  # exits if /send did not reach the upstream
+    assert [what for what, *_ in rows][0].startswith("direct requests call")
+    assert all(float(value) > 0 for _, value, *_ in rows[:2])
