@@ -190,10 +190,16 @@
     if (invalid.length) headers["X-Playground-Invalid"] = invalid[0];
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { wire(); restore(); });
-  } else {
+  // Once per panel: the page's own, and each new one a preset, an import or Back swaps in with
+  // <main> (its inputs are new elements: listeners and stored values must be put back).
+  function setup() {
+    const panel = byId("send-panel");
+    if (!panel || panel.dataset.ready) return;
+    panel.dataset.ready = "1";
     wire();
     restore();
   }
+  document.addEventListener("htmx:load", setup);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
 })();

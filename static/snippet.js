@@ -171,12 +171,15 @@
   // After htmx has processed the page: htmx (loaded first) does that on DOMContentLoaded, and a
   // deferred script runs while readyState is already "interactive", before that event, so a
   // timer started at once could run first and trigger a refresh htmx does not yet listen for.
-  var started = false;
+  // Once per pane: the page's own, and each new one a preset, an import or Back swaps in with
+  // <main> (rendered with the default tab and the public API's URL).
   function start() {
-    if (started) return;
-    started = true;
+    var pane = document.getElementById("snippet");
+    if (!pane || pane.dataset.ready) return;
+    pane.dataset.ready = "1";
     window.setTimeout(init, 0);
   }
+  document.addEventListener("htmx:load", start);
   if (document.readyState === "complete") start();
   else {
     document.addEventListener("DOMContentLoaded", start);

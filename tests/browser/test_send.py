@@ -127,3 +127,43 @@ def test_an_unreachable_playground_server_is_said_in_the_pane(page, live_server)
     page.route("**/send", lambda route: route.abort())
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_test_id("send-failure")).to_contain_text("Could not reach the playground")
+
+
+def test_send_panel_and_snippet_tab_survive_a_preset_and_back(page, live_server) -> None:
+    """A preset (or an import, or Back) swaps in a new <main>: its send panel must come back
+    with the stored gateway and key, and its snippet pane with the chosen tab and gateway."""
+    from playwright.sync_api import expect
+
+    mock = live_server.url + "/mock/v1"
+    page.goto("/")
+    page.get_by_role("button", name="Built-in mock (offline)").click()
+    page.get_by_label("API key").fill(KEY)
+    page.get_by_role("tab", name="Python (requests)").click()
+    page.get_by_test_id("presets").locator("summary").click()
+    page.locator("[data-preset='text-only']").click()
+    expect(page).to_have_url(re.compile(r"preset=text-only"))
+    expect(page.get_by_test_id("loaded-banner")).to_be_visible()
+
+    def panel_is_back() -> None:
+        expect(page.get_by_label("Gateway URL")).to_have_value(mock)
+        expect(page.get_by_label("API key")).to_have_value(KEY)
+        expect(page.get_by_role("button", name="Send")).to_be_enabled()
+        expect(page.get_by_role("tab", name="Python (requests)")).to_have_attribute(
+            "aria-selected", "true"
+        )
+        expect(page.get_by_test_id("snippet-python_requests")).to_contain_text(
+            mock + "/realtime/sessions"
+        )
+
+    panel_is_back()
+    with page.expect_response("**/send"):
+        page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("response-status")).to_have_text("200 OK")
+    expect(page.locator("#ephemeral-key")).to_have_value(re.compile(r"^ek_[0-9a-f]{32}$"))
+
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"preset="))
+    panel_is_back()
+    # The panel's own controls work again: a new gateway URL is stored and used.
+    page.get_by_label("Gateway URL").fill("")
+    expect(page.get_by_role("button", name="Send")).to_be_disabled()
