@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
+
+from .deadline import DeadlineAdapter
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
@@ -134,7 +135,7 @@ def _split(entry: str) -> tuple[str, int | None]:
     return entry.strip("[]"), None
 
 
-class PinnedAdapter(HTTPAdapter):
+class PinnedAdapter(DeadlineAdapter):
     """A transport adapter that connects only where the :class:`Guard` allows, to the address it
     checked (the pool is keyed by that address; the name stays the ``Host`` and TLS name)."""
 

@@ -23,7 +23,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import (
     DecodeError,
     LocationParseError,
@@ -32,6 +31,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
+from .deadline import Deadline, DeadlineAdapter
 from .inprocess import WSGIAdapter
 from .ssrf import AddressRefused, Guard, PinnedAdapter
 
@@ -244,7 +244,7 @@ class Upstream:
         self.session = requests.Session()
         self.session.trust_env = False
         pool = {"pool_connections": 4, "pool_maxsize": pool_size, "max_retries": 0}
-        adapter = HTTPAdapter(**pool) if guard is None else PinnedAdapter(guard, **pool)
+        adapter = DeadlineAdapter(**pool) if guard is None else PinnedAdapter(guard, **pool)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -265,7 +265,21 @@ class Upstream:
         """
         limits = self.limits
         started = time.monotonic()
-        deadline = started + limits.deadline
+        with Deadline(limits.deadline) as watch:
+            result = self._exchange(url, body, headers, redact, started, watch)
+        result.elapsed_ms = _ms(started)
+        return result
+
+    def _exchange(
+        self,
+        url: str,
+        body: Any,
+        headers: dict[str, str],
+        redact: tuple[str, ...],
+        started: float,
+        watch: Deadline,
+    ) -> Result:
+        limits = self.limits
         result = Result()
         try:
             response = self.session.post(
@@ -280,30 +294,38 @@ class Upstream:
                 stream=True,
             )
         except Exception as exc:  # anything from requests/urllib3: told by type, never raised
-            result.elapsed_ms = _ms(started)
-            result.failure_kind, result.failure = describe_failure(exc)
-            return result
+            return self._failed(result, exc, watch, answered=False)
+        if watch.expired:  # cut while the headers were coming: what arrived is not the answer
+            response.close()
+            return self._failed(result, _DeadlinePassed(), watch, answered=False)
         with response:
             result.status = response.status_code
             result.reason = _reason(response.status_code)
             result.content_type = response.headers.get("Content-Type", "")
             result.headers = _shown_headers(response.headers, redact)
             try:
-                raw, cut = _read_capped(response, limits.max_bytes, deadline)
-            except _DeadlinePassed:
-                result.elapsed_ms = _ms(started)
-                result.failure_kind = "timeout"
-                result.failure = (
-                    f"The gateway was still sending after {_num(limits.deadline)} s and the "
-                    "response was abandoned: try again, or check the gateway."
-                )
-                return result
+                raw, cut = _read_capped(response, limits.max_bytes, watch.at)
             except Exception as exc:  # a broken stream: told by type, never raised
-                result.elapsed_ms = _ms(started)
-                result.failure_kind, result.failure = describe_failure(exc)
-                return result
-        result.elapsed_ms = _ms(started)
+                return self._failed(result, exc, watch, answered=True)
+        if watch.expired and not cut:  # cut in the body: what arrived is not all of it
+            return self._failed(result, _DeadlinePassed(), watch, answered=True)
         _fill_body(result, raw, cut, limits.max_bytes, redact)
+        return result
+
+    def _failed(self, result: Result, exc: Exception, watch: Deadline, answered: bool) -> Result:
+        """Fill ``result`` for a send that failed with ``exc`` (the deadline's doing or not)."""
+        if isinstance(exc, _DeadlinePassed) or watch.expired:
+            seconds = _num(self.limits.deadline)
+            result.failure_kind = "timeout"
+            result.failure = (
+                f"The gateway was still sending after {seconds} s and the response was "
+                "abandoned: try again, or check the gateway."
+                if answered
+                else f"The gateway had not answered after {seconds} s and the send was "
+                "abandoned: try again, or check the gateway."
+            )
+        else:
+            result.failure_kind, result.failure = describe_failure(exc)
         return result
 
 

@@ -112,6 +112,18 @@ def drip(sock: socket.socket, release: threading.Event) -> None:
         pass
 
 
+def header_drip(sock: socket.socket, release: threading.Event) -> None:
+    """A status line, then a header a byte at a time: every read is within the read timeout."""
+    sock.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+    try:
+        for _ in range(100):
+            sock.sendall(b"z")
+            if release.wait(0.5):
+                return
+    except OSError:
+        pass
+
+
 def html_500(sock: socket.socket, release: threading.Event) -> None:
     body = b"<html><body><h1>Internal error</h1><script>alert(1)</script></body></html>"
     headers = {"Content-Type": "text/html", "Content-Length": str(len(body))}
@@ -146,16 +158,20 @@ def _send(client: Any, url: str) -> str:
         (reset_mid_body, "closed the connection in the middle of its answer"),
         (ten_megabytes, "larger than 1 MiB and was cut off"),
         (drip, "still sending after 3 s"),
+        (header_drip, "had not answered after 3 s"),
         (html_500, "answered 500 with text/html, not JSON"),
         (gzip_bomb, "larger than 1 MiB and was cut off"),
     ],
-    ids=["hang", "reset", "10MB", "drip", "500-html", "gzip-bomb"],
+    ids=["hang", "reset", "10MB", "drip", "header-drip", "500-html", "gzip-bomb"],
 )
 def test_each_fault_gives_a_clear_message_within_the_deadline(
     fault_app, raw, scenario, words
 ) -> None:
     raw.scenario = scenario
-    html = _send(fault_app.test_client(), raw.url)  # bounded by SEND_DEADLINE (3 s)
+    started = time.monotonic()
+    html = _send(fault_app.test_client(), raw.url)
+    # SEND_DEADLINE is 3 s; the hang and the drips would go on for 10 to 50 s.
+    assert time.monotonic() - started < 5.0
     assert words in _text(html)
     assert "<script>alert(1)</script>" not in html and KEY not in html
 
