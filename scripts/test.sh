@@ -2,12 +2,19 @@
 # Install what the tests need (Debian's Chromium, Python deps in .venv) and run lint + tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests drive: Chromium (browser tests), curl (curl snippets), node and npm
+# (fetch and TypeScript snippets).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "The browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2
+    echo "The tests need these Debian packages: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi
@@ -15,12 +22,7 @@ fi
 .venv/bin/pip install -q --upgrade pip >/dev/null
 .venv/bin/pip install -q -e ".[test]"
 # The JavaScript/TypeScript clients the snippet fidelity tests run (openai, typescript).
-if command -v npm >/dev/null 2>&1; then
-  npm ci --prefix tests/fixtures/node --no-audit --no-fund --loglevel=error
-elif [ -n "${CI:-}" ]; then
-  echo "The snippet tests need node and npm (node 20)." >&2
-  exit 1
-fi
+npm ci --prefix tests/fixtures/node --no-audit --no-fund --loglevel=error
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/pytest "$@"
