@@ -5,9 +5,11 @@
 .venv/bin/python benchmarks/bench_load.py [--clients 50] [--seconds 20] [--workers 2] [--threads 8]
 
 Every client loads the page once (its session cookie and CSRF token, as a browser does), then
-loops: preview, snippet, preview, send to the built-in mock. Bounded to 60 s of load; loopback
-only. Gunicorn is started directly (``gunicorn 'playground:create_app()'``), with the SSRF guard
-on as in hosted mode (the mock is answered in process) and a shared SECRET_KEY for the workers.
+loops: preview, snippet, preview, send to the built-in mock; half the clients use the beta
+operation, half the GA one (its voice-agent preset). Bounded to 60 s of load; loopback only;
+exits 1 if any request failed. Gunicorn is started directly
+(``gunicorn 'playground:create_app()'``), with the SSRF guard on as in hosted mode (the mock is
+answered in process) and a shared SECRET_KEY for the workers.
 """
 
 from __future__ import annotations
@@ -22,9 +24,14 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import requests
+
+from playground.body import form_from_body
+from playground.operations import get_operation
+from playground.presets import presets_for
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM = {
@@ -67,24 +74,35 @@ def _start(workers: int, threads: int) -> tuple[subprocess.Popen[bytes], str]:
         try:
             requests.get(base + "/static/app.css", timeout=1)
             return process, base
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still loading the app
             time.sleep(0.1)
     process.terminate()
     raise SystemExit("gunicorn did not start")
 
 
-def _client(base: str, stop: float, latencies: list[float], errors: list[str]) -> None:
+def _ga_form() -> list[tuple[str, str]]:
+    """Give the form of the GA voice-agent preset, as the page posts it."""
+    op = get_operation("client-secrets")
+    body = presets_for(op.id)["voice-agent"].body
+    return [*form_from_body(op.root, body).form.items(), ("op", op.id)]
+
+
+def _client(
+    base: str, stop: float, latencies: list[float], errors: list[str], ga: bool = False
+) -> None:
     session = requests.Session()
     session.trust_env = False
     page = session.get(base + "/", timeout=10).text
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     hx = {"X-CSRFToken": token, "HX-Request": "true"}
     send = {**hx, "X-Playground-Gateway": quote(base + "/mock/v1"), "X-Playground-Key": "sk-load"}
+    form: Any = _ga_form() if ga else FORM
+    shown = '"type": "realtime"' if ga else '"voice": "verse"'
     steps = [
-        ("/preview", hx, '"voice": "verse"'),
+        ("/preview", hx, shown),
         ("/snippet", hx, "snippet-panel"),
-        ("/preview", hx, '"voice": "verse"'),
-        ("/send", send, "client_secret"),
+        ("/preview", hx, shown),
+        ("/send", send, "ek_"),
     ]
     i = 0
     while time.monotonic() < stop:
@@ -92,7 +110,7 @@ def _client(base: str, stop: float, latencies: list[float], errors: list[str]) -
         i += 1
         started = time.perf_counter()
         try:
-            answer = session.post(base + path, data=FORM, headers=headers, timeout=30)
+            answer = session.post(base + path, data=form, headers=headers, timeout=30)
             ok = answer.status_code == 200 and expected in answer.text.replace("&#34;", '"')
             if not ok:
                 errors.append(f"{path}: {answer.status_code}")
@@ -117,8 +135,8 @@ def main() -> None:
         started = time.monotonic()
         stop = started + seconds
         clients = [
-            threading.Thread(target=_client, args=(base, stop, latencies, errors))
-            for _ in range(args.clients)
+            threading.Thread(target=_client, args=(base, stop, latencies, errors, i % 2 == 1))
+            for i in range(args.clients)
         ]
         for client in clients:
             client.start()
@@ -141,6 +159,7 @@ def main() -> None:
     )
     if errors:
         print("first errors:", ", ".join(errors[:5]))
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
