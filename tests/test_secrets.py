@@ -13,7 +13,10 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from werkzeug.datastructures import MultiDict
 
+from playground.body import FormData, build_body, form_from_body
+from playground.operations import get_operation
 from playground.share import decode_token
 
 KEY = "sk-proj-SECRETsecret0123456789abcdef"
@@ -38,7 +41,10 @@ def _echo(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [body]
 
 
-def test_the_key_never_reaches_logs_html_or_errors(make_app, upstream, serve_wsgi, caplog) -> None:
+@pytest.mark.parametrize("op", ["sessions", "client-secrets"])
+def test_the_key_never_reaches_logs_html_or_errors(
+    make_app, upstream, serve_wsgi, caplog, op
+) -> None:
     recorder, server = upstream
     recorder.handler = _echo
     app = make_app()
@@ -55,7 +61,7 @@ def test_the_key_never_reaches_logs_html_or_errors(make_app, upstream, serve_wsg
         "X-Playground-Gateway": quote(server.url + "/v1"),
         "X-Playground-Key": KEY,
     }
-    answer = session.post(live.url + "/send", data={"op": "sessions"}, headers=headers, timeout=5)
+    answer = session.post(live.url + "/send", data={"op": op}, headers=headers, timeout=5)
     assert answer.status_code == 200 and "401" in answer.text
     assert KEY not in answer.text and "[your key]" in answer.text  # masked where echoed
     assert HOSTILE not in answer.text and "&lt;/script&gt;&lt;script&gt;" in answer.text
@@ -63,7 +69,7 @@ def test_the_key_never_reaches_logs_html_or_errors(make_app, upstream, serve_wsg
     # a refused send and a failed one: their messages do not repeat the key either
     bad = session.post(
         live.url + "/send",
-        data={"op": "sessions"},
+        data={"op": op},
         headers={**headers, "X-Playground-Gateway": quote("http://127.0.0.1:1/v1")},
         timeout=5,
     )
@@ -120,6 +126,21 @@ def test_hostile_values_come_out_escaped_everywhere(client, field) -> None:
             assert "alert(1)" in text or url == "/share"  # it is there, escaped
     exported = client.post("/export", data=form)
     assert exported.mimetype == "application/json" and HOSTILE in exported.get_data(as_text=True)
+
+
+def test_hostile_values_in_the_ga_operation_come_out_escaped_everywhere(client) -> None:
+    op = get_operation("client-secrets")
+    tool = {"type": "function", "name": HOSTILE, "description": HOSTILE}
+    body = {"session": {"type": "realtime", "instructions": HOSTILE, "tools": [tool]}}
+    pairs = [*form_from_body(op.root, body).form.items(), ("op", op.id)]
+    assert build_body(op.root, FormData(pairs)).body == body  # the form carries every value
+    form = MultiDict(pairs)
+    for url in ("/", "/preview", "/form", "/snippet", "/share", "/convert"):
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.post(url, data=form, headers=headers)
+            text = response.get_data(as_text=True)
+            assert "<script>alert(1)" not in text, url
+            assert "alert(1)" in text or url in ("/share", "/convert"), url
 
 
 def test_templates_reach_scripts_only_through_tojson() -> None:
