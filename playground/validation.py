@@ -2,6 +2,8 @@
 
 Messages are keyed by the body's dotted path (``turn_detection.threshold``, ``tools.1.name``)
 and say what is wrong in words a person reads, with the allowed range or values.
+Inside a union whose branches are told apart by a tag (``type``), the value's tag picks the
+branch whose errors are reported.
 Two extension keywords carry the rules JSON Schema cannot say:
 
 * ``x-unique-by: KEY`` on an array: no two items share ``item[KEY]``;
@@ -11,11 +13,12 @@ Two extension keywords carry the rules JSON Schema cannot say:
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterator
 from typing import Any
 
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError, relevance
 
 from .schema import (
     ArrayNode,
@@ -50,8 +53,7 @@ def _explain(error: ValidationError, root: Node) -> Iterator[tuple[str, str]]:
     path = _dotted(error.absolute_path)
     kind = error.validator
     if kind in ("oneOf", "anyOf") and error.context:
-        inner = _branch_error(error)
-        yield from _explain(inner, root)
+        yield from _explain_union(error, root)
         return
     if kind == "required":
         present = error.instance if isinstance(error.instance, dict) else {}
@@ -61,15 +63,112 @@ def _explain(error: ValidationError, root: Node) -> Iterator[tuple[str, str]]:
         return
     if kind == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
+        tag = _own_tag(error.schema, error.instance)
+        where = f" for {tag[0]} {_show(tag[1])}" if tag else ""
         for key in error.instance:
             if key not in allowed:
-                yield _join(path, key), f"Unknown parameter {key!r}."
+                yield _join(path, key), f"Unknown parameter {key!r}{where}."
         return
     yield path, _message(error, _node_at_body_path(root, path))
 
 
+def _explain_union(error: ValidationError, root: Node) -> Iterator[tuple[str, str]]:
+    """Yield the messages of the branch the value was meant for.
+
+    A union whose branches are told apart by a tag (``type: "mcp"``) is judged by the value's
+    tag alone: its branch's own errors, or the list of tags when the value's tag is none of them.
+    """
+    path = _dotted(error.absolute_path)
+    needed = _alternative_keys(error.validator_value)
+    if needed:
+        yield _join(path, needed[0]), f"One of {_or_words(needed)} is required."
+        return
+    tagged = _tagged_branches(error)
+    if tagged is not None:
+        key, chosen = tagged
+        if not chosen:
+            tags = [t for branch in error.validator_value for t in _tags(branch, key)]
+            listed = ", ".join(_show(t) for t in tags)
+            yield _join(path, key), f"Must be one of {listed}; got {_show(error.instance[key])}."
+            return
+        inner = [e for e in error.context if e.relative_schema_path[0] in chosen]
+        if len(chosen) == 1 and inner:
+            for each in sorted(inner, key=lambda e: len(e.path)):
+                yield from _explain(each, root)
+            return
+    yield from _explain(_branch_error(error), root)
+
+
+def _alternative_keys(branches: Any) -> list[str]:
+    """Give the keys of an ``anyOf``/``oneOf`` that only asks for one key of several, else []."""
+    keys = []
+    for branch in branches if isinstance(branches, list) else []:
+        wanted = branch.get("required") if isinstance(branch, dict) else None
+        if set(branch or {}) != {"required"} or not isinstance(wanted, list) or len(wanted) != 1:
+            return []
+        keys.append(str(wanted[0]))
+    return keys if len(keys) > 1 else []
+
+
+def _tagged_branches(error: ValidationError) -> tuple[str, list[int]] | None:
+    """Give the tag key and the indexes of the branches whose tag the value carries.
+
+    ``None`` when the branches are not told apart by a tag or the value carries none.
+    """
+    branches, value = error.validator_value, error.instance
+    if not isinstance(value, dict) or not isinstance(branches, list):
+        return None
+    objects = [b for b in branches if isinstance(b, dict) and isinstance(b.get("properties"), dict)]
+    if len(objects) < 2:
+        return None
+    key = next((k for k in objects[0]["properties"] if all(_tags(b, k) for b in objects)), None)
+    if key is None or key not in value:
+        return None
+    given = value[key]
+    chosen = [
+        index
+        for index, branch in enumerate(branches)
+        if any(_same(given, tag) for tag in _tags(branch, key))
+    ]
+    return key, chosen
+
+
+def _tags(branch: Any, key: str) -> list[Any]:
+    """Give the values a branch allows for ``key`` when it fixes them (``const`` or ``enum``)."""
+    properties = branch.get("properties") if isinstance(branch, dict) else None
+    schema = properties.get(key) if isinstance(properties, dict) else None
+    if not isinstance(schema, dict):
+        return []
+    if "const" in schema:
+        return [schema["const"]]
+    return list(schema.get("enum") or [])
+
+
+def _own_tag(schema: dict[str, Any], value: Any) -> tuple[str, Any] | None:
+    """Give the ``(key, value)`` of the single-valued tag that ``value`` carries, if any."""
+    if not isinstance(value, dict):
+        return None
+    for key in schema.get("properties", {}):
+        tags = _tags(schema, key)
+        if len(tags) == 1 and key in value and _same(value[key], tags[0]):
+            return key, tags[0]
+    return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    return isinstance(a, bool) == isinstance(b, bool) and a == b
+
+
+def _or_words(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+
+
 def _branch_error(error: ValidationError) -> ValidationError:
-    """Give the error of the branch the value was meant for (same type or discriminator)."""
+    """Give the error of the branch the value was meant for (same type or discriminator).
+
+    This is jsonschema's ``best_match``, except that it stops at a nested union that
+    :func:`_explain_union` can decide by its tag instead of descending into its branches.
+    """
     instance = error.instance
     branches = error.validator_value
     fits = []
@@ -77,7 +176,19 @@ def _branch_error(error: ValidationError) -> ValidationError:
         if _shape_matches(branch, instance):
             fits.append(index)
     candidates = [e for e in error.context if e.relative_schema_path[0] in fits]
-    return best_match(candidates or error.context)
+    best = max(candidates or error.context, key=relevance)
+    while best.context and not _decided_by_tag(best):
+        smallest = heapq.nsmallest(2, best.context, key=relevance)
+        if len(smallest) == 2 and relevance(smallest[0]) == relevance(smallest[1]):
+            return best
+        best = smallest[0]
+    return best
+
+
+def _decided_by_tag(error: ValidationError) -> bool:
+    return error.validator in ("oneOf", "anyOf") and bool(
+        _alternative_keys(error.validator_value) or _tagged_branches(error) is not None
+    )
 
 
 def _shape_matches(schema: dict[str, Any], value: Any) -> bool:
@@ -129,7 +240,7 @@ def _message(error: ValidationError, node: Node | None) -> str:
     if kind == "minItems":
         return f"Needs at least {value} item{'s' if value != 1 else ''}."
     if kind == "maxItems":
-        return f"At most {value} items are allowed."
+        return "At most 1 item is allowed." if value == 1 else f"At most {value} items are allowed."
     if kind == "pattern":
         return f"Must match the pattern {value}; got {got}."
     if kind == "not":

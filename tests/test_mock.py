@@ -80,6 +80,38 @@ def test_a_nested_param_is_dotted(client) -> None:
 
 
 @pytest.mark.parametrize(
+    ("session", "param", "code", "words"),
+    [
+        (
+            {"audio": {"input": {"turn_detection": {"type": "semantic_vad", "threshold": 0.5}}}},
+            "session.audio.input.turn_detection.threshold",
+            "unknown_parameter",
+            "Unknown parameter",
+        ),
+        (
+            {"tools": [{"type": "mcp", "server_label": "docs"}]},
+            "session.tools.0.server_url",
+            "invalid_value",
+            "server_url, connector_id or tunnel_id",
+        ),
+    ],
+)
+def test_a_ga_error_inside_nested_unions_names_its_exact_param(
+    client, session, param, code, words
+) -> None:
+    op = all_operations()["client-secrets"]
+    body = {"session": {"type": "realtime", **session}}
+    response = client.post("/mock/v1" + op.path, json=body, headers=AUTH)
+    assert response.status_code == 400
+    data = response.get_json()
+    Draft202012Validator(op.error_schema).validate(data)
+    error = data["error"]
+    assert (error["param"], error["code"]) == (param, code)
+    assert words in error["message"] and param in error["message"]
+    assert '"function"' not in error["message"] and "server_vad" not in error["message"]
+
+
+@pytest.mark.parametrize(
     "headers", [{}, {"Authorization": "Bearer "}, {"Authorization": "Basic dTpw"}]
 )
 def test_no_bearer_key_is_a_401(client, headers, sessions_op) -> None:

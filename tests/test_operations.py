@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 from openapi_spec_validator import validate
 
 from playground.operations import all_operations, get_operation
+from playground.schema import resolve_refs
+
+ROOT = Path(__file__).resolve().parent.parent
+#: CI runs from a fresh clone with a read-only copy of ``shared/`` beside the repository.
+GA_REFERENCE = ROOT.parent / "shared" / "reference" / "openai-realtime-client-secrets.schema.json"
 
 # From ../shared/reference/session-parameters.md: name -> (JSON types, enum or None,
 # (min, max) or None, server default or missing, null turns it off).
@@ -139,3 +147,158 @@ def test_ranges_of_nested_numbers(sessions_op) -> None:
     seconds = props["client_secret"]["properties"]["expires_after"]["properties"]["seconds"]
     assert (threshold["minimum"], threshold["maximum"]) == (0, 1)
     assert (seconds["minimum"], seconds["maximum"], seconds["default"]) == (10, 7200, 60)
+
+
+# Keywords that only document a schema; every other keyword (but ``x-*``) is compared.
+DOCUMENTATION = {"description", "title", "examples", "$comment", "$schema", "$id", "$defs"}
+# Keywords that lead to other paths, compared through the facts of those paths.
+STRUCTURE = {"properties", "items", "oneOf", "anyOf", "required", "type"}
+
+
+def _shaped(schema: dict[str, Any]) -> bool:
+    return bool({"type", "const", "enum", "properties", "items", "oneOf", "anyOf"} & set(schema))
+
+
+def _label(branch: dict[str, Any], siblings: list[dict[str, Any]]) -> str:
+    """Give a branch's name in a path: its tag (``type=mcp``), else its JSON type."""
+    objects = [s for s in siblings if s.get("properties")]
+    for key, sub in branch.get("properties", {}).items():
+        if "const" in sub and all("const" in o["properties"].get(key, {}) for o in objects):
+            return f"{key}={sub['const']}"
+    kind = branch.get("type", "const" if "const" in branch else "any")
+    kind = "|".join(kind) if isinstance(kind, list) else kind
+    return kind + "".join(f"+{k}" for k in ("enum", "const") if k in branch)
+
+
+def _facts(
+    schema: dict[str, Any], path: str = "", out: dict[str, dict[str, Any]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Give ``{path: facts}`` for every value a resolved schema describes.
+
+    Paths are dotted, with ``[]`` for array items, ``{}`` for the values of an open map and
+    ``<label>`` for a union branch. A ``null`` alternative becomes ``nullable``, so
+    ``type: [integer, null]`` and ``oneOf: [integer, null]`` give the same facts.
+    """
+    out = {} if out is None else out
+    types = schema.get("type")
+    types = [types] if isinstance(types, str) else list(types or [])
+    unions = [b for word in ("oneOf", "anyOf") for b in schema.get(word, [])]
+    branches = [b for b in unions if _shaped(b)]
+    values = [b for b in branches if b.get("type") != "null"]
+    nullable = "null" in types or len(values) < len(branches)
+    outer = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
+    if len(values) == 1:
+        _facts({**outer, **values[0]}, path, out)
+        out[path]["nullable"] = out[path]["nullable"] or nullable
+        return out
+    facts: dict[str, Any] = {
+        k: v
+        for k, v in schema.items()
+        if k not in DOCUMENTATION and k not in STRUCTURE and not k.startswith("x-")
+    }
+    facts["nullable"] = nullable
+    facts.pop("additionalProperties", None)
+    if isinstance(schema.get("additionalProperties"), bool):
+        facts["additionalProperties"] = schema["additionalProperties"]
+    if values:
+        labels = [_label(b, values) for b in values]
+        assert len(set(labels)) == len(labels), f"{path}: two branches would share a path"
+        facts["alternatives"] = sorted(labels)
+        for branch, label in zip(values, labels, strict=True):
+            _facts(branch, f"{path}<{label}>", out)
+    else:
+        facts["type"] = sorted(t for t in types if t != "null")
+    for word in ("oneOf", "anyOf"):
+        needs = [sorted(b["required"]) for b in schema.get(word, []) if set(b) == {"required"}]
+        if needs:
+            facts[f"{word} required"] = sorted(needs)
+    out[path] = facts
+    wanted = set(schema.get("required", []))
+    for key, sub in schema.get("properties", {}).items():
+        child = f"{path}.{key}" if path else key
+        _facts(sub, child, out)
+        out[child]["required"] = key in wanted
+    if isinstance(schema.get("items"), dict):
+        _facts(schema["items"], f"{path}[]", out)
+    if isinstance(schema.get("additionalProperties"), dict):
+        _facts(schema["additionalProperties"], f"{path}{{}}", out)
+    return out
+
+
+def _differences(
+    ours: dict[str, dict[str, Any]], reference: dict[str, dict[str, Any]]
+) -> list[str]:
+    found = [f"only in the reference: {p}" for p in reference if p not in ours]
+    found += [f"only in ours: {p}" for p in ours if p not in reference]
+    for path in (p for p in reference if p in ours and ours[p] != reference[p]):
+        keys = sorted(set(ours[path]) | set(reference[path]))
+        found += [
+            f"{path or '(body)'}: {k} is {ours[path].get(k, '-')!r}, "
+            f"reference {reference[path].get(k, '-')!r}"
+            for k in keys
+            if ours[path].get(k, "-") != reference[path].get(k, "-")
+        ]
+    return found
+
+
+@pytest.fixture(scope="module")
+def ga_reference() -> dict[str, Any]:
+    """Give the reference request schema with its ``$ref``s resolved."""
+    if not GA_REFERENCE.is_file():
+        missing = f"reference schema not found at {GA_REFERENCE}"
+        if os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    document = json.loads(GA_REFERENCE.read_text(encoding="utf-8"))
+    return resolve_refs({k: v for k, v in document.items() if k != "$defs"}, document)
+
+
+def test_ga_request_schema_matches_the_reference_path_by_path(ga_reference) -> None:
+    ours = _facts(get_operation("client-secrets").request_schema)
+    reference = _facts(ga_reference)
+    assert _differences(ours, reference) == []
+    assert len(reference) > 150  # every nested path was walked, not only the top level
+
+
+def _edit(schema: dict[str, Any], dotted: str, change: Any) -> dict[str, Any]:
+    edited = copy.deepcopy(schema)
+    target = edited
+    for part in dotted.split("."):
+        target = target[int(part)] if part.isdigit() else target[part]
+    change(target)
+    return edited
+
+
+@pytest.mark.parametrize(
+    ("where", "change", "found"),
+    [
+        (
+            "properties.expires_after.properties.seconds",
+            lambda s: s.update(maximum=3600),
+            "expires_after.seconds: maximum is 3600, reference 7200",
+        ),
+        (
+            "properties.expires_after.properties",
+            lambda s: s.pop("anchor"),
+            "only in the reference: expires_after.anchor",
+        ),
+        (
+            "properties.expires_after",
+            lambda s: s.update(required=["seconds"]),
+            "expires_after.seconds: required is True, reference False",
+        ),
+        (
+            "properties.expires_after.properties.seconds",
+            lambda s: s.update(type=["integer", "null"]),
+            "expires_after.seconds: nullable is True, reference False",
+        ),
+        (
+            "properties.session.oneOf.1.properties.type",
+            lambda s: s.update(const="speech"),
+            "only in ours: session<type=speech>",
+        ),
+    ],
+)
+def test_the_comparison_notices_a_difference(where, change, found) -> None:
+    schema = get_operation("client-secrets").request_schema
+    assert found in _differences(_facts(_edit(schema, where, change)), _facts(schema))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from playground.operations import Operation, get_operation
 from playground.validation import validate_body
 
 CASES = [
@@ -65,6 +66,129 @@ CASES = [
 def test_each_problem_has_its_message(sessions_op, body, path, message) -> None:
     errors = validate_body(sessions_op.request_schema, sessions_op.root, body)
     assert errors.get(path) == message, errors
+
+
+def _realtime(**session: object) -> dict[str, object]:
+    return {"session": {"type": "realtime", **session}}
+
+
+def _turn_detection(value: object) -> dict[str, object]:
+    return _realtime(audio={"input": {"turn_detection": value}})
+
+
+# The GA operation nests unions told apart by ``type``: a message comes from the branch the
+# value's tag names, at the real path inside it, or lists every tag when it names none.
+GA_CASES = [
+    (
+        _turn_detection({"type": "semantic_vad", "threshold": 0.5}),
+        "session.audio.input.turn_detection.threshold",
+        "Unknown parameter 'threshold' for type \"semantic_vad\".",
+    ),
+    (
+        _turn_detection({"type": "server_vad", "eagerness": "low"}),
+        "session.audio.input.turn_detection.eagerness",
+        "Unknown parameter 'eagerness' for type \"server_vad\".",
+    ),
+    (
+        _turn_detection({"type": "server_vad", "threshold": 2}),
+        "session.audio.input.turn_detection.threshold",
+        "Must be a number from 0 to 1; got 2.",
+    ),
+    (
+        _turn_detection({"type": "loud"}),
+        "session.audio.input.turn_detection.type",
+        'Must be one of "server_vad", "semantic_vad"; got "loud".',
+    ),
+    (_turn_detection({"threshold": 0.5}), "session.audio.input.turn_detection.type", "Required."),
+    (
+        _realtime(tools=[{"type": "mcp", "server_label": "docs"}]),
+        "session.tools.0.server_url",
+        "One of server_url, connector_id or tunnel_id is required.",
+    ),
+    (
+        _realtime(tools=[{"type": "mcp", "server_url": "https://mcp.example.com"}]),
+        "session.tools.0.server_label",
+        "Required.",
+    ),
+    (
+        _realtime(tools=[{"type": "mcp", "server_label": "d", "connector_id": "connector_x"}]),
+        "session.tools.0.connector_id",
+        'Must be one of "connector_dropbox", "connector_gmail", "connector_googlecalendar",'
+        ' "connector_googledrive", "connector_microsoftteams", "connector_outlookcalendar",'
+        ' "connector_outlookemail", "connector_sharepoint"; got "connector_x".',
+    ),
+    (
+        _realtime(tools=[{"type": "webhook"}]),
+        "session.tools.0.type",
+        'Must be one of "function", "mcp"; got "webhook".',
+    ),
+    (_realtime(tool_choice={"type": "mcp"}), "session.tool_choice.server_label", "Required."),
+    (_realtime(tool_choice={"type": "function"}), "session.tool_choice.name", "Required."),
+    (
+        {"session": {"type": "bogus"}},
+        "session.type",
+        'Must be one of "realtime", "transcription"; got "bogus".',
+    ),
+    ({"session": {}}, "session.type", "Required."),
+    (
+        {"session": {"type": "transcription", "model": "gpt-realtime"}},
+        "session.model",
+        "Unknown parameter 'model' for type \"transcription\".",
+    ),
+    (
+        _realtime(audio={"input": {"format": {"type": "audio/pcm", "rate": 16000}}}),
+        "session.audio.input.format.rate",
+        "Must be 24000; got 16000.",
+    ),
+    (
+        _realtime(output_modalities=["audio", "text"]),
+        "session.output_modalities",
+        "At most 1 item is allowed.",
+    ),
+    (
+        {"expires_after": {"seconds": 5}},
+        "expires_after.seconds",
+        "Must be a whole number from 10 to 7200; got 5.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def ga_op() -> Operation:
+    return get_operation("client-secrets")
+
+
+@pytest.mark.parametrize(("body", "path", "message"), GA_CASES)
+def test_each_ga_problem_has_its_message(ga_op, body, path, message) -> None:
+    errors = validate_body(ga_op.request_schema, ga_op.root, body)
+    assert errors.get(path) == message, errors
+
+
+def test_a_tagged_branch_reports_all_its_problems_and_no_other_branch(ga_op) -> None:
+    errors = validate_body(ga_op.request_schema, ga_op.root, _realtime(tools=[{"type": "mcp"}]))
+    assert errors == {
+        "session.tools.0.server_label": "Required.",
+        "session.tools.0.server_url": "One of server_url, connector_id or tunnel_id is required.",
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"session": {"type": "transcription", "audio": {"input": {"turn_detection": None}}}},
+        _turn_detection({"type": "semantic_vad", "eagerness": "high"}),
+        _realtime(
+            tools=[
+                {"type": "function", "name": "lookup"},
+                {"type": "mcp", "server_label": "d", "connector_id": "connector_gmail"},
+            ],
+            tool_choice={"type": "mcp", "server_label": "d", "name": None},
+        ),
+    ],
+)
+def test_valid_ga_bodies_have_no_errors(ga_op, body) -> None:
+    assert validate_body(ga_op.request_schema, ga_op.root, body) == {}
 
 
 @pytest.mark.parametrize(
