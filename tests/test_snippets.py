@@ -26,6 +26,7 @@ from playground.snippets.literals import (
     python_literal,
     python_string,
     shell_single_quote,
+    typed_values,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,42 +130,153 @@ def test_shell_single_quote_survives_bash(text: str) -> None:
     assert done.stdout.decode() == text
 
 
-def test_loose_paths_are_nulls_and_custom_values(sessions_op: Operation) -> None:
-    """Nulls and custom values of open enums are flagged; free JSON (tool parameters) is not."""
+def test_loose_paths_are_what_the_beta_sdk_types_refuse(sessions_op: Operation) -> None:
+    """The beta ``SessionCreateParams`` has no ``| null`` anywhere and lists ``model`` as a closed
+    union, so those are flagged; ``voice`` is ``(string & {}) | ...``, ``tool_choice`` and the
+    transcription ``model`` are ``string``, so custom values there are not. Free JSON (tool
+    parameters, tracing metadata) is not looked into."""
     body = {
         "model": "gpt-realtime",
-        "voice": "alloy",
+        "voice": "my-voice",
+        "input_audio_transcription": {"model": "my-transcriber"},
         "turn_detection": None,
+        "tool_choice": "get_weather",
         "tracing": {"workflow_name": "w", "metadata": {"a": None}},
-        "tools": [{"type": "function", "name": "f", "parameters": {"default": None}}],
+        "tools": [{"type": "function", "name": "get_weather", "parameters": {"default": None}}],
     }
     assert loose_paths(sessions_op.root, body) == {("model",), ("turn_detection",)}
+    nulls = dict.fromkeys(
+        ["input_audio_transcription", "turn_detection", "input_audio_noise_reduction", "tracing"]
+    )
+    assert loose_paths(sessions_op.root, nulls) == {(key,) for key in nulls}
+    listed = {"model": "gpt-4o-realtime-preview", "voice": "marin", "tool_choice": "auto"}
+    assert loose_paths(sessions_op.root, listed) == set()
 
 
-def test_loose_paths_follow_the_tagged_branch() -> None:
-    """In a union of typed objects the branch whose ``type`` matches is walked: an MCP tool's
-    nulls are flagged (a function tool has no such keys), and so is a null free-JSON field."""
+def test_loose_paths_are_what_the_ga_sdk_types_refuse() -> None:
+    """The GA types take null for turn detection, tracing, the prompt, MCP fields and a forced
+    MCP tool's name, and any string for models and voices; only ``noise_reduction`` and
+    ``transcription`` leave null out (in both kinds of session)."""
     op = get_operation("client-secrets")
-    body = {
-        "session": {
-            "type": "transcription",
-            "audio": {"input": {"noise_reduction": None, "transcription": {"model": "mine"}}},
-        }
-    }
-    assert loose_paths(op.root, body) == {
-        ("session", "audio", "input", "noise_reduction"),
-        ("session", "audio", "input", "transcription", "model"),
-    }
+    for kind in ("realtime", "transcription"):
+        audio_in = {"noise_reduction": None, "transcription": None, "turn_detection": None}
+        body = {"session": {"type": kind, "audio": {"input": audio_in}}}
+        assert loose_paths(op.root, body) == {
+            ("session", "audio", "input", "noise_reduction"),
+            ("session", "audio", "input", "transcription"),
+        }, kind
+        custom = {"transcription": {"model": "mine"}}
+        body = {"session": {"type": kind, "audio": {"input": custom}}}
+        assert loose_paths(op.root, body) == set(), kind
     tools = [
         {"type": "function", "name": "f", "parameters": {"default": None}},
         {"type": "mcp", "server_label": "s", "server_url": "https://x.test/", "headers": None},
     ]
-    choice = {"type": "mcp", "server_label": "s", "name": None}
-    body = {"session": {"type": "realtime", "tools": tools, "tool_choice": choice}}
-    assert loose_paths(op.root, body) == {
-        ("session", "tools", 1, "headers"),
-        ("session", "tool_choice", "name"),
+    session = {
+        "type": "realtime",
+        "model": "my-model",
+        "audio": {
+            "input": {"turn_detection": {"type": "server_vad", "idle_timeout_ms": None}},
+            "output": {"voice": "my-voice"},
+        },
+        "tools": tools,
+        "tool_choice": {"type": "mcp", "server_label": "s", "name": None},
+        "tracing": None,
+        "prompt": {"id": "p", "version": None, "variables": None},
     }
+    assert loose_paths(op.root, {"session": session}) == set()
+    assert loose_paths(op.root, {"session": {**session, "prompt": None}}) == set()
+
+
+def test_typed_values_follow_the_tagged_branch() -> None:
+    """In a union of typed objects the branch whose ``type`` matches is walked (an MCP tool's
+    ``headers`` is its free-JSON field), and free JSON is not entered."""
+    op = get_operation("client-secrets")
+    tools = [
+        {"type": "function", "name": "f", "parameters": {"default": None}},
+        {"type": "mcp", "server_label": "s", "server_url": "https://x.test/", "headers": None},
+    ]
+    seen = {
+        path: (type(node).__name__, node.nullable, value)
+        for path, node, value, _rejects in typed_values(
+            op.root, {"session": {"type": "realtime", "tools": tools}}
+        )
+    }
+    assert seen[("session", "tools", 1, "headers")] == ("JsonNode", True, None)
+    assert seen[("session", "tools", 0, "parameters")][0] == "JsonNode"
+    assert ("session", "tools", 0, "parameters", "default") not in seen
+    assert ("session", "tools", 0, "headers") not in seen
+
+
+def test_rejects_on_a_union_reach_its_string_branch() -> None:
+    """``x-typescript-rejects`` on a union of strings and objects (a closed SDK type for a voice
+    that may also be an object) flags null and an unlisted string, not a listed one or the
+    object branch."""
+    from playground.schema import walk
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "voice": {
+                "x-typescript-rejects": ["null", "custom"],
+                "anyOf": [
+                    {"type": "string", "enum": ["alloy", "ash"]},
+                    {"type": "string"},
+                    {"type": "object", "properties": {"id": {"type": "string"}}},
+                    {"type": "null"},
+                ],
+            }
+        },
+    }
+    root = walk(schema)
+    assert loose_paths(root, {"voice": None}) == {("voice",)}
+    assert loose_paths(root, {"voice": "mine"}) == {("voice",)}
+    assert loose_paths(root, {"voice": "ash"}) == set()
+    assert loose_paths(root, {"voice": {"id": "v"}}) == set()
+
+
+def _ts_ignored(text: str) -> list[str]:
+    """Give the lines a snippet's ``// @ts-ignore`` comments sit above, stripped."""
+    lines = [line.strip() for line in text.splitlines()]
+    return [lines[i + 1] for i, line in enumerate(lines) if line.startswith("// @ts-ignore")]
+
+
+def test_openai_tab_flags_only_what_tsc_would_refuse(sessions_op: Operation) -> None:
+    """A custom ``tool_choice`` or ``voice`` type-checks against the ``openai`` package, so it
+    gets no ``@ts-ignore``; a custom beta ``model`` and a null ``turn_detection`` don't, so
+    they keep theirs. In the GA call a custom model, voice and a null turn detection pass."""
+    body = {
+        "model": "gpt-realtime",
+        "voice": "my-voice",
+        "turn_detection": None,
+        "tools": [{"type": "function", "name": "get_weather"}],
+        "tool_choice": "get_weather",
+    }
+    text = render_snippet(sessions_op, "typescript_openai", body)
+    assert _ts_ignored(text) == ["model: 'gpt-realtime',", "turn_detection: null,"]
+    ga = {
+        "session": {
+            "type": "realtime",
+            "model": "my-model",
+            "audio": {
+                "input": {"noise_reduction": None, "turn_detection": None},
+                "output": {"voice": "my-voice"},
+            },
+            "tool_choice": "auto",
+        }
+    }
+    text = render_snippet(get_operation("client-secrets"), "typescript_openai", ga)
+    assert _ts_ignored(text) == ["noise_reduction: null,"]
+
+
+def test_utdk_tab_has_no_ts_ignore(sessions_op: Operation) -> None:
+    """@utdk/openai types its input as any JSON object: nothing needs a ``@ts-ignore``, and the
+    comment's "the SDK's types" would be wrong for it."""
+    body = {"model": "gpt-realtime", "turn_detection": None, "tracing": None, "voice": "v"}
+    assert render_snippet(sessions_op, "typescript_openai", body).count("@ts-ignore") == 3
+    text = render_snippet(sessions_op, "typescript_utdk", body)
+    assert "@ts-ignore" not in text
+    assert "  model: 'gpt-realtime',\n  turn_detection: null,\n" in text
 
 
 def test_registry_has_six_languages_with_templates(sessions_op: Operation) -> None:

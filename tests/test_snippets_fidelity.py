@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,8 +25,9 @@ import pytest
 
 from playground.mock_responses import success
 from playground.operations import Operation, all_operations, get_operation
-from playground.schema import iter_nodes, join, json_path
+from playground.schema import StringNode, iter_nodes, join, json_path
 from playground.snippets import languages_for, render_snippet
+from playground.snippets.literals import typed_values
 
 TESTS = Path(__file__).resolve().parent
 # Each operation's corpus, and whether its SDK call may add an ``OpenAI-Beta`` header (the beta
@@ -187,6 +189,7 @@ def ts_build(
         for lang in languages_for(op):
             if lang.id in TS_LANGS:
                 text = render_snippet(op, lang.id, CORPORA[op_id][case], base_url=recorder[1])
+                text = _expecting_errors(text)
                 (folder / "src" / f"{op_id}.{case}.{lang.id}.ts").write_text(text, encoding="utf-8")
     done = subprocess.run(
         ["node", str(TSC), "-p", str(folder), "--pretty", "false"],
@@ -198,8 +201,26 @@ def ts_build(
     return folder, done
 
 
+# A flag's comment line, and nothing else: a string literal never starts a line.
+TS_IGNORE = re.compile(r"^( *)// @ts-ignore ", re.MULTILINE)
+
+
+def _expecting_errors(text: str) -> str:
+    """Give a snippet with each ``// @ts-ignore`` made a ``// @ts-expect-error``, which ``tsc``
+    reports when the next line has no error: a flag the types don't need fails the build."""
+    return TS_IGNORE.sub(r"\1// @ts-expect-error ", text)
+
+
+def test_expecting_errors_changes_only_the_flag_lines() -> None:
+    """Only comment lines change; a string holding the same words is left alone."""
+    text = "f({\n  // @ts-ignore Why.\n  a: null,\n  b: '// @ts-ignore x',\n});\n"
+    assert _expecting_errors(text) == text.replace("  // @ts-ignore", "  // @ts-expect-error")
+
+
 def test_typescript_snippets_type_check(ts_build: tuple[Path, Any]) -> None:
-    """``tsc --strict`` accepts every TypeScript snippet against the packages' own types."""
+    """``tsc --strict`` accepts every TypeScript snippet against the packages' own types, and
+    each ``// @ts-ignore`` sits above a line the types do refuse (built as
+    ``@ts-expect-error``, an unneeded one fails with TS2578)."""
     folder, done = ts_build
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip() == ""
@@ -308,6 +329,25 @@ def test_corpus_covers_every_parameter_and_null(op_id: str) -> None:
     assert {path for path, _node in tree} - {path for path, _value in seen} == set()
     nullable = {path for path, node in tree if node.nullable}
     assert nullable - {path for path, value in seen if value is None} == set()
+
+
+@pytest.mark.parametrize("op_id", list(CORPORA))
+def test_corpus_sends_a_custom_value_for_every_open_enum(op_id: str) -> None:
+    """Each open enum (model, voice, ...) gets a value outside its list in some body, in each
+    union branch it sits in: the type check proves where the SDK's types refuse one."""
+    op = get_operation(op_id)
+    open_enums = {
+        id(node): path
+        for path, node in iter_nodes(op.root)
+        if isinstance(node, StringNode) and node.open and node.choices
+    }
+    custom = {
+        id(node)
+        for body in CORPORA[op_id].values()
+        for _path, node, value, _rejects in typed_values(op.root, body)
+        if isinstance(node, StringNode) and isinstance(value, str) and value not in node.choices
+    }
+    assert sorted(path for key, path in open_enums.items() if key not in custom) == []
 
 
 @pytest.mark.parametrize(("op_id", "case"), BODY_CASES)

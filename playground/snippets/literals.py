@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -236,42 +236,64 @@ def _why(value: Any) -> str:
     return "A newer value than the SDK's types list; the API accepts it."
 
 
+REJECTS = "x-typescript-rejects"
+
+
 def loose_paths(root: Node, body: Any, shared: Shared | None = None) -> set[Path]:
-    """Give the paths of values an SDK's generated types may refuse though the API takes them:
-    ``null`` where the schema allows it, and custom values of open enums."""
+    """Give the paths of values the official ``openai`` npm package's types refuse though the
+    API takes them, as the operation document records them: a field whose schema has
+    ``x-typescript-rejects`` naming ``null`` is flagged when it is null, one naming ``custom``
+    when it holds a value outside its enum's list. Elsewhere the types take what the API takes
+    (``tool_choice?: string``, ``voice?: (string & {}) | ...``, ``prompt?: ... | null``), and a
+    ``// @ts-ignore`` there would only stop ``tsc`` checking the line."""
 
     def make() -> set[Path]:
-        found: set[Path] = set()
-        _loose(root, body, (), found)
-        return found
+        return {
+            path
+            for path, node, value, rejects in typed_values(root, body)
+            if _refused(node, value, rejects)
+        }
 
     return set(_shared(shared, ("loose", id(root)), body, make))
 
 
-def _loose(node: Node | None, value: Any, path: Path, found: set[Path]) -> None:
+def _refused(node: Node, value: Any, rejects: frozenset[str]) -> bool:
+    if value is None:
+        return "null" in rejects
+    return (
+        "custom" in rejects
+        and isinstance(node, StringNode)
+        and bool(node.choices)
+        and isinstance(value, str)
+        and value not in node.choices
+    )
+
+
+def typed_values(root: Node, body: Any) -> Iterator[tuple[Path, Node, Any, frozenset[str]]]:
+    """Yield ``(path, node, value, rejects)`` for each value of ``body`` below the root that the
+    tree describes (free JSON is not entered; in a union, the branch the value fits). ``rejects``
+    is what ``x-typescript-rejects`` says of it, on its node or on the union it is a branch of."""
+    yield from _typed(root, body, (), frozenset())
+
+
+def _typed(
+    node: Node | None, value: Any, path: Path, outer: frozenset[str]
+) -> Iterator[tuple[Path, Node, Any, frozenset[str]]]:
     if node is None:
         return
-    if value is None:
-        if path:
-            found.add(path)
+    rejects = outer | frozenset(node.schema.get(REJECTS, ()))
+    if isinstance(node, UnionNode) and value is not None:
+        branch = next((b.node for b in node.branches if _shape_fits(b.node, value)), None)
+        yield from _typed(branch, value, path, rejects)
         return
-    if isinstance(node, JsonNode):
-        return
-    if isinstance(node, UnionNode):
-        for branch in node.branches:
-            if _shape_fits(branch.node, value):
-                _loose(branch.node, value, path, found)
-                return
-        return
+    if path:
+        yield path, node, value, rejects
     if isinstance(node, ObjectNode) and isinstance(value, dict):
         for key, item in value.items():
-            _loose(node.properties.get(key), item, (*path, key), found)
+            yield from _typed(node.properties.get(key), item, (*path, key), frozenset())
     elif isinstance(node, ArrayNode) and isinstance(value, list):
         for i, item in enumerate(value):
-            _loose(node.item, item, (*path, i), found)
-    elif isinstance(node, StringNode) and node.open and node.choices:
-        if isinstance(value, str) and value not in node.choices and path:
-            found.add(path)
+            yield from _typed(node.item, item, (*path, i), frozenset())
 
 
 def _shape_fits(node: Node, value: Any) -> bool:
