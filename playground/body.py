@@ -186,8 +186,8 @@ def _read_object(node: ObjectNode, path: str, form: FormData, built: Built) -> d
     result: dict[str, Any] = {}
     for key, child in node.properties.items():
         child_path = join(path, key)
-        if key == node.discriminator and isinstance(child, ConstNode | StringNode):
-            result[key] = child.value if isinstance(child, ConstNode) else child.choices[0]
+        if key == node.discriminator and _discriminator_value(node) is not OMIT:
+            result[key] = _discriminator_value(node)
             continue
         value = _read(child, child_path, form, built)
         if value is OMIT:
@@ -299,10 +299,12 @@ def row_indices(form: FormData, path: str) -> list[int]:
 
 @dataclass
 class Filled:
-    """Form data for a body, and what of the body the form could not hold."""
+    """Form data for a body, what of the body the form could not hold (``problems``), and what
+    it holds but would send back otherwise (``altered``), each by the body's dotted path."""
 
     form: FormData
     problems: dict[str, str] = field(default_factory=dict)
+    altered: dict[str, str] = field(default_factory=dict)
 
 
 def form_from_body(root: Node, body: Any) -> Filled:
@@ -315,21 +317,29 @@ def form_from_body(root: Node, body: Any) -> Filled:
     return filled
 
 
-def _fill(node: Node, path: str, value: Any, filled: Filled) -> None:
+def _fill(node: Node, path: str, value: Any, filled: Filled, in_row: bool = False) -> None:
     form = filled.form
+    where = json_path(path)
     if value is None:
         if node.nullable:
             form.set(f"{path}@mode", "null")
         else:
-            filled.problems[json_path(path)] = "null is not allowed here; left unset."
+            filled.problems[where] = "null is not allowed here; left unset."
+        return
+    if _drops_empty_string(node, value, in_row):
+        filled.problems[where] = EMPTY_REQUIRED if node.required else EMPTY_OPTIONAL
         return
     if isinstance(node, UnionNode):
         branch = _matching_branch(node, value)
         if branch is None:
-            filled.problems[json_path(path)] = f"{_short(value)} fits none of the choices."
+            filled.problems[where] = f"{_short(value)} fits none of the choices."
             return
         form.set(f"{path}@mode", branch.key)
         _fill(branch.node, f"{path}:{branch.key}", value, filled)
+        return
+    misfit = _misfit(node, value)
+    if misfit:  # before the mode: a value that does not fit leaves the field unset
+        filled.problems[where] = misfit
         return
     if uses_mode(node):
         form.set(f"{path}@mode", "set")
@@ -338,21 +348,63 @@ def _fill(node: Node, path: str, value: Any, filled: Filled) -> None:
     elif isinstance(node, ArrayNode):
         _fill_array(node, path, value, filled)
     elif isinstance(node, EnumListNode):
-        if not isinstance(value, list):
-            filled.problems[json_path(path)] = f"Expected a list, got {_short(value)}."
-            return
-        for item in value:
-            form.add(path, item if isinstance(item, str) else json.dumps(item))
+        for item in value:  # choices the schema refuses stay, for the validation to flag
+            form.add(path, item)
     else:
         _fill_leaf(node, path, value, filled)
 
 
-def _fill_object(node: ObjectNode, path: str, value: Any, filled: Filled) -> None:
-    if not isinstance(value, dict):
-        filled.problems[json_path(path)] = f"Expected an object, got {_short(value)}."
-        return
+#: What the banner says of an empty string the form cannot carry (an empty input means Unset).
+EMPTY_OPTIONAL = "An empty string, which the form leaves out (the server default applies)."
+EMPTY_REQUIRED = "An empty string, which the form cannot send: the field is left empty."
+#: Browsers turn CR and CRLF in a textarea into LF, and drop line breaks from a one-line input.
+CARRIAGE_RETURNS = "Carriage returns, which the form turns into plain line breaks (\\n)."
+LINE_BREAKS_ONE_LINE = "Line breaks, which a one-line input drops (the rest is kept)."
+
+
+def _drops_empty_string(node: Node, value: Any, in_row: bool) -> bool:
+    """Say whether ``value`` is an empty string the form would not send back.
+
+    An empty text input means Unset, so ``""`` survives only as a row of a list of strings
+    (a row is sent even when empty); anywhere else it would come back as a missing key.
+    """
+    if not isinstance(value, str) or value != "":
+        return False
+    if isinstance(node, UnionNode):
+        branch = _matching_branch(node, value)
+        return branch is not None and isinstance(branch.node, StringNode)
+    return isinstance(node, StringNode) and not in_row
+
+
+def _misfit(node: Node, value: Any) -> str:
+    """Give why ``value`` cannot go into the field of ``node`` ("" when it can)."""
+    if isinstance(node, ObjectNode) and not isinstance(value, dict):
+        return f"Expected an object, got {_short(value)}."
+    if isinstance(node, ArrayNode | EnumListNode) and not isinstance(value, list):
+        return f"Expected a list, got {_short(value)}."
+    if isinstance(node, EnumListNode) and not all(isinstance(item, str) for item in value):
+        return f"Expected a list of strings, got {_short(value)}."
+    if isinstance(node, ConstNode) and value != node.value:
+        return f"Must be {_short(node.value)}; got {_short(value)}."
+    if isinstance(node, StringNode) and not isinstance(value, str):
+        return f"Expected a string, got {_short(value)}."
+    if isinstance(node, BooleanNode) and not isinstance(value, bool):
+        return f"Expected true or false, got {_short(value)}."
+    if isinstance(node, NumberNode) and (
+        isinstance(value, bool) or not isinstance(value, int | float)
+    ):
+        return f"Expected a number, got {_short(value)}."
+    return ""
+
+
+def _fill_object(node: ObjectNode, path: str, value: dict[str, Any], filled: Filled) -> None:
     if not value and node.is_container:
         filled.problems[json_path(path)] = "An empty object says no more than leaving it out."
+    sent = _discriminator_value(node)
+    if sent is not OMIT and node.discriminator not in value:
+        filled.altered[json_path(join(path, str(node.discriminator)))] = (
+            f"Not given; the form sends {_short(sent)}, the type of the choice it fits."
+        )
     for key, item in value.items():
         child = node.properties.get(key)
         if child is None:
@@ -363,43 +415,44 @@ def _fill_object(node: ObjectNode, path: str, value: Any, filled: Filled) -> Non
             _fill(child, join(path, key), item, filled)
 
 
-def _fill_array(node: ArrayNode, path: str, value: Any, filled: Filled) -> None:
-    if not isinstance(value, list):
-        filled.problems[json_path(path)] = f"Expected a list, got {_short(value)}."
-        return
+def _fill_array(node: ArrayNode, path: str, value: list[Any], filled: Filled) -> None:
     assert node.item is not None
     for index, item in enumerate(value):
         row = join(path, str(index))
         filled.form.set(f"{row}@row", "1")
-        _fill(node.item, row, item, filled)
+        _fill(node.item, row, item, filled, in_row=True)
+        if json_path(row) in filled.problems:  # a row left empty would send "" or null instead
+            filled.form.pop_prefix(row)
 
 
 def _fill_leaf(node: Node, path: str, value: Any, filled: Filled) -> None:
+    """Put a value that fits (see :func:`_misfit`) into the leaf's input."""
     form = filled.form
-    where = json_path(path)
-    if isinstance(node, ConstNode):
-        if value != node.value:
-            filled.problems[where] = f"Must be {_short(node.value)}; got {_short(value)}."
-    elif isinstance(node, StringNode):
-        if not isinstance(value, str):
-            filled.problems[where] = f"Expected a string, got {_short(value)}."
-        elif node.choices and (value not in node.choices or value == ""):
+    if isinstance(node, StringNode):
+        one_line = not node.multiline or bool(node.choices)
+        if "\r" in value or ("\n" in value and one_line):
+            filled.altered[json_path(path)] = LINE_BREAKS_ONE_LINE if one_line else CARRIAGE_RETURNS
+        if node.open and (value not in node.choices or value == ""):
             form.set(path, CUSTOM)
             form.set(f"{path}@custom", value)
         else:
             form.set(path, value)
     elif isinstance(node, BooleanNode):
-        if isinstance(value, bool):
-            form.set(path, "true" if value else "false")
-        else:
-            filled.problems[where] = f"Expected true or false, got {_short(value)}."
+        form.set(path, "true" if value else "false")
     elif isinstance(node, NumberNode):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            filled.problems[where] = f"Expected a number, got {_short(value)}."
-        else:
-            form.set(path, repr(value))
+        form.set(path, repr(value))
     elif isinstance(node, JsonNode):
         form.set(path, json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _discriminator_value(node: ObjectNode) -> Any:
+    """Give the value the form always sends for the object's discriminator, or ``OMIT``."""
+    child = node.properties.get(node.discriminator) if node.discriminator else None
+    if isinstance(child, ConstNode):
+        return child.value
+    if isinstance(child, StringNode) and child.choices:
+        return child.choices[0]
+    return OMIT
 
 
 def _matching_branch(node: UnionNode, value: Any) -> Any:

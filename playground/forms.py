@@ -55,8 +55,9 @@ class SessionForm:
         self.root = root
         self.data = data
         self.rows: dict[str, list[int]] = {}
+        self.required: set[str] = set()
         fields: list[tuple[str, Any]] = []
-        self._collect(root, "", True, fields)
+        self._collect(root, "", False, fields)
         self.form = BaseForm(fields)
         self.form.process(MultiDict(data.items()))
 
@@ -66,15 +67,22 @@ class SessionForm:
     def __contains__(self, name: str) -> bool:
         return name in self.form
 
-    def _collect(self, node: Node, path: str, always: bool, out: list[tuple[str, Any]]) -> None:
-        """Add the fields of ``node``; ``always`` says whether every ancestor is always sent."""
+    def _collect(self, node: Node, path: str, required: bool, out: list[tuple[str, Any]]) -> None:
+        """Add the fields of ``node``; ``required`` says whether the object holding it requires it.
+
+        A required property is marked ``required`` wherever its object sits (a tool row, a
+        configured object, a chosen branch): the input only shows while that object is present,
+        since a row exists only once added and CSS hides the panes of unchosen modes. The form
+        is ``novalidate``, so a hidden required input never blocks a post; the builder reports
+        what is missing. A top-level optional parameter is never required, nor is a leaf that
+        is a whole union branch or array row (an empty string row is sent as ``""``).
+        """
         if uses_mode(node) and path:
             out.append((f"{path}@mode", _mode_field(node, path)))
-            always = False
         if isinstance(node, ObjectNode):
             for key, child in node.properties.items():
                 if key != node.discriminator:
-                    self._collect(child, join(path, key), always and child.required, out)
+                    self._collect(child, join(path, key), child.required, out)
         elif isinstance(node, UnionNode):
             for branch in node.branches:
                 self._collect(branch.node, f"{path}:{branch.key}", False, out)
@@ -83,7 +91,8 @@ class SessionForm:
             for index in self.rows[path]:
                 self._collect(node.item, join(path, str(index)), False, out)
         elif isinstance(node, EnumListNode):
-            chosen = [c for c in self.data.getlist(path) if c in node.choices]
+            # Choices the schema refuses (a loaded body's) stay checked for the validation to flag.
+            chosen = self.data.getlist(path)
             order = chosen + [c for c in node.choices if c not in chosen]
             out.append(
                 (
@@ -98,9 +107,11 @@ class SessionForm:
                 )
             )
         else:
-            leaf = _leaf_field(node, path, always and node.required)
+            leaf = _leaf_field(node, path, required, self.data.get(path))
             if leaf is not None:
                 out.append((path, leaf))
+                if required:
+                    self.required.add(path)
             if isinstance(node, StringNode) and node.choices and node.open:
                 out.append(
                     (
@@ -132,7 +143,7 @@ def _unset_label(node: Node) -> str:
     return "unset"
 
 
-def _leaf_field(node: Node, path: str, required: bool) -> Any:
+def _leaf_field(node: Node, path: str, required: bool, current: str) -> Any:
     kw: dict[str, Any] = {"id": field_id(path)}
     attrs: dict[str, Any] = {"aria-describedby": f"e-{field_id(path)}"}
     if required:
@@ -143,6 +154,9 @@ def _leaf_field(node: Node, path: str, required: bool) -> Any:
             choices += [(c, c) for c in node.choices]
             if node.open:
                 choices.append((CUSTOM, f"Custom {node.schema.get('x-custom-label', 'value')}…"))
+            elif current and current not in node.choices:
+                # A loaded value the schema refuses stays selected for the validation to flag.
+                choices.append((current, f"{current} (not a choice)"))
             return SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw)
         if node.has_default:
             attrs["placeholder"] = f"server default: {node.default_label}"

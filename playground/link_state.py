@@ -1,8 +1,11 @@
 """What a share link, a preset or a pasted body puts into the form, and what to say about it.
 
 Pure: the page passes the query arguments in and renders the :class:`Loaded` it gets back.
-Nothing is dropped quietly: parts of a body the form cannot hold are listed in ``problems``,
-and values the schema refuses stay in the form for the validation to flag.
+Nothing is dropped or changed quietly: parts of a body the form cannot hold (a wrong type, an
+empty string, which an empty input cannot tell from Unset) are listed in ``problems`` and count
+as not set; values the form holds but would send back otherwise (line breaks, a discriminator
+it adds) are listed in ``altered``; values the schema refuses stay in the form for the validation
+to flag.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class Loaded:
     title: str = ""
     error: str = ""
     problems: dict[str, str] = field(default_factory=dict)
+    altered: dict[str, str] = field(default_factory=dict)
     marked: list[str] = field(default_factory=list)
 
     @property
@@ -39,13 +43,19 @@ def load_body(op: Operation, body: Any, source: str, title: str = "") -> Loaded:
     """Give the form a body fills, with the top-level fields it set and what did not fit."""
     filled = form_from_body(op.root, body)
     fields = op.fields.properties
-    marked = [key for key in body if key in fields] if isinstance(body, dict) else []
+    # A key whose whole value is a problem (a wrong type, an empty string) set nothing.
+    marked = (
+        [key for key in body if key in fields and key not in filled.problems]
+        if isinstance(body, dict)
+        else []
+    )
     return Loaded(
         source=source,
         form=filled.form,
         body=body if isinstance(body, dict) else None,
         title=title,
         problems=dict(filled.problems),
+        altered=dict(filled.altered),
         marked=marked,
     )
 

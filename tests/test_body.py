@@ -9,7 +9,17 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis_jsonschema import from_schema
 
-from playground.body import FormData, add_row, build_body, form_from_body, remove_row
+from playground.body import (
+    CARRIAGE_RETURNS,
+    EMPTY_OPTIONAL,
+    EMPTY_REQUIRED,
+    LINE_BREAKS_ONE_LINE,
+    FormData,
+    add_row,
+    build_body,
+    form_from_body,
+    remove_row,
+)
 from playground.operations import get_operation
 
 OP = get_operation("sessions")
@@ -183,8 +193,114 @@ def test_out_of_range_values_load_into_the_form_unchanged() -> None:
     }
 
 
+# --- what the round trip below leaves out, and what the app does instead --------------------
+#
+# The property tests narrow the schema where a form cannot carry a valid body as it is. Each
+# narrowing is a decision, tested here: the app never drops or changes such a value quietly,
+# it names it (``Filled.problems``: left out, so not set; ``Filled.altered``: carried, but sent
+# back otherwise), and the loaded banner lists both (tests/test_link_state.py).
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "message", "left"),
+    [
+        ({"instructions": ""}, "instructions", EMPTY_OPTIONAL, {}),
+        ({"model": ""}, "model", EMPTY_OPTIONAL, {}),  # an open choice: its custom input
+        (
+            {"tools": [{"name": "f", "description": ""}]},
+            "tools.0.description",
+            EMPTY_OPTIONAL,
+            {"tools": [{"name": "f"}]},
+        ),
+        ({"tools": [{"name": ""}]}, "tools.0.name", EMPTY_REQUIRED, {"tools": [{}]}),
+    ],
+    ids=["top-level", "open-choice", "in-a-row", "required"],
+)
+def test_empty_string_is_named_not_carried(
+    body: dict[str, Any], path: str, message: str, left: dict[str, Any]
+) -> None:
+    """Narrowing 1 (``_strings_non_empty``): an empty input means Unset, so ``""`` cannot be
+    sent. It is named, the field stays unset (or empty and flagged "Required." when the object
+    requires it), and nothing else changes."""
+    filled = form_from_body(OP.root, body)
+    assert filled.problems == {path: message}
+    built = build_body(OP.root, filled.form)
+    assert built.body == left
+    assert built.errors == ({path: "Required."} if message == EMPTY_REQUIRED else {})
+
+
+def test_empty_string_in_a_list_of_strings_is_carried() -> None:
+    """...except as a row of a list of strings: a row is sent even when its input is empty."""
+    body = {"session": {"type": "realtime", "audio": {"input": {"transcription": {}}}}}
+    body["session"]["audio"]["input"]["transcription"]["languages"] = ["", "en"]
+    filled = form_from_body(GA.root, body)
+    assert filled.problems == {} and filled.altered == {}
+    assert build_body(GA.root, filled.form).body == body
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "message", "sent"),
+    [
+        ({"instructions": "a\r\nb"}, "instructions", CARRIAGE_RETURNS, {"instructions": "a\nb"}),
+        ({"instructions": "a\rb"}, "instructions", CARRIAGE_RETURNS, {"instructions": "a\rb"}),
+        (
+            {"tools": [{"name": "a\nb"}]},
+            "tools.0.name",
+            LINE_BREAKS_ONE_LINE,
+            {"tools": [{"name": "a\nb"}]},
+        ),
+    ],
+    ids=["crlf-in-a-textarea", "cr-in-a-textarea", "lf-in-a-one-line-input"],
+)
+def test_line_breaks_a_browser_changes_are_named(
+    body: dict[str, Any], path: str, message: str, sent: dict[str, Any]
+) -> None:
+    """Narrowing 2 (``_has_cr``): a browser turns CR and CRLF in a textarea into LF (and sends
+    CRLF, which the builder turns back into LF), and drops line breaks from a one-line input.
+    The value is carried and named in ``altered``. ``sent`` is what the form data here builds;
+    a browser would also turn the lone CR into LF and drop the one-line input's LF."""
+    filled = form_from_body(OP.root, body)
+    assert filled.problems == {} and filled.altered == {path: message}
+    assert build_body(OP.root, filled.form).body == sent
+
+
+def test_empty_container_object_is_named_not_carried() -> None:
+    """Narrowing 3 (``_no_empty_containers``): an optional object that requires nothing and
+    cannot be null is sent when one of its fields is set, so ``{}`` cannot be told from leaving
+    it out. It is named and left unset."""
+    filled = form_from_body(OP.root, {"client_secret": {}})
+    assert filled.problems == {"client_secret": "An empty object says no more than leaving it out."}
+    assert build_body(OP.root, filled.form).body == {}
+
+
+def test_missing_discriminator_is_named_as_added() -> None:
+    """Narrowing 4 (``_discriminators_required``, GA only): choosing a branch always sends its
+    ``type``, so a branch object given without it gains one. It is named in ``altered``."""
+    body = {"session": {"type": "realtime", "audio": {"output": {"format": {"rate": 24000}}}}}
+    filled = form_from_body(GA.root, body)
+    assert filled.problems == {}
+    assert list(filled.altered) == ["session.audio.output.format.type"]
+    output = build_body(GA.root, filled.form).body["session"]["audio"]["output"]
+    assert output == {"format": {"type": "audio/pcm", "rate": 24000}}
+
+
+def test_a_misfit_row_is_left_out_not_sent_as_an_empty_row() -> None:
+    body = {"session": {"type": "realtime", "audio": {"input": {"transcription": {}}}}}
+    body["session"]["audio"]["input"]["transcription"]["languages"] = [5, "en"]
+    filled = form_from_body(GA.root, body)
+    assert filled.problems == {
+        "session.audio.input.transcription.languages.0": "Expected a string, got 5."
+    }
+    built = build_body(GA.root, filled.form).body
+    assert built["session"]["audio"]["input"]["transcription"] == {"languages": ["en"]}
+
+
 def _strings_non_empty(schema: Any) -> Any:
-    """Give the schema with ``minLength: 1`` on every string: an empty input means Unset."""
+    """Give the schema with ``minLength: 1`` on every string: an empty input means Unset.
+
+    See :func:`test_empty_string_is_named_not_carried` for what the app does with ``""``.
+    (Rows of a list of strings do carry ``""``; narrowing them too keeps this simple.)
+    """
     if isinstance(schema, list):
         return [_strings_non_empty(s) for s in schema]
     if not isinstance(schema, dict):
@@ -200,7 +316,8 @@ def _discriminators_required(schema: Any) -> Any:
     """Give the schema with each union branch's discriminator required.
 
     Choosing a branch in the form (``audio/pcm``) always sends its ``type``, as the reference
-    advises for the GA formats; a branch object without its discriminator has no form.
+    advises for the GA formats; a branch object without its discriminator has no form (see
+    :func:`test_missing_discriminator_is_named_as_added`).
     """
     if isinstance(schema, list):
         return [_discriminators_required(s) for s in schema]
@@ -218,7 +335,8 @@ def _no_empty_containers(schema: Any, required: bool = True) -> Any:
     """Give the schema with ``minProperties: 1`` on container objects (see ``is_container``).
 
     An optional object that cannot be null and requires nothing is sent when one of its fields
-    is set; its ``{}`` says no more than leaving it out, and the form does not tell them apart.
+    is set; its ``{}`` says no more than leaving it out, and the form does not tell them apart
+    (see :func:`test_empty_container_object_is_named_not_carried`).
     """
     if isinstance(schema, list):
         return [_no_empty_containers(s) for s in schema]
@@ -259,7 +377,10 @@ def test_every_valid_body_survives_the_form(body: dict[str, Any]) -> None:
     """body(form(B)) == B, to the type of every number.
 
     Two things a form cannot carry are left out of the generated bodies, by design: an empty
-    string (an empty input means Unset) and a carriage return (browsers send CRLF for LF).
+    string (an empty input means Unset) and a carriage return (browsers send CRLF for LF), as
+    are empty container objects. Loading them is tested above: each is named, never dropped
+    quietly. (A line break in a one-line input round-trips here, where no browser drops it;
+    ``altered`` names it.)
     """
     assume(not _has_cr(body))
     filled = form_from_body(OP.root, body)

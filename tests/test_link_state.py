@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from playground.body import build_body
+import pytest
+
+from playground.body import CARRIAGE_RETURNS, EMPTY_OPTIONAL, EMPTY_REQUIRED, build_body
 from playground.link_state import load_body, load_preset, load_query, load_token
-from playground.operations import Operation
+from playground.operations import Operation, all_operations, get_operation
+from playground.presets import presets_for
 from playground.share import encode_token
 
 
@@ -47,7 +50,73 @@ def test_unknown_keys_and_misfits_are_named_not_dropped_quietly(sessions_op: Ope
         "temperature": 'Expected a number, got "hot".',
         "tools.0.x": "Unknown parameter.",
     }
-    assert loaded.marked == ["voice", "temperature", "tools"]
+    # "temperature" was left out, so it was not set: neither counted nor marked.
+    assert loaded.marked == ["voice", "tools"]
+    assert build_body(sessions_op.root, loaded.form).body == {
+        "voice": "ash",
+        "tools": [{"name": "f"}],
+    }
+
+
+def test_empty_strings_are_named_and_not_counted_as_set(sessions_op: Operation) -> None:
+    """An empty input means Unset, so the form cannot carry ``""``: it says so instead of
+    dropping the key quietly, and does not mark the parameter as one the link set."""
+    body = {"instructions": "", "voice": "ash", "tools": [{"name": "f", "description": ""}]}
+    loaded = load_body(sessions_op, body, "link")
+    assert loaded.problems == {
+        "instructions": EMPTY_OPTIONAL,
+        "tools.0.description": EMPTY_OPTIONAL,
+    }
+    assert EMPTY_OPTIONAL == (
+        "An empty string, which the form leaves out (the server default applies)."
+    )
+    assert loaded.marked == ["voice", "tools"]
+    built = build_body(sessions_op.root, loaded.form)
+    assert built.body == {"voice": "ash", "tools": [{"name": "f"}]} and built.errors == {}
+
+
+def test_an_empty_required_string_is_named_and_flagged_in_place(sessions_op: Operation) -> None:
+    loaded = load_body(sessions_op, {"tools": [{"type": "function", "name": ""}]}, "import")
+    assert loaded.problems == {"tools.0.name": EMPTY_REQUIRED}
+    assert loaded.marked == ["tools"]
+    assert build_body(sessions_op.root, loaded.form).errors == {"tools.0.name": "Required."}
+
+
+@pytest.mark.parametrize(
+    "value", ["whisper", 1, [], True], ids=["string", "number", "list", "boolean"]
+)
+def test_a_wrong_type_sets_nothing(sessions_op: Operation, value: object) -> None:
+    """A nullable object given a string is left unset, not switched to Configure and sent as
+    ``{}``; it is named, and neither counted nor marked."""
+    loaded = load_body(sessions_op, {"input_audio_transcription": value}, "link")
+    assert list(loaded.problems) == ["input_audio_transcription"]
+    assert loaded.marked == []
+    assert "input_audio_transcription@mode" not in loaded.form
+    assert build_body(sessions_op.root, loaded.form).body == {}
+
+
+def test_values_the_form_sends_back_otherwise_are_named(sessions_op: Operation) -> None:
+    loaded = load_body(sessions_op, {"instructions": "a\r\nb"}, "link")
+    assert loaded.problems == {} and loaded.altered == {"instructions": CARRIAGE_RETURNS}
+    assert loaded.marked == ["instructions"]
+    assert build_body(sessions_op.root, loaded.form).body == {"instructions": "a\nb"}
+    ga = get_operation("client-secrets")
+    fmt = load_body(
+        ga, {"session": {"type": "realtime", "audio": {"input": {"format": {}}}}}, "link"
+    )
+    assert list(fmt.altered) == ["session.audio.input.format.type"]
+    assert '"audio/pcm"' in fmt.altered["session.audio.input.format.type"]
+
+
+@pytest.mark.parametrize(
+    ("op_id", "name"), [(op, name) for op in all_operations() for name in presets_for(op)]
+)
+def test_presets_load_exactly_as_written(op_id: str, name: str) -> None:
+    op = get_operation(op_id)
+    loaded = load_preset(op, name)
+    assert loaded.problems == {} and loaded.altered == {}
+    assert loaded.body is not None and loaded.marked == list(loaded.body)
+    assert build_body(op.root, loaded.form).body == loaded.body
 
 
 def test_out_of_range_values_stay_in_the_form(sessions_op: Operation) -> None:

@@ -89,6 +89,31 @@ def test_html5_attributes_mirror_the_schema(client) -> None:
     assert page.by_id("f-max_response_output_tokens-integer")["max"] == "4096"
 
 
+def test_required_within_a_present_object_is_required_and_nothing_else_is(client) -> None:
+    """A tool row's ``name`` (required within a tool) carries ``required`` and the label mark;
+    no top-level optional parameter does, and the form stays ``novalidate`` so a post with the
+    name still empty reaches the server and comes back with the error in place."""
+    html = client.post(
+        "/", data={"op": "sessions", "tools@mode": "set", "tools.0@row": "1"}
+    ).get_data(as_text=True)
+    page = Elements(html)
+    assert "required" in page.by_id("f-tools-0-name")
+    assert '<label for="f-tools-0-name">name <span class="req">(required)</span>' in html
+    assert page.text["e-f-tools-0-name"] == "Required."
+    required = [a["name"] for t, a in page.elements if "required" in a and t != "form"]
+    assert required == ["tools.0.name"]
+    assert "novalidate" in page.by_id("session-form")
+    assert "required" not in page.by_id("f-tools-0-description")
+
+
+def test_required_within_a_configured_object_or_chosen_branch(client) -> None:
+    page = Elements(client.get("/?op=client-secrets").get_data(as_text=True))
+    for path in ("session:realtime.prompt.id", "session:realtime.tool_choice:function.name"):
+        assert "required" in page.by_id(field_id(path)), path
+        assert "(required)" in page.text[f"g-{field_id(path)}"].split(), path
+    assert "required" not in page.by_id(field_id("session:realtime.instructions"))
+
+
 def test_unset_choices_name_the_server_default(client) -> None:
     html = client.get("/").get_data(as_text=True)
     assert "unset (server default: pcm16)" in html

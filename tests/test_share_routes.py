@@ -187,6 +187,57 @@ def test_out_of_range_values_are_kept_and_shown_with_their_errors(client: FlaskC
     assert 'data-testid="problems"' in page
 
 
+def test_empty_strings_and_wrong_types_are_named_and_not_marked(
+    client: FlaskClient, sessions_op: Operation
+) -> None:
+    page = open_link(
+        client,
+        {
+            "instructions": "",
+            "voice": "ash",
+            "temperature": "hot",
+            "tools": [{"type": "function", "name": "f", "description": ""}],
+        },
+    )
+    text = banner(page)
+    assert "2 parameters set" in text
+    assert (
+        "instructions : An empty string, which the form leaves out (the server default applies)."
+        in text
+    )
+    assert "tools.0.description : An empty string, which the form leaves out" in text
+    assert 'temperature : Expected a number, got "hot".' in text
+    assert "Left out of the form (nothing else was changed):" in text
+    assert sorted(marked_fields(page)) == ["tools", "voice"]
+    expected = {"voice": "ash", "tools": [{"type": "function", "name": "f"}]}
+    assert preview_of(page) == expected
+    assert build_body(sessions_op.root, submitted(page)).body == expected
+
+
+def test_values_sent_back_otherwise_are_named_and_still_marked(client: FlaskClient) -> None:
+    page = open_link(client, {"instructions": "Hi.\r\nBye.", "voice": "ash"})
+    text = banner(page)
+    assert "Left out of the form" not in text
+    assert "In the form, but not sent exactly as given:" in text
+    assert "instructions : Carriage returns, which the form turns into plain line breaks" in text
+    assert sorted(marked_fields(page)) == ["instructions", "voice"] and "2 parameters set" in text
+    assert 'role="alert"' in page
+
+
+def test_a_choice_the_schema_refuses_stays_in_the_form_for_the_validation(
+    client: FlaskClient, sessions_op: Operation
+) -> None:
+    """A closed list has no custom input: the loaded value stays selected as an extra option,
+    so the form posts it back and the validation names it, instead of showing Unset."""
+    body = {"input_audio_format": "mp3", "modalities": ["text", "video"]}
+    page = open_link(client, body)
+    assert build_body(sessions_op.root, submitted(page)).body == body
+    assert preview_of(page) == body
+    assert "mp3 (not a choice)" in page
+    assert 'data-testid="problems"' in page
+    assert sorted(marked_fields(page)) == sorted(body)
+
+
 def test_link_to_an_unknown_operation_is_not_found(client: FlaskClient) -> None:
     response = client.get(f"/?op=no-such-op&p={encode_token(BODY)}")
     assert response.status_code == 404
