@@ -432,7 +432,7 @@ def _fill_leaf(node: Node, path: str, value: Any, filled: Filled) -> None:
         one_line = not node.multiline or bool(node.choices)
         if "\r" in value or ("\n" in value and one_line):
             filled.altered[json_path(path)] = LINE_BREAKS_ONE_LINE if one_line else CARRIAGE_RETURNS
-        if node.open and (value not in node.choices or value == ""):
+        if node.choices and node.open and (value not in node.choices or value == ""):
             form.set(path, CUSTOM)
             form.set(f"{path}@custom", value)
         else:
