@@ -6,15 +6,25 @@ import json
 import re
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup, escape
 
 from .body import Built, FormData, add_row, build_body, form_from_body, remove_row
 from .forms import SessionForm, default_text, field_id
-from .link_state import load_query
+from .link_state import Loaded, load_query
 from .migrate import migrate
 from .operations import Operation, all_operations, get_operation
 from .schema import join, json_path
+from .share import ShareError, decode_token, encode_token
 from .validation import validate_body
 
 bp = Blueprint("page", __name__)
@@ -67,8 +77,8 @@ class PageState:
         return {"op": self.op, "ops": all_operations(), "state": self, **extra}
 
 
-def _operation() -> Operation:
-    op_id = request.values.get("op") or current_app.config["DEFAULT_OPERATION"]
+def _operation(op_id: str | None = None) -> Operation:
+    op_id = op_id or request.values.get("op") or current_app.config["DEFAULT_OPERATION"]
     try:
         return get_operation(op_id)
     except KeyError:
@@ -119,15 +129,44 @@ def form_fields() -> Response:
     return Response(html, mimetype="text/html")
 
 
-@bp.post("/convert")
-def convert() -> str:
-    """Render the successor operation's page filled with this configuration, converted."""
-    beta = _operation()
-    successor = beta.extra.get("successor")
+@bp.route("/convert", methods=("GET", "POST"))
+def convert() -> Response | str:
+    """Render the successor operation's page filled with a configuration, converted.
+
+    The form posts here; the answer is a redirect to ``GET /convert?from=OP&p=TOKEN`` (the beta
+    body as a share token), so the address bar names the conversion and a reload or Back
+    shows it again. A body too large for a link is rendered at once instead.
+    """
+    if request.method == "POST":
+        beta = _operation()
+        _successor_of(beta)  # a 404 first when it converts to nothing
+        body = build_body(beta.root, FormData.of(request.form)).body
+        try:
+            token = encode_token(body)
+        except ShareError:
+            return _converted(beta, body)
+        return redirect(url_for("page.convert", **{"from": beta.id}, p=token), 303)
+    beta = _operation(request.args.get("from"))
+    _successor_of(beta)
+    try:
+        body = decode_token(request.args.get("p", ""))
+    except ShareError as exc:
+        loaded = Loaded(source="link", error=f"This conversion link is broken: {exc}")
+        return render_template("index.html", **PageState(beta, FormData()).context(loaded=loaded))
+    return _converted(beta, body)
+
+
+def _successor_of(op: Operation) -> Operation:
+    """Give the operation ``op`` converts to; a 404 when it converts to nothing."""
+    successor = op.extra.get("successor")
     if not successor:
-        abort(404, description=f"{beta.label} has nothing to convert to.")
-    target = get_operation(successor)
-    result = migrate(build_body(beta.root, FormData.of(request.form)).body)
+        abort(404, description=f"{op.label} has nothing to convert to.")
+    return get_operation(successor)
+
+
+def _converted(beta: Operation, body: dict[str, Any]) -> str:
+    target = _successor_of(beta)
+    result = migrate(body)
     filled = form_from_body(target.root, result.body)
     state = PageState(target, filled.form)
     return render_template("index.html", **state.context(notes=result.notes, converted_from=beta))

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from playground.body import FormData, form_from_body
 from playground.forms import SessionForm, field_id
 from playground.schema import ConstNode, iter_nodes
+from playground.share import decode_token
 
 
 class Elements(HTMLParser):
@@ -231,18 +232,26 @@ def test_beta_page_says_the_beta_shape_is_gone_and_offers_ga(client) -> None:
 
 
 def test_open_as_ga_fills_the_ga_form_and_lists_what_was_not_carried(client) -> None:
-    html = client.post(
-        "/convert",
-        data={
-            "op": "sessions",
-            "temperature": "0.9",
-            "voice": "marin",
-            "turn_detection@mode": "set",
-            "turn_detection.type": "semantic_vad",
-            "turn_detection.threshold": "0.5",
-        },
-    ).get_data(as_text=True)
+    form = {
+        "op": "sessions",
+        "temperature": "0.9",
+        "voice": "marin",
+        "turn_detection@mode": "set",
+        "turn_detection.type": "semantic_vad",
+        "turn_detection.threshold": "0.5",
+    }
+    posted = client.post("/convert", data=form)
+    # The address bar names the conversion: a reload or Back shows it again.
+    assert posted.status_code == 303
+    location = posted.headers["Location"]
+    assert location.startswith("/convert?from=sessions&p=1.")
+    beta_body = decode_token(location.split("&p=")[1])
+    assert beta_body["temperature"] == 0.9 and beta_body["voice"] == "marin"
+    html = client.get(location).get_data(as_text=True)
+    again = Elements(client.get(location).get_data(as_text=True))  # a reload
     page = Elements(html)
+    assert again.text["request-body"] == page.text["request-body"]
+    assert again.text["migration-title"] == page.text["migration-title"]
     assert json.loads(page.text["request-body"]) == {
         "session": {
             "type": "realtime",
@@ -261,3 +270,11 @@ def test_open_as_ga_fills_the_ga_form_and_lists_what_was_not_carried(client) -> 
 
 def test_ga_has_nothing_to_convert_to(client) -> None:
     assert client.post("/convert", data={"op": "client-secrets"}).status_code == 404
+    assert client.get("/convert?from=client-secrets&p=1.x").status_code == 404
+
+
+def test_a_broken_conversion_link_says_so_on_the_beta_page(client) -> None:
+    response = client.get("/convert?from=sessions&p=1.not-a-token")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "This conversion link is broken" in html
+    assert 'name="op" value="sessions"' in html and "Converted from" not in html

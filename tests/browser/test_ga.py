@@ -53,10 +53,13 @@ def test_ga_nested_fields_send_to_the_mock_and_convert_a_beta_preset(page) -> No
 
     page.goto("/?preset=function-calling")
     page.get_by_role("button", name="Open as Client secret (GA)").first.click()
-    notes = page.get_by_test_id("migration-notes")
-    expect(notes).to_contain_text("Converted from Realtime session (beta)")
-    expect(notes).to_contain_text("modalities")
-    expect(notes).to_contain_text("600 s")
+    expect(page).to_have_url(re.compile(r"/convert\?from=sessions&p=1\."))
+    for _ in range(2):  # as converted, and again after a reload
+        notes = page.get_by_test_id("migration-notes")
+        expect(notes).to_contain_text("Converted from Realtime session (beta)")
+        expect(notes).to_contain_text("modalities")
+        expect(notes).to_contain_text("600 s")
+        page.reload()
     body = preview(page)
     assert body["session"]["tool_choice"] == "auto"
     assert [t["name"] for t in body["session"]["tools"]] == ["lookup_order", "book_callback"]
