@@ -4,9 +4,10 @@ Messages are keyed by the body's dotted path (``turn_detection.threshold``, ``to
 and say what is wrong in words a person reads, with the allowed range or values.
 Inside a union whose branches are told apart by a tag (``type``), the value's tag picks the
 branch whose errors are reported.
-Two extension keywords carry the rules JSON Schema cannot say:
+Three extension keywords carry the rules JSON Schema cannot say:
 
 * ``x-unique-by: KEY`` on an array: no two items share ``item[KEY]``;
+* ``x-only-when: {SIBLING: VALUE}`` on a property: it belongs only beside that sibling value;
 * ``x-names-from: ARRAY`` on a string: besides its listed values it may only name an item
   (by ``name``) of the sibling array ``ARRAY``.
 """
@@ -302,10 +303,27 @@ def _node_at_body_path(root: Node, path: str) -> Node | None:
     return node
 
 
+def _check_only_when(
+    node: ObjectNode, value: dict[str, Any], key: str, path: str, errors: dict[str, str]
+) -> None:
+    """Apply ``x-only-when: {SIBLING: VALUE}``: ``key`` belongs only beside that sibling value
+    (given, or the sibling's default when it is left out)."""
+    rule = node.properties[key].schema.get("x-only-when")
+    for sibling, wanted in (rule or {}).items():
+        given = sibling in value
+        actual = value.get(sibling, node.properties[sibling].schema.get("default"))
+        if actual != wanted:
+            told = _show(actual) if given else f"{_show(actual)} (its default)"
+            errors.setdefault(
+                path, f"Applies only when {sibling} is {_show(wanted)}; {sibling} is {told}."
+            )
+
+
 def _check_rules(
     node: Node, value: Any, path: str, parents: tuple[dict[str, Any], ...], errors: dict[str, str]
 ) -> None:
-    """Apply ``x-unique-by`` and ``x-names-from`` below ``node``; ``parents`` nearest last."""
+    """Apply ``x-unique-by``, ``x-only-when`` and ``x-names-from`` below ``node``; ``parents``
+    nearest last."""
     if isinstance(node, UnionNode):
         for branch in node.branches:
             if validator_for(branch.node.schema).is_valid(value) or (
@@ -319,6 +337,7 @@ def _check_rules(
     if isinstance(node, ObjectNode) and isinstance(value, dict):
         for key, child in node.properties.items():
             if key in value:
+                _check_only_when(node, value, key, _join(path, key), errors)
                 _check_rules(child, value[key], _join(path, key), (*parents, value), errors)
     elif isinstance(node, ArrayNode) and isinstance(value, list) and node.item is not None:
         key = node.schema.get("x-unique-by")

@@ -26,6 +26,21 @@ CASES = [
         'Must be one of "pcm16", "g711_ulaw", "g711_alaw"; got "mp3".',
     ),
     ({"modalities": ["text", "text"]}, "modalities", "Each value may appear only once."),
+    (
+        {"turn_detection": {"type": "server_vad", "eagerness": "high"}},
+        "turn_detection.eagerness",
+        'Applies only when type is "semantic_vad"; type is "server_vad".',
+    ),
+    (
+        {"turn_detection": {"eagerness": "high"}},
+        "turn_detection.eagerness",
+        'Applies only when type is "semantic_vad"; type is "server_vad" (its default).',
+    ),
+    (
+        {"turn_detection": {"type": "semantic_vad", "silence_duration_ms": 500}},
+        "turn_detection.silence_duration_ms",
+        'Applies only when type is "server_vad"; type is "semantic_vad".',
+    ),
     ({"modalities": ["video"]}, "modalities.0", 'Must be one of "text", "audio"; got "video".'),
     (
         {"turn_detection": {"threshold": 2}},
