@@ -101,27 +101,27 @@ def ten_megabytes(sock: socket.socket, release: threading.Event) -> None:
         pass  # the client stopped reading at its cap
 
 
-def drip(sock: socket.socket, release: threading.Event) -> None:
-    sock.sendall(_head("200 OK", {"Content-Type": "application/json", "Content-Length": "100"}))
+def _trickle(sock: socket.socket, release: threading.Event, start: bytes, byte: bytes) -> None:
+    """Send ``start``, then ``byte`` every half second (50 s, or until the test ends): every
+    read is within the read timeout, only a deadline ends it."""
     try:
+        sock.sendall(start)
         for _ in range(100):
-            sock.sendall(b" ")
+            sock.sendall(byte)
             if release.wait(0.5):
                 return
     except OSError:
         pass
+
+
+def drip(sock: socket.socket, release: threading.Event) -> None:
+    head = _head("200 OK", {"Content-Type": "application/json", "Content-Length": "100"})
+    _trickle(sock, release, head, b" ")
 
 
 def header_drip(sock: socket.socket, release: threading.Event) -> None:
-    """A status line, then a header a byte at a time: every read is within the read timeout."""
-    sock.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
-    try:
-        for _ in range(100):
-            sock.sendall(b"z")
-            if release.wait(0.5):
-                return
-    except OSError:
-        pass
+    """A status line, then a header a byte at a time."""
+    _trickle(sock, release, b"HTTP/1.1 200 OK\r\nX-Slow: ", b"z")
 
 
 def html_500(sock: socket.socket, release: threading.Event) -> None:
