@@ -56,6 +56,22 @@ def _times_ms(fn: Callable[[int], object], runs: int, warm: int = 30) -> list[fl
     return sorted(times)
 
 
+def _interleaved(calls: dict[str, Callable[[int], object]], runs: int, warm: int = 30) -> dict:
+    """Give the median ms of each call, timed in turn within every round (the order rotating),
+    so a baseline and what is compared with it see the same machine state: a slower minute
+    of a shared machine moves both, not their ratio."""
+    names = list(calls)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for i in range(warm + runs):
+        shift = i % len(names)
+        for name in names[shift:] + names[:shift]:
+            start = time.perf_counter()
+            calls[name](i)
+            if i >= warm:
+                times[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def _median(fn: Callable[[int], object], runs: int = 400) -> float:
     return statistics.median(_times_ms(fn, runs))
 
@@ -90,15 +106,26 @@ def render_rows() -> list[Row]:
     pairs = [*form_from_body(op.root, BODY).form.items(), ("op", "sessions")]
     same = MultiDict(pairs)
 
-    def typed(i: int) -> MultiDict:
-        return MultiDict([(k, f"{v} {i}" if k == "instructions" else v) for k, v in pairs])
-
-    get = _median(lambda i: client.get("/_trivial"))
-    post = _median(lambda i: client.post("/_trivial", data=same))
-    page = _median(lambda i: client.get("/"), 100)
-    preview = _median(lambda i: client.post("/preview", data=typed(i)))
-    snippet_new = _median(lambda i: client.post("/snippet", data=typed(i)))
-    snippet_same = _median(lambda i: client.post("/snippet", data=same))
+    runs = 300
+    # Forms made before the clock starts, each with other instructions (a new body each time).
+    typed = [
+        MultiDict([(k, f"{v} {i}" if k == "instructions" else v) for k, v in pairs])
+        for i in range(2 * (runs + 30))
+    ]
+    medians = _interleaved(
+        {
+            "get": lambda i: client.get("/_trivial"),
+            "post": lambda i: client.post("/_trivial", data=same),
+            "page": lambda i: client.get("/"),
+            "preview": lambda i: client.post("/preview", data=typed[2 * i]),
+            "snippet_new": lambda i: client.post("/snippet", data=typed[2 * i + 1]),
+            "snippet_same": lambda i: client.post("/snippet", data=same),
+        },
+        runs,
+    )
+    get, post, page = medians["get"], medians["post"], medians["page"]
+    preview, snippet_new = medians["preview"], medians["snippet_new"]
+    snippet_same = medians["snippet_same"]
     plain = _median(lambda i: render_snippets(op, BODY), 1000)
     text = render_snippet(op, "typescript_openai", BODY)
     highlight.cache_clear()
