@@ -10,7 +10,7 @@ to flag.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +79,26 @@ def load_preset(op: Operation, name: str) -> Loaded:
             error=f"There is no preset called {name!r} for {op.label} (presets: {known}).",
         )
     return load_body(op, preset.body, "preset", f"Preset: {preset.title}")
+
+
+def operation_for_token(default: Operation, ops: Iterable[Operation], token: str) -> Operation:
+    """Give the operation a share link without ``op`` is for: the default one, unless its body
+    has keys only another operation knows (a link made while another operation was the
+    default). Links name ``op`` only for an operation other than the default."""
+    try:
+        body = decode_token(token)
+    except ShareError:
+        return default
+    if not isinstance(body, dict):
+        return default
+
+    def fits(op: Operation) -> bool:
+        return all(key in op.fields.properties for key in body)
+
+    if fits(default):
+        return default
+    others = [op for op in ops if op is not default and fits(op)]
+    return others[0] if len(others) == 1 else default
 
 
 def load_query(op: Operation, args: Mapping[str, str]) -> Loaded | None:

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from .body import Built, FormData, add_row, build_body, form_from_body, remove_row
 from .forms import SessionForm, default_text, field_id
-from .link_state import Loaded, load_query
+from .link_state import Loaded, load_query, operation_for_token
 from .migrate import migrate
 from .operations import Operation, all_operations, get_operation
 from .schema import join, json_path
@@ -101,6 +101,8 @@ def _form_data(op: Operation) -> FormData:
 def index() -> str:
     """Render the whole page (a POST comes from the form when JavaScript is off)."""
     op = _operation()
+    if request.method == "GET" and "p" in request.args and "op" not in request.args:
+        op = operation_for_token(op, all_operations().values(), request.args["p"])
     data = _form_data(op) if request.method == "POST" else FormData()
     loaded = load_query(op, request.args) if request.method == "GET" else None
     if loaded is not None:  # ?p=TOKEN or ?preset=NAME: the form a link or preset fills

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from playground.body import CARRIAGE_RETURNS, EMPTY_OPTIONAL, EMPTY_REQUIRED, build_body
-from playground.link_state import load_body, load_preset, load_query, load_token
+from playground.link_state import (
+    load_body,
+    load_preset,
+    load_query,
+    load_token,
+    operation_for_token,
+)
 from playground.operations import Operation, all_operations, get_operation
 from playground.presets import presets_for
 from playground.share import encode_token
@@ -137,3 +143,19 @@ def test_body_that_is_not_an_object(sessions_op: Operation) -> None:
     loaded = load_body(sessions_op, [1], "import")
     assert loaded.problems == {"": "The body must be a JSON object."}
     assert loaded.marked == [] and loaded.body is None
+
+
+def test_a_link_without_op_opens_the_operation_its_body_fits() -> None:
+    """Links name op only for a non-default operation: when the operator changes the default,
+    an old link still opens the operation whose keys its body has."""
+    beta, ga = get_operation("sessions"), get_operation("client-secrets")
+    ops = list(all_operations().values())
+    beta_link = encode_token({"voice": "ash", "temperature": 0.7})
+    ga_link = encode_token({"session": {"type": "transcription"}})
+    assert operation_for_token(ga, ops, beta_link) is beta
+    assert operation_for_token(beta, ops, ga_link) is ga
+    assert operation_for_token(beta, ops, beta_link) is beta
+    # Keys no operation knows, an empty body, a broken token: the default, which names them.
+    assert operation_for_token(ga, ops, encode_token({"nope": 1, "voice": "ash"})) is ga
+    assert operation_for_token(ga, ops, encode_token({})) is ga
+    assert operation_for_token(beta, ops, "1.broken") is beta

@@ -439,3 +439,12 @@ def test_import_of_a_curl_command_opens_the_operation_its_url_calls(client: Flas
     # With htmx the whole page is loaded, since the header names the operation too.
     assert response.headers["HX-Redirect"].startswith("/?op=client-secrets&p=1.")
     assert "HX-Push-Url" not in response.headers
+
+
+def test_an_old_beta_link_opens_the_beta_form_when_ga_is_the_default(make_app) -> None:
+    client = make_app(DEFAULT_OPERATION="client-secrets").test_client()
+    page = client.get(f"/?p={encode_token({'voice': 'ash'})}").get_data(as_text=True)
+    assert 'name="op" value="sessions"' in page and "Left out of the form" not in page
+    assert preview_of(page) == {"voice": "ash"}
+    ga = client.get("/").get_data(as_text=True)
+    assert 'name="op" value="client-secrets"' in ga
