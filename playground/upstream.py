@@ -263,22 +263,17 @@ class Upstream:
 
         ``redact`` lists values (the key) blotted out of whatever the gateway sends back.
         """
-        limits = self.limits
         started = time.monotonic()
-        with Deadline(limits.deadline) as watch:
-            result = self._exchange(url, body, headers, redact, started, watch)
+        with Deadline(self.limits.deadline) as watch:
+            result = self._exchange(url, body, headers, redact, watch)
         result.elapsed_ms = _ms(started)
         return result
 
     def _exchange(
-        self,
-        url: str,
-        body: Any,
-        headers: dict[str, str],
-        redact: tuple[str, ...],
-        started: float,
-        watch: Deadline,
+        self, url: str, body: Any, headers: dict[str, str], redact: tuple[str, ...], watch: Deadline
     ) -> Result:
+        """Send and read the answer; when ``watch`` expires it cuts the connection, and whatever
+        arrived until then is reported as a timeout, not as the answer."""
         limits = self.limits
         result = Result()
         try:
@@ -295,26 +290,27 @@ class Upstream:
             )
         except Exception as exc:  # anything from requests/urllib3: told by type, never raised
             return self._failed(result, exc, watch, answered=False)
-        if watch.expired:  # cut while the headers were coming: what arrived is not the answer
-            response.close()
-            return self._failed(result, _DeadlinePassed(), watch, answered=False)
         with response:
+            if watch.expired:  # cut while the headers were coming
+                return self._failed(result, None, watch, answered=False)
             result.status = response.status_code
             result.reason = _reason(response.status_code)
             result.content_type = response.headers.get("Content-Type", "")
             result.headers = _shown_headers(response.headers, redact)
             try:
-                raw, cut = _read_capped(response, limits.max_bytes, watch.at)
+                raw, cut = _read_capped(response, limits.max_bytes)
             except Exception as exc:  # a broken stream: told by type, never raised
                 return self._failed(result, exc, watch, answered=True)
-        if watch.expired and not cut:  # cut in the body: what arrived is not all of it
-            return self._failed(result, _DeadlinePassed(), watch, answered=True)
+        if watch.expired and not cut:  # cut in the body
+            return self._failed(result, None, watch, answered=True)
         _fill_body(result, raw, cut, limits.max_bytes, redact)
         return result
 
-    def _failed(self, result: Result, exc: Exception, watch: Deadline, answered: bool) -> Result:
-        """Fill ``result`` for a send that failed with ``exc`` (the deadline's doing or not)."""
-        if isinstance(exc, _DeadlinePassed) or watch.expired:
+    def _failed(
+        self, result: Result, exc: Exception | None, watch: Deadline, answered: bool
+    ) -> Result:
+        """Fill ``result`` for a send that failed: by the deadline, or with ``exc``."""
+        if watch.expired or exc is None:
             seconds = _num(self.limits.deadline)
             result.failure_kind = "timeout"
             result.failure = (
@@ -329,15 +325,9 @@ class Upstream:
         return result
 
 
-class _DeadlinePassed(Exception):
-    pass
-
-
 def _chunks(response: requests.Response) -> Iterator[bytes]:
-    """Give the (decoded) body as it arrives: whatever the socket has, up to a chunk.
-
-    ``iter_content`` waits for a whole chunk when the length is known, so an upstream sending a
-    byte at a time under the read timeout would outlast the deadline; ``read1`` does not wait.
+    """Give the (decoded) body as it arrives: whatever the socket has, up to a chunk
+    (``read1``; ``iter_content`` waits for a whole chunk when the length is known).
     urllib3's errors become the ``requests`` ones :func:`describe_failure` knows.
     """
     raw = response.raw
@@ -355,15 +345,11 @@ def _chunks(response: requests.Response) -> Iterator[bytes]:
         yield chunk
 
 
-def _read_capped(
-    response: requests.Response, max_bytes: int, deadline: float
-) -> tuple[bytes, bool]:
+def _read_capped(response: requests.Response, max_bytes: int) -> tuple[bytes, bool]:
     """Give up to ``max_bytes`` of the body and whether more was there."""
     chunks: list[bytes] = []
     size = 0
     for chunk in _chunks(response):
-        if time.monotonic() > deadline:
-            raise _DeadlinePassed
         chunks.append(chunk)
         size += len(chunk)
         if size > max_bytes:
