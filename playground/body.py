@@ -184,10 +184,11 @@ def _read(node: Node, path: str, form: FormData, built: Built) -> Any:
 
 def _read_object(node: ObjectNode, path: str, form: FormData, built: Built) -> dict[str, Any]:
     result: dict[str, Any] = {}
+    tag = _discriminator_value(node)
     for key, child in node.properties.items():
         child_path = join(path, key)
-        if key == node.discriminator and _discriminator_value(node) is not OMIT:
-            result[key] = _discriminator_value(node)
+        if key == node.discriminator and tag is not OMIT:
+            result[key] = tag
             continue
         value = _read(child, child_path, form, built)
         if value is OMIT:

@@ -139,23 +139,21 @@ def convert() -> Response | str:
     body as a share token), so the address bar names the conversion and a reload or Back
     shows it again. A body too large for a link is rendered at once instead.
     """
+    beta = _operation(request.args.get("from") if request.method == "GET" else None)
+    target = _successor_of(beta)
     if request.method == "POST":
-        beta = _operation()
-        _successor_of(beta)  # a 404 first when it converts to nothing
         body = build_body(beta.root, FormData.of(request.form)).body
         try:
             token = encode_token(body)
         except ShareError:
-            return _converted(beta, body)
+            return _converted(beta, target, body)
         return redirect(url_for("page.convert", **{"from": beta.id}, p=token), 303)
-    beta = _operation(request.args.get("from"))
-    _successor_of(beta)
     try:
         body = decode_token(request.args.get("p", ""))
     except ShareError as exc:
         loaded = Loaded(source="link", error=f"This conversion link is broken: {exc}")
         return render_template("index.html", **PageState(beta, FormData()).context(loaded=loaded))
-    return _converted(beta, body)
+    return _converted(beta, target, body)
 
 
 def _successor_of(op: Operation) -> Operation:
@@ -166,8 +164,7 @@ def _successor_of(op: Operation) -> Operation:
     return get_operation(successor)
 
 
-def _converted(beta: Operation, body: dict[str, Any]) -> str:
-    target = _successor_of(beta)
+def _converted(beta: Operation, target: Operation, body: dict[str, Any]) -> str:
     result = migrate(body)
     filled = form_from_body(target.root, result.body)
     state = PageState(target, filled.form)

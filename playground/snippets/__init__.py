@@ -148,7 +148,8 @@ def render_snippet(
         raise KeyError(f"{language.label} has no method for the {op.id} operation")
     sdk = op.extra.get("sdk", {})
     root = (base_url or DEFAULT_BASE_URL).rstrip("/")
-    loose = loose_paths(op.root, body, shared) if lang.startswith("typescript") else set()
+    # What x-typescript-rejects records is the openai npm package's types: its tab alone flags.
+    loose = loose_paths(op.root, body, shared) if language.sdk == "typescript" else set()
     return _template(language.template).render(
         op=op,
         body=body,
