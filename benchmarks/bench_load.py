@@ -7,9 +7,9 @@
 Every client loads the page once (its session cookie and CSRF token, as a browser does), then
 loops: preview, snippet, preview, send to the built-in mock; half the clients use the beta
 operation, half the GA one (its voice-agent preset). Bounded to 60 s of load; loopback only;
-exits 1 if any request failed. Gunicorn is started directly
-(``gunicorn 'playground:create_app()'``), with the SSRF guard on as in hosted mode (the mock is
-answered in process) and a shared SECRET_KEY for the workers.
+exits 1 if any request failed. The server is ``realtime-playground serve --prod`` (gunicorn, the
+app made once before the workers fork, so they share one CSRF key), with the SSRF guard on as in
+hosted mode (the mock is answered in process).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import secrets
 import socket
 import subprocess
 import sys
@@ -50,24 +49,15 @@ def _free_port() -> int:
 
 
 def _start(workers: int, threads: int) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the documented production server, ``realtime-playground serve --prod``."""
     port = _free_port()
-    env = {**os.environ, "PLAYGROUND_SECRET_KEY": secrets.token_hex(32)}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {**os.environ, "PLAYGROUND_SSRF_GUARD": "true"}  # as in hosted mode
     process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--log-level",
-            "warning",
-            "playground:create_app()",
-        ],
+        [sys.executable, "-m", "playground", "serve", "--prod", "--port", str(port)]
+        + ["--workers", str(workers), "--threads", str(threads)],
         cwd=ROOT,
         env=env,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -77,7 +67,7 @@ def _start(workers: int, threads: int) -> tuple[subprocess.Popen[bytes], str]:
         except requests.RequestException:  # not listening yet, or still loading the app
             time.sleep(0.1)
     process.terminate()
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit("serve --prod did not start")
 
 
 def _ga_form() -> list[tuple[str, str]]:

@@ -56,10 +56,12 @@ def _times_ms(fn: Callable[[int], object], runs: int, warm: int = 30) -> list[fl
     return sorted(times)
 
 
-def _interleaved(calls: dict[str, Callable[[int], object]], runs: int, warm: int = 30) -> dict:
-    """Give the median ms of each call, timed in turn within every round (the order rotating),
-    so a baseline and what is compared with it see the same machine state: a slower minute
-    of a shared machine moves both, not their ratio."""
+def _interleaved(
+    calls: dict[str, Callable[[int], object]], runs: int, warm: int = 30
+) -> dict[str, list[float]]:
+    """Give each call's times in ms, sorted, timed in turn within every round (the order
+    rotating), so a baseline and what is compared with it see the same machine state: a slower
+    minute of a shared machine moves both, not their ratio."""
     names = list(calls)
     times: dict[str, list[float]] = {name: [] for name in names}
     for i in range(warm + runs):
@@ -69,7 +71,7 @@ def _interleaved(calls: dict[str, Callable[[int], object]], runs: int, warm: int
             calls[name](i)
             if i >= warm:
                 times[name].append((time.perf_counter() - start) * 1000)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return {name: sorted(values) for name, values in times.items()}
 
 
 def _median(fn: Callable[[int], object], runs: int = 400) -> float:
@@ -112,7 +114,7 @@ def render_rows() -> list[Row]:
         MultiDict([(k, f"{v} {i}" if k == "instructions" else v) for k, v in pairs])
         for i in range(2 * (runs + 30))
     ]
-    medians = _interleaved(
+    timed = _interleaved(
         {
             "get": lambda i: client.get("/_trivial"),
             "post": lambda i: client.post("/_trivial", data=same),
@@ -123,6 +125,7 @@ def render_rows() -> list[Row]:
         },
         runs,
     )
+    medians = {name: statistics.median(values) for name, values in timed.items()}
     get, post, page = medians["get"], medians["post"], medians["page"]
     preview, snippet_new = medians["preview"], medians["snippet_new"]
     snippet_same = medians["snippet_same"]
@@ -178,11 +181,8 @@ class _SlowUpstream:
 
 
 def proxy_rows(runs: int = 200) -> list[Row]:
-    """Give /send's overhead over a direct ``requests`` call to the same 10 ms upstream.
-
-    The two are timed alternately, so both see the same machine state (a block of one then a
-    block of the other drifted by a millisecond between runs).
-    """
+    """Give /send's overhead over a direct ``requests`` call to the same 10 ms upstream, the
+    two timed in turn."""
     server = make_server("127.0.0.1", 0, _SlowUpstream(0.010), threaded=True)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     upstream = f"http://127.0.0.1:{server.socket.getsockname()[1]}/v1"
@@ -194,7 +194,7 @@ def proxy_rows(runs: int = 200) -> list[Row]:
     form = {"op": "sessions", "temperature": "0.9", "voice": "verse", "turn_detection@mode": "null"}
     headers = {"X-Playground-Gateway": quote(upstream), "X-Playground-Key": "sk-bench"}
 
-    def direct_call() -> None:
+    def direct_call(i: int) -> None:
         direct_session.post(
             upstream + "/realtime/sessions",
             json=body,
@@ -202,26 +202,19 @@ def proxy_rows(runs: int = 200) -> list[Row]:
             timeout=5,
         ).close()
 
-    def via_call() -> None:
+    def via_call(i: int) -> None:
         client.post("/send", data=form, headers=headers).close()
 
     try:
         check = client.post("/send", data=form, headers=headers)
         if check.status_code != 200 or b"ek_bench" not in check.data:  # time sends, not refusals
             raise SystemExit(f"/send did not reach the upstream: {check.status_code}")
-        timed: dict[str, list[float]] = {"direct": [], "via": []}
-        for i in range(runs + 10):  # the first ten warm both paths
-            pair = [("direct", direct_call), ("via", via_call)]
-            for name, call in pair if i % 2 else reversed(pair):
-                start = time.perf_counter()
-                call()
-                if i >= 10:
-                    timed[name].append((time.perf_counter() - start) * 1000)
+        timed = _interleaved({"direct": direct_call, "via": via_call}, runs, warm=10)
     finally:
         direct_session.close()
         server.shutdown()
         server.server_close()
-    direct, via = sorted(timed["direct"]), sorted(timed["via"])
+    direct, via = timed["direct"], timed["via"]
     d, v = statistics.median(direct), statistics.median(via)
     return [
         ("direct requests call to a 10 ms upstream", f"{d:.2f}", "1.0x", ""),
