@@ -1,9 +1,11 @@
 """Send one JSON request to a gateway and give back plain data about what came back.
 
 No Flask here: :mod:`playground.gateway` checks the request and renders the :class:`Result`.
-One :class:`Upstream` per app holds a pooled ``requests.Session`` that ignores the environment
-(no ``.netrc``, no proxy variables), never follows redirects, bounds every request by connect
-and read timeouts and a wall-clock deadline, and stops reading a response at a size cap.
+One :class:`Upstream` per app holds pooled transport adapters and hands each send straight to
+one: no ``requests.Session`` state is involved, so nothing from the environment (``.netrc``,
+proxy variables) applies and no cookie a gateway sets is kept, and so sent on another visitor's
+behalf. A send never follows redirects, is bounded by connect and read timeouts and a
+wall-clock deadline, and stops reading a response at a size cap.
 
 Nothing here puts an exception's text in a result: the text of a ``requests`` error can hold a
 header value (the key) or the gateway URL. Failures are told by their type alone.
@@ -204,6 +206,8 @@ def request_headers(key: str = "", organization: str = "", project: str = "") ->
     headers = {
         "Content-Type": "application/json",
         "Accept": "application/json",
+        "Accept-Encoding": "gzip, deflate",
+        "Connection": "keep-alive",
         "User-Agent": USER_AGENT,
     }
     if key:
@@ -241,20 +245,20 @@ class Upstream:
     ) -> None:
         self.limits = limits or Limits()
         _hide_connection_log()
-        self.session = requests.Session()
-        self.session.trust_env = False
+        # Only its table of adapters by URL prefix is used: see _exchange.
+        self._adapters = requests.Session()
         pool = {"pool_connections": 4, "pool_maxsize": pool_size, "max_retries": 0}
         adapter = DeadlineAdapter(**pool) if guard is None else PinnedAdapter(guard, **pool)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self._adapters.mount("http://", adapter)
+        self._adapters.mount("https://", adapter)
 
     def mount_app(self, base_url: str, wsgi_app: Any) -> None:
         """Answer sends under ``base_url`` by calling ``wsgi_app`` in process (the mock)."""
-        self.session.mount(base_url.rstrip("/") + "/", WSGIAdapter(wsgi_app))
+        self._adapters.mount(base_url.rstrip("/") + "/", WSGIAdapter(wsgi_app))
 
     def close(self) -> None:
         """Close the pooled connections."""
-        self.session.close()
+        self._adapters.close()
 
     def post_json(
         self, url: str, body: Any, headers: dict[str, str], redact: tuple[str, ...] = ()
@@ -277,16 +281,18 @@ class Upstream:
         limits = self.limits
         result = Result()
         try:
-            response = self.session.post(
-                url,
-                data=encode_body(body),
-                headers=headers,
+            # Straight to the adapter, past Session.send: no cookie jar shared by every visitor,
+            # no environment, no redirects, and a fraction of a millisecond less per send.
+            request = requests.Request("POST", url, headers=headers, data=encode_body(body))
+            response = self._adapters.get_adapter(url).send(
+                request.prepare(),
+                stream=True,
                 timeout=(
                     min(limits.connect_timeout, limits.deadline),
                     min(limits.read_timeout, limits.deadline),
                 ),
-                allow_redirects=False,
-                stream=True,
+                verify=True,
+                proxies={},
             )
         except Exception as exc:  # anything from requests/urllib3: told by type, never raised
             return self._failed(result, exc, watch, answered=False)

@@ -304,3 +304,14 @@ def test_timeouts_never_exceed_the_deadline(upstream) -> None:
     result = _client(read_timeout=30, deadline=0.2).post_json(server.url, {}, request_headers())
     assert result.failure_kind == "timeout"
     assert time.monotonic() - started < 5  # bounded by the deadline, not the 30 s read timeout
+
+
+def test_a_cookie_one_send_gets_is_never_sent_again(upstream) -> None:
+    """One Upstream serves every visitor: a gateway's cookie (Cloudflare sets some on OpenAI's
+    answers) must not ride along on someone else's send."""
+    app, server = upstream
+    app.reply = _json("200 OK", {}, ("Set-Cookie", "__cf_bm=visitor-a; Path=/"))
+    client = _client()
+    client.post_json(server.url + "/x", {}, request_headers("sk-visitor-a"))
+    client.post_json(server.url + "/x", {}, request_headers("sk-visitor-b"))
+    assert [seen["headers"].get("Cookie") for seen in app.requests] == [None, None]
