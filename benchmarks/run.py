@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from flask import request
+from flask import Flask, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.serving import make_server
 
@@ -180,9 +180,28 @@ class _SlowUpstream:
         return [self.body]
 
 
+def _bare_proxy(upstream: str) -> Flask:
+    """Give the least a Flask proxy can be: no CSRF, validation, guard, deadline or template;
+    its overhead is the floor of the framework and the test client on this machine."""
+    app = Flask("bare_proxy")
+    session = requests.Session()
+    session.trust_env = False
+
+    @app.post("/send")
+    def send() -> str:
+        body = {"temperature": float(request.form["temperature"]), "voice": request.form["voice"]}
+        key = request.headers["X-Playground-Key"]
+        with session.post(
+            upstream + "/realtime/sessions", json=body, headers={"Authorization": f"Bearer {key}"}
+        ) as answer:
+            return answer.text
+
+    return app
+
+
 def proxy_rows(runs: int = 200) -> list[Row]:
-    """Give /send's overhead over a direct ``requests`` call to the same 10 ms upstream, the
-    two timed in turn."""
+    """Give /send's overhead over a direct ``requests`` call to the same 10 ms upstream, timed
+    in turn with that call and with a bare Flask proxy (the framework's floor)."""
     server = make_server("127.0.0.1", 0, _SlowUpstream(0.010), threaded=True)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     upstream = f"http://127.0.0.1:{server.socket.getsockname()[1]}/v1"
@@ -205,22 +224,29 @@ def proxy_rows(runs: int = 200) -> list[Row]:
     def via_call(i: int) -> None:
         client.post("/send", data=form, headers=headers).close()
 
+    bare = _bare_proxy(upstream).test_client()
+
+    def bare_call(i: int) -> None:
+        bare.post("/send", data=form, headers=headers).close()
+
     try:
         check = client.post("/send", data=form, headers=headers)
         if check.status_code != 200 or b"ek_bench" not in check.data:  # time sends, not refusals
             raise SystemExit(f"/send did not reach the upstream: {check.status_code}")
-        timed = _interleaved({"direct": direct_call, "via": via_call}, runs, warm=10)
+        calls = {"direct": direct_call, "via": via_call, "bare": bare_call}
+        timed = _interleaved(calls, runs, warm=10)
     finally:
         direct_session.close()
         server.shutdown()
         server.server_close()
     direct, via = timed["direct"], timed["via"]
-    d, v = statistics.median(direct), statistics.median(via)
+    d, v, b = (statistics.median(timed[name]) for name in ("direct", "via", "bare"))
     return [
         ("direct requests call to a 10 ms upstream", f"{d:.2f}", "1.0x", ""),
         ("POST /send to the same upstream", f"{v:.2f}", f"{v / d:.2f}x", "<= 1.2x"),
         ("added by /send, median", f"{v - d:.2f}", "", "<= 2 ms"),
         ("added by /send, p99 (p99 via - p99 direct)", f"{_p99(via) - _p99(direct):.2f}", "", ""),
+        ("added by a bare Flask proxy (floor), median", f"{b - d:.2f}", f"{b / d:.2f}x", ""),
     ]
 
 
