@@ -34,7 +34,7 @@ class WSGIAdapter(BaseAdapter):
 
     def __init__(self, wsgi_app: Any) -> None:
         super().__init__()
-        self.client = Client(wsgi_app)
+        self.client = Client(wsgi_app, use_cookies=False)  # one client serves every visitor
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         """Give the app's answer to ``request`` as a ``requests`` response."""
