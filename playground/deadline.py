@@ -90,19 +90,25 @@ class Deadline:
         """Watch ``connection`` (the one this send is using); cut it now if already expired."""
         with self._lock:
             self._connection = connection
-            expired = self.expired
-        if expired:
-            _shut(connection)
+            if self.expired:
+                _shut(connection)
+
+    def detach(self, connection: HTTPConnection) -> None:
+        """Stop watching ``connection``: it goes back to the pool, where another send (another
+        visitor's) may take it before this one is done."""
+        with self._lock:
+            if self._connection is connection:
+                self._connection = None
 
     def expire(self) -> None:
-        """Mark the deadline passed and cut the connection in use, if any."""
+        """Mark the deadline passed and cut the connection in use, if any (under the lock, so
+        never one already detached)."""
         with self._lock:
             if self.done:
                 return
             self.expired = True
-            connection = self._connection
-        if connection is not None:
-            _shut(connection)
+            if self._connection is not None:
+                _shut(self._connection)
 
 
 def _shut(connection: HTTPConnection) -> None:
@@ -133,11 +139,22 @@ class _HTTPSConnection(HTTPSConnection):
         super().request(*args, **kwargs)
 
 
-class _HTTPPool(HTTPConnectionPool):
+class _Releasing:
+    """A pool that detaches a connection from the send's deadline as it takes it back (urllib3
+    does so as soon as the answer is read, while the send is still busy with it)."""
+
+    def _put_conn(self, conn: Any) -> None:
+        deadline: Deadline | None = getattr(_current, "deadline", None)
+        if deadline is not None and conn is not None:
+            deadline.detach(conn)
+        super()._put_conn(conn)  # type: ignore[misc]
+
+
+class _HTTPPool(_Releasing, HTTPConnectionPool):
     ConnectionCls = _HTTPConnection
 
 
-class _HTTPSPool(HTTPSConnectionPool):
+class _HTTPSPool(_Releasing, HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
 
 
