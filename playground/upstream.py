@@ -225,16 +225,21 @@ def encode_body(body: Any) -> bytes:
 
 
 class _HideConnectionLog(logging.Filter):
-    """Drops urllib3's connection-pool records: they name the gateway's host, port and path."""
+    """Drops urllib3's records: they name the gateway's host, port, path or certificate (the
+    pool on every connection, ``urllib3.connection`` on a malformed answer or a TLS name
+    mismatch)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return False
 
 
 def _hide_connection_log() -> None:
-    logger = logging.getLogger("urllib3.connectionpool")
-    if not any(isinstance(f, _HideConnectionLog) for f in logger.filters):
-        logger.addFilter(_HideConnectionLog())
+    """Filter every urllib3 logger (a filter holds only for records made at its own logger)."""
+    names = [n for n in logging.root.manager.loggerDict if n.partition(".")[0] == "urllib3"]
+    for name in names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _HideConnectionLog) for f in logger.filters):
+            logger.addFilter(_HideConnectionLog())
 
 
 class Upstream:

@@ -249,6 +249,34 @@ def test_gateway_details_stay_out_of_the_logs(upstream, caplog) -> None:
     assert not [m for m in ours if "hidden-path-7" in m or str(server.port) in m]
 
 
+def test_a_malformed_answer_logs_no_gateway_detail_either(caplog) -> None:
+    """urllib3.connection (not only its pool) logs the URL when an answer's headers are bad."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer_once() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nno colon here\r\n"
+                b"Content-Length: 2\r\n\r\n{}"
+            )
+
+    thread = threading.Thread(target=answer_once, daemon=True)
+    thread.start()
+    caplog.set_level("DEBUG")
+    try:
+        url = f"http://127.0.0.1:{port}/v1/hidden-path-8/realtime/sessions"
+        result = _client().post_json(url, {}, request_headers("k"))
+    finally:
+        thread.join(5)
+        listener.close()
+    assert result.status == 200  # the answer itself is still taken
+    logged = " ".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert "hidden-path-8" not in logged and str(port) not in logged
+
+
 @pytest.mark.parametrize(
     ("url", "words"),
     [
