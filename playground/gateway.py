@@ -171,7 +171,7 @@ class Target:
     url: str
     headers: dict[str, str]
     label: str
-    secrets: tuple[str, ...]
+    secrets: dict[str, str]
 
 
 def _target(op: Operation) -> Target:
@@ -195,7 +195,13 @@ def _target(op: Operation) -> Target:
                 f"The server has no key for the gateway {gateway.name!r}: ask its operator."
             )
         headers = request_headers(key, gateway.organization, gateway.project)
-        return Target(gateway.base_url + op.path, headers, gateway.name, (key,))
+        # The operator's: a gateway's answer may name them ("... in organization org-...").
+        hidden = {
+            key: "[the gateway's key]",
+            gateway.organization: "[the gateway's organization]",
+            gateway.project: "[the gateway's project]",
+        }
+        return Target(gateway.base_url + op.path, headers, gateway.name, hidden)
     if current_app.config["SEND_CONFIGURED_ONLY"]:
         raise RequestRefused("This server sends only to its configured gateways: choose one.")
     raw_url = unquote(request.headers.get(GATEWAY_HEADER, ""))
@@ -208,7 +214,7 @@ def _target(op: Operation) -> Target:
     organization = check_credential(request.headers.get(ORGANIZATION_HEADER, ""), "organization")
     project = check_credential(request.headers.get(PROJECT_HEADER, ""), "project")
     headers = request_headers(key, organization, project)
-    return Target(base + op.path, headers, "your gateway", (key,) if key else ())
+    return Target(base + op.path, headers, "your gateway", {key: "[your key]"})
 
 
 def _operation() -> Operation | None:

@@ -17,7 +17,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
@@ -52,6 +52,10 @@ SHOWN_PREFIXES = ("x-ratelimit-",)
 _PRINTABLE = re.compile(r"[\x21-\x7e]+")
 _CHUNK = 16 * 1024
 _log = logging.getLogger(__name__)
+
+
+#: Values never shown, each mapped to what stands for it (``{key: "[your key]"}``).
+Redact = Mapping[str, str]
 
 
 class RequestRefused(ValueError):
@@ -266,20 +270,21 @@ class Upstream:
         self._adapters.close()
 
     def post_json(
-        self, url: str, body: Any, headers: dict[str, str], redact: tuple[str, ...] = ()
+        self, url: str, body: Any, headers: dict[str, str], redact: Redact | None = None
     ) -> Result:
         """Give the :class:`Result` of POSTing ``body`` as JSON to ``url``.
 
-        ``redact`` lists values (the key) blotted out of whatever the gateway sends back.
+        ``redact`` maps values (the key) to what stands for them in whatever the gateway sends
+        back, e.g. ``{key: "[your key]"}``.
         """
         started = time.monotonic()
         with Deadline(self.limits.deadline) as watch:
-            result = self._exchange(url, body, headers, redact, watch)
+            result = self._exchange(url, body, headers, redact or {}, watch)
         result.elapsed_ms = _ms(started)
         return result
 
     def _exchange(
-        self, url: str, body: Any, headers: dict[str, str], redact: tuple[str, ...], watch: Deadline
+        self, url: str, body: Any, headers: dict[str, str], redact: Redact, watch: Deadline
     ) -> Result:
         """Send and read the answer; when ``watch`` expires it cuts the connection, and whatever
         arrived until then is reported as a timeout, not as the answer."""
@@ -368,10 +373,10 @@ def _read_capped(response: requests.Response, max_bytes: int) -> tuple[bytes, bo
     return b"".join(chunks), False
 
 
-def _fill_body(result: Result, raw: bytes, cut: bool, max_bytes: int, redact: tuple[str, ...]):
+def _fill_body(result: Result, raw: bytes, cut: bool, max_bytes: int, redact: Redact) -> None:
     text = raw.decode("utf-8", errors="replace")
     if cut:
-        result.text = _safe_text(text[:2000], redact)
+        result.text = _safe_text(_drop_cut_secret(text, redact), redact)[:2000]
         result.failure_kind = "too_large"
         result.failure = (
             f"The response was larger than {_size(max_bytes)} and was cut off there: check the "
@@ -379,7 +384,7 @@ def _fill_body(result: Result, raw: bytes, cut: bool, max_bytes: int, redact: tu
         )
         return
     if 300 <= (result.status or 0) < 400:
-        result.text = _safe_text(text[:2000], redact)
+        result.text = _safe_text(text, redact)[:2000]
         result.failure_kind = "redirect"
         result.failure = explain_status(result.status or 300)
         return
@@ -388,7 +393,7 @@ def _fill_body(result: Result, raw: bytes, cut: bool, max_bytes: int, redact: tu
     except ValueError:
         data = None
     if data is None:
-        result.text = _safe_text(text[:2000], redact)
+        result.text = _safe_text(text, redact)[:2000]
         kind = result.content_type.split(";")[0].strip() or "no content type"
         result.failure_kind = "not_json"
         result.failure = (
@@ -471,7 +476,7 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         stack.extend(a for a in current.args if isinstance(a, BaseException))
 
 
-def _shown_headers(headers: Any, redact: tuple[str, ...]) -> list[tuple[str, str]]:
+def _shown_headers(headers: Any, redact: Redact) -> list[tuple[str, str]]:
     shown = []
     for name, value in headers.items():
         lower = name.lower()
@@ -480,7 +485,7 @@ def _shown_headers(headers: Any, redact: tuple[str, ...]) -> list[tuple[str, str
     return shown
 
 
-def _redact(value: Any, secrets: tuple[str, ...]) -> Any:
+def _redact(value: Any, secrets: Redact) -> Any:
     if isinstance(value, str):
         return _safe_text(value, secrets)
     if isinstance(value, list):
@@ -490,10 +495,20 @@ def _redact(value: Any, secrets: tuple[str, ...]) -> Any:
     return value
 
 
-def _safe_text(text: str, secrets: tuple[str, ...]) -> str:
+def _drop_cut_secret(text: str, secrets: Redact) -> str:
+    """Give a cut-off ``text`` without the start of a secret the cut went through."""
     for secret in secrets:
+        for size in range(min(len(secret), len(text)) - 1, 0, -1):
+            if text.endswith(secret[:size]):
+                return text[:-size]
+    return text
+
+
+def _safe_text(text: str, secrets: Redact) -> str:
+    """Give ``text`` with each secret replaced (whole texts only: a cut could split one)."""
+    for secret in sorted(secrets, key=len, reverse=True):
         if secret:
-            text = text.replace(secret, "[your key]")
+            text = text.replace(secret, secrets[secret])
     return text
 
 

@@ -229,6 +229,24 @@ def test_configured_gateway_gets_its_key_from_the_environment(upstream, monkeypa
     assert "via Team gateway" in _text(text) and "sk-server-side" not in text
 
 
+def test_a_configured_gateways_own_values_never_reach_the_visitor(upstream, monkeypatch) -> None:
+    """OpenAI's errors name the organization and project; an echoing gateway names the key."""
+    app, server = upstream
+    monkeypatch.setenv("TEAM_KEY_FOR_TEST", "sk-server-side")
+    owned = {"organization": "org-OPERATOR1", "project": "proj_OPERATOR2"}
+    client = _app(GATEWAYS=[{**_gateways(server.url)[0], **owned}]).test_client()
+    message = "Limit reached in organization org-OPERATOR1, project proj_OPERATOR2 (sk-server-side)"
+    error = {"message": message, "type": "requests", "param": None, "code": None}
+    headers = [("Content-Type", "application/json"), ("x-request-id", "req-org-OPERATOR1")]
+    app.reply = ("429 Too Many Requests", headers, json.dumps({"error": error}).encode())
+    html = _send(client, {}, gateway_name=quote("Team gateway")).get_data(as_text=True)
+    assert app.requests[0]["headers"]["Openai-Organization"] == "org-OPERATOR1"
+    assert not [value for value in ("sk-server-side", "OPERATOR1", "OPERATOR2") if value in html]
+    shown = _text(html)
+    assert "organization [the gateway's organization], project [the gateway's project]" in shown
+    assert "([the gateway's key])" in shown
+
+
 def test_configured_gateway_without_its_key_is_explained(upstream, monkeypatch) -> None:
     app, server = upstream
     monkeypatch.delenv("TEAM_KEY_FOR_TEST", raising=False)

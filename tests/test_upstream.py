@@ -236,8 +236,30 @@ def test_the_key_is_blotted_out_of_what_comes_back(upstream) -> None:
     app.reply = _json(
         "401 Unauthorized", {"error": {"message": f"Incorrect API key provided: {key}."}}
     )
-    result = _client().post_json(server.url + "/x", {}, request_headers(key), redact=(key,))
+    result = _client().post_json(
+        server.url + "/x", {}, request_headers(key), redact={key: "[your key]"}
+    )
     assert key not in json.dumps(result.data) and "[your key]" in result.data["error"]["message"]
+
+
+@pytest.mark.parametrize("at", [1990, 1999])
+def test_a_key_echoed_where_the_shown_text_ends_is_hidden_whole(upstream, at) -> None:
+    app, server = upstream
+    key = "sk-echoed-0123456789"
+    app.reply = ("502 Bad Gateway", [("Content-Type", "text/plain")], b"x" * at + key.encode())
+    result = _client().post_json(server.url + "/x", {}, request_headers(key), redact={key: "[k]"})
+    assert result.failure_kind == "not_json" and result.text.startswith("x" * at)
+    assert "sk-" not in result.text and result.text[at:] in ("[k]", "[k"[: 2000 - at])
+
+
+def test_a_key_the_size_cap_cuts_through_is_not_shown_in_part(upstream) -> None:
+    app, server = upstream
+    key = "sk-echoed-0123456789"
+    app.reply = ("200 OK", [("Content-Type", "text/plain")], b"x" * 50 + key.encode() * 3)
+    limited = _client(max_bytes=60).post_json(
+        server.url + "/x", {}, request_headers(key), redact={key: "[k]"}
+    )
+    assert limited.failure_kind == "too_large" and limited.text == "x" * 50
 
 
 def test_gateway_details_stay_out_of_the_logs(upstream, caplog) -> None:
