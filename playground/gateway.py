@@ -214,7 +214,8 @@ def _target(op: Operation) -> Target:
     organization = check_credential(request.headers.get(ORGANIZATION_HEADER, ""), "organization")
     project = check_credential(request.headers.get(PROJECT_HEADER, ""), "project")
     headers = request_headers(key, organization, project)
-    return Target(base + op.path, headers, "your gateway", {key: "[your key]"})
+    hidden = {key: "[your key]", organization: "[your organization]", project: "[your project]"}
+    return Target(base + op.path, headers, "your gateway", hidden)
 
 
 def _operation() -> Operation | None:

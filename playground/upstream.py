@@ -1,10 +1,10 @@
 """Send one JSON request to a gateway and give back plain data about what came back.
 
 No Flask here: :mod:`playground.gateway` checks the request and renders the :class:`Result`.
-One :class:`Upstream` per app holds pooled transport adapters and hands each send straight to
-one: no ``requests.Session`` state is involved, so nothing from the environment (``.netrc``,
-proxy variables) applies and no cookie a gateway sets is kept, and so sent on another visitor's
-behalf. A send never follows redirects, is bounded by connect and read timeouts and a
+One :class:`Upstream` per app holds one shared ``requests.Session`` for its pooled transport
+adapters and hands each send straight to the adapter: nothing from the environment (``.netrc``,
+proxy variables) applies, and no cookie a gateway sets is kept, and so sent on another
+visitor's behalf. A send never follows redirects, is bounded by connect and read timeouts and a
 wall-clock deadline, and stops reading a response at a size cap.
 
 Nothing here puts an exception's text in a result: the text of a ``requests`` error can hold a
@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from http.cookiejar import DefaultCookiePolicy
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import urlsplit
@@ -254,20 +255,23 @@ class Upstream:
     ) -> None:
         self.limits = limits or Limits()
         _hide_connection_log()
-        # Only its table of adapters by URL prefix is used: see _exchange.
-        self._adapters = requests.Session()
+        # One shared session, for its pooled adapters: _exchange hands each send straight to
+        # the adapter. Its environment and cookie jar are switched off all the same.
+        self.session = requests.Session()
+        self.session.trust_env = False
+        self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         pool = {"pool_connections": 4, "pool_maxsize": pool_size, "max_retries": 0}
         adapter = DeadlineAdapter(**pool) if guard is None else PinnedAdapter(guard, **pool)
-        self._adapters.mount("http://", adapter)
-        self._adapters.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
 
     def mount_app(self, base_url: str, wsgi_app: Any) -> None:
         """Answer sends under ``base_url`` by calling ``wsgi_app`` in process (the mock)."""
-        self._adapters.mount(base_url.rstrip("/") + "/", WSGIAdapter(wsgi_app))
+        self.session.mount(base_url.rstrip("/") + "/", WSGIAdapter(wsgi_app))
 
     def close(self) -> None:
         """Close the pooled connections."""
-        self._adapters.close()
+        self.session.close()
 
     def post_json(
         self, url: str, body: Any, headers: dict[str, str], redact: Redact | None = None
@@ -294,7 +298,7 @@ class Upstream:
             # Straight to the adapter, past Session.send: no cookie jar shared by every visitor,
             # no environment, no redirects, and a fraction of a millisecond less per send.
             request = requests.Request("POST", url, headers=headers, data=encode_body(body))
-            response = self._adapters.get_adapter(url).send(
+            response = self.session.get_adapter(url).send(
                 request.prepare(),
                 stream=True,
                 timeout=(

@@ -247,6 +247,25 @@ def test_a_configured_gateways_own_values_never_reach_the_visitor(upstream, monk
     assert "([the gateway's key])" in shown
 
 
+def test_the_visitors_own_credentials_echoed_back_are_hidden_too(upstream, client) -> None:
+    app, server = upstream
+    message = f"No access in organization org-MINE1, project proj_MINE2, with {KEY}"
+    error = {"message": message, "type": "invalid_request_error", "param": None, "code": None}
+    app.reply = (
+        "403 Forbidden",
+        [("Content-Type", "application/json")],
+        json.dumps({"error": error}).encode(),
+    )
+    gateway = quote(server.url + "/v1")
+    html = _send(
+        client, {}, gateway=gateway, key=KEY, organization="org-MINE1", project="proj_MINE2"
+    )
+    assert app.requests[0]["headers"]["Openai-Project"] == "proj_MINE2"
+    assert "MINE1" not in html.get_data(as_text=True) and "MINE2" not in html.get_data(as_text=True)
+    shown = _text(html.get_data(as_text=True))
+    assert "organization [your organization], project [your project], with [your key]" in shown
+
+
 def test_configured_gateway_without_its_key_is_explained(upstream, monkeypatch) -> None:
     app, server = upstream
     monkeypatch.delenv("TEAM_KEY_FOR_TEST", raising=False)
