@@ -1,5 +1,7 @@
 // The snippet pane: tabs (remembered in localStorage), refresh as the form or the gateway URL
-// changes, and Copy. The gateway URL is sent with the snippet request only, never elsewhere.
+// changes, and Copy. The gateway URL never leaves the browser here: a snippet request says only
+// that there is one (_gateway=1), and the URL then takes the place of the placeholder the
+// server writes (when every language can hold it as typed: the pane's data-gateway-verbatim).
 (function () {
   "use strict";
   var TAB_KEY = "playground.snippetTab";
@@ -30,8 +32,23 @@
       if (typeof parsed === "string") value = parsed;
       else if (parsed && typeof parsed === "object") value = parsed.url || parsed.baseUrl || parsed.base_url || "";
     } catch (e) { /* plain text */ }
-    value = String(value || "").trim();
+    value = String(value || "").trim().replace(/\/+$/, "");
     return /^https?:\/\//i.test(value) ? value : "";
+  }
+  function pane() { return document.getElementById("snippet"); }
+  // Give the panels' HTML with the gateway URL where the server wrote the placeholder, before
+  // htmx swaps it in (so the placeholder never shows), and say when it has to stay.
+  function withGateway(html) {
+    var el = pane();
+    if (!el) return html;
+    var url = gatewayUrl();
+    var placeholder = el.dataset.gatewayPlaceholder;
+    var verbatim = Boolean(url) && new RegExp(el.dataset.gatewayVerbatim).test(url);
+    var note = el.querySelector("[data-gateway-note]");
+    if (note) note.hidden = !url || verbatim;
+    if (!verbatim || !placeholder) return html;
+    var escaped = url.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return html.split(placeholder).join(escaped);
   }
   function panels() { return document.getElementById("snippet-panels"); }
   function refresh() {
@@ -92,7 +109,12 @@
     requestedLang = current();
     if (requestedLang) event.detail.formData.set("_snippet_lang", requestedLang);
     lastGateway = gatewayUrl();
-    if (lastGateway) event.detail.formData.set("_base_url", lastGateway);
+    if (lastGateway) event.detail.formData.set("_gateway", "1");
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "snippet-panels") {
+      event.detail.serverResponse = withGateway(event.detail.serverResponse);
+    }
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     if (!event.detail.elt || event.detail.elt.id !== "snippet-panels") return;

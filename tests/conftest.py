@@ -97,6 +97,12 @@ def sessions_op() -> Operation:
     return get_operation("sessions")
 
 
+@pytest.fixture(scope="session")
+def ga_op() -> Operation:
+    """Give the GA ``POST /realtime/client_secrets`` operation."""
+    return get_operation("client-secrets")
+
+
 class LiveServer:
     """A WSGI app served by a real HTTP server on 127.0.0.1 in a background thread."""
 

@@ -26,7 +26,7 @@ _CLIENT = _APP.test_client()
 def _form_names() -> list[str]:
     html = _CLIENT.get("/").get_data(as_text=True)
     names = set(re.findall(r'name="([^"]+)"', html))
-    return sorted(names | {"_action", "pasted", "_snippet_lang", "_base_url", "op"})
+    return sorted(names | {"_action", "pasted", "_snippet_lang", "_gateway", "op"})
 
 
 NAMES = _form_names()

@@ -9,8 +9,14 @@ import pytest
 from flask.testing import FlaskClient
 
 from playground.operations import Operation
-from playground.snippet_pane import safe_base_url
-from playground.snippets import LANGUAGES, render_snippet
+from playground.snippets import (
+    GATEWAY_PLACEHOLDER,
+    LANGUAGES,
+    VERBATIM_URL,
+    languages_for,
+    render_snippet,
+)
+from playground.snippets.highlight import highlight
 
 
 def _panels(page: str) -> dict[str, str]:
@@ -52,39 +58,71 @@ def test_only_the_chosen_tab_is_highlighted(client: FlaskClient) -> None:
     assert '<span class="' in page.split('data-lang="curl"')[1]
 
 
-def test_gateway_url_goes_into_the_snippets_without_secrets(client: FlaskClient) -> None:
-    """A gateway URL is the base URL; its credentials and query never reach the HTML."""
-    form = {
-        "op": "sessions",
-        "_base_url": "https://user:hunter2@gw.example.com/openai/v1?api_key=sk-abcdefghijkl#x",
-    }
-    page = client.post("/snippet", data=form).get_data(as_text=True)
-    assert "https://gw.example.com/openai/v1/realtime/sessions" in page
-    for secret in ("hunter2", "user:", "sk-abcdefghijkl", "api_key=sk", "#x", "api.openai.com"):
-        assert secret not in page
+def test_with_a_gateway_every_tab_shows_the_placeholder_the_page_fills(
+    client: FlaskClient,
+) -> None:
+    """The request says only that there is a gateway; the URL itself never comes."""
+    page = client.post("/snippet", data={"op": "sessions", "_gateway": "1"}).get_data(as_text=True)
+    panels = _panels(page)
+    assert set(panels) == set(LANGUAGES)
+    assert all(GATEWAY_PLACEHOLDER in text for text in panels.values())
+    assert "api.openai.com" not in page
+    plain = _panels(client.post("/snippet", data={"op": "sessions"}).get_data(as_text=True))
+    assert all(GATEWAY_PLACEHOLDER not in text for text in plain.values())
 
 
-@pytest.mark.parametrize(
-    ("raw", "safe"),
-    [
-        ("https://gw.example.com/v1/", "https://gw.example.com/v1"),
-        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-        ("https://a:b@gw.example.com/v1?x=1#f", "https://gw.example.com/v1"),
-        ("https://my-company-gateway-production-eu-west-1.example.com/v1", None),
-        ("https://gw.example.com/sk-proj-abcdefghijklmnop/v1", None),
-        ("https://gw.example.com/t/9f86d081884c7d659a2feaa0c55ad015/v1", None),
-        ("javascript:alert(1)", None),
-        ("ftp://gw.example.com", None),
-        ("not a url", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_safe_base_url(raw: str | None, safe: str | None) -> None:
-    """Only http(s) host/port/path survive; anything shaped like a key is refused."""
-    if raw and "production-eu-west-1" in raw:
-        safe = raw  # a long host name with words is not a key
-    assert safe_base_url(raw) == safe
+def test_the_page_gives_the_script_its_placeholder_and_pattern(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert f'data-gateway-placeholder="{GATEWAY_PLACEHOLDER}"' in page
+    assert f'data-gateway-verbatim="{html.escape(VERBATIM_URL)}"' in page
+
+
+VERBATIM = [
+    "http://127.0.0.1:8000/mock/v1",
+    "https://gw.example.com",
+    "https://gw.example.com/openai/v1",
+    "http://[::1]:8080/v1",
+    "https://gw.example.com/a%20b/~x/@team/v1;x=1,y=(2)*&z+w",
+]
+ESCAPED = [
+    "https://gw.example.com/it's/v1",
+    'https://gw.example.com/"/v1',
+    "https://g/$HOME",
+    "https://gw.example.com/a!b",
+    "https://gw.example.com/a b",
+    "https://g/v1?key=1",
+    "https://user:pw@g/v1",
+    "ftp://g/v1",
+    "https://g/`id`",
+    "https://g/a\\b",
+]
+
+
+@pytest.mark.parametrize("url", VERBATIM + ESCAPED)
+def test_a_url_the_pattern_takes_is_written_as_typed_in_every_language(
+    url: str, sessions_op: Operation, ga_op: Operation
+) -> None:
+    """Putting such a URL in place of the placeholder gives the very snippet the server would
+    write for it; anything the pattern refuses keeps the placeholder."""
+    assert bool(re.match(VERBATIM_URL, url)) == (url in VERBATIM)
+    if url not in VERBATIM:
+        return
+    body = {"instructions": "hi", "temperature": 0.8}
+    for op, sent in ((sessions_op, body), (ga_op, {"session": {"type": "realtime"}})):
+        for lang in languages_for(op):
+            filled = render_snippet(op, lang.id, sent, GATEWAY_PLACEHOLDER)
+            assert filled.replace(GATEWAY_PLACEHOLDER, url) == render_snippet(
+                op, lang.id, sent, url
+            ), (lang.id, url)
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_the_highlighted_placeholder_is_one_piece_of_text(
+    lang: str, sessions_op: Operation
+) -> None:
+    """The page replaces it inside one text node: highlighting must not split it."""
+    text = render_snippet(sessions_op, lang, {}, GATEWAY_PLACEHOLDER)
+    assert GATEWAY_PLACEHOLDER in str(highlight(LANGUAGES[lang].lexer, text))
 
 
 def test_bad_input_never_breaks_the_pane(client: FlaskClient) -> None:

@@ -27,6 +27,12 @@ from .literals import (
 )
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+#: The base URL the page's snippets show for the visitor's gateway. The browser writes the
+#: gateway URL in its place (static/snippet.js): the URL never reaches the server.
+GATEWAY_PLACEHOLDER = "https://your-gateway.example/v1"
+#: Gateway URLs that every template writes exactly as typed (no quote, ``$``, ``!``, backslash
+#: or space), and so may simply replace the placeholder (a JavaScript regular expression too).
+VERBATIM_URL = r"^https?://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~%/@:+,;=*&()-]*)?$"
 API_KEY_VARIABLE = "OPENAI_API_KEY"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from playground.operations import get_operation
-from playground.snippets import LANGUAGES, languages_for, render_snippet
+from playground.snippets import GATEWAY_PLACEHOLDER, LANGUAGES, languages_for, render_snippet
 
 pytestmark = pytest.mark.browser
 
@@ -105,14 +105,12 @@ def test_copy_falls_back_when_the_clipboard_api_is_refused(page: Any, live_serve
     assert copied == render_snippet(get_operation("sessions"), "curl", body)
 
 
-def test_gateway_url_from_storage_goes_to_the_snippet_request_only(page: Any) -> None:
-    """A stored gateway URL becomes the snippets' base URL; no other request carries it."""
+def test_the_gateway_url_fills_the_snippets_but_never_leaves_the_browser(page: Any) -> None:
+    """A stored gateway URL becomes the snippets' base URL in the page: no request carries it,
+    not even the snippet requests, which say only that there is one."""
     gateway = "http://127.0.0.1:9/my-gateway/v1"
-    posts: list[tuple[str, str]] = []
-    page.on(
-        "request",
-        lambda r: posts.append((r.url, r.post_data or "")) if r.method == "POST" else None,
-    )
+    requests: list[Any] = []
+    page.on("request", lambda request: requests.append(request))
     page.goto("/")
     page.evaluate("(url) => localStorage.setItem('playground.gateway', url)", gateway)
     page.reload()
@@ -120,9 +118,32 @@ def test_gateway_url_from_storage_goes_to_the_snippet_request_only(page: Any) ->
     page.locator("#f-instructions").fill("hello")
     _wait_all_panels_contain(page, "hello")
     assert "http://127.0.0.1:9/my-gateway/v1/realtime/sessions" in _panel_text(page, "curl")
-    carrying = [url for url, data in posts if "my-gateway" in data]
-    assert carrying and all(url.endswith("/snippet") for url in carrying)
-    assert any(url.endswith("/preview") for url, _data in posts)
+    body = {"instructions": "hello"}
+    for lang in languages_for(get_operation("sessions")):
+        assert _panel_text(page, lang.id) == render_snippet(
+            get_operation("sessions"), lang.id, body, gateway
+        )
+    snippet_posts = [r for r in requests if r.url.endswith("/snippet")]
+    assert snippet_posts and all("_gateway=1" in (r.post_data or "") for r in snippet_posts)
+    carrying = [
+        r.url
+        for r in requests
+        if "my-gateway" in r.url + (r.post_data or "") + json.dumps(r.headers)
+    ]
+    assert carrying == []
+
+
+def test_a_gateway_url_a_snippet_cannot_hold_as_typed_keeps_the_placeholder(page: Any) -> None:
+    page.goto("/")
+    page.get_by_label("Gateway URL").fill("https://gw.example.com/it's/v1")
+    page.get_by_label("Gateway URL").blur()
+    _wait_all_panels_contain(page, GATEWAY_PLACEHOLDER)
+    assert page.locator("[data-gateway-note]").is_visible()
+    assert "it's" not in _panel_text(page, "curl")
+    page.get_by_label("Gateway URL").fill("https://gw.example.com/v1")
+    page.get_by_label("Gateway URL").blur()
+    _wait_all_panels_contain(page, "https://gw.example.com/v1")
+    assert not page.locator("[data-gateway-note]").is_visible()
 
 
 def test_ga_operation_snippets_use_the_client_secrets_call(page: Any) -> None:
