@@ -8,6 +8,8 @@
   const GATEWAY = PREFIX + "gateway";
   const CHOICE = PREFIX + "gatewayName";
   const REMEMBER = PREFIX + "remember";
+  // Set for a moment by Forget: the other tabs of this site forget what they hold as well.
+  const FORGOTTEN = PREFIX + "forgotten";
   const SECRETS = { key: "auth-key", organization: "auth-organization", project: "auth-project" };
   const HEADERS = {
     key: "X-Playground-Key",
@@ -77,27 +79,42 @@
     if (hint) hint.hidden = ready;
   }
 
-  function restore() {
+  // The gateway URL changed: the snippet pane (static/snippet.js) listens for this change.
+  function gatewayChanged(gateway) {
+    gateway.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  // What every tab shares (localStorage): the gateway, the configured choice, "Remember".
+  // ``announce``: after the page's first restore, a new gateway URL concerns the snippets too.
+  function restoreShared(announce) {
     const gateway = byId("auth-gateway");
-    if (gateway) gateway.value = read("local", GATEWAY);
+    if (gateway && gateway.value !== read("local", GATEWAY)) {
+      gateway.value = read("local", GATEWAY);
+      if (announce) gatewayChanged(gateway);
+    }
     const select = byId("auth-gateway-choice");
     if (select) {
       const saved = read("local", CHOICE);
       const known = Array.prototype.some.call(select.options, function (o) { return o.value === saved; });
-      if (known) select.value = saved;
+      select.value = known ? saved : select.options.length ? select.options[0].value : "";
     }
     const remember = byId("auth-remember");
     if (remember) remember.checked = remembering();
+    updateNote();
+    updateSend();
+  }
+
+  function restore() {
     const kind = secretStore();
     Object.keys(SECRETS).forEach(function (name) {
       const input = byId(SECRETS[name]);
       if (input) input.value = read(kind, PREFIX + name);
     });
-    updateNote();
-    updateSend();
+    restoreShared(false);
   }
 
-  function forget() {
+  // Wipe this tab's credentials: its storage and its inputs.
+  function wipe() {
     ["local", "session"].forEach(function (kind) {
       Object.keys(SECRETS).forEach(function (name) { write(kind, PREFIX + name, ""); });
       write(kind, GATEWAY, "");
@@ -108,14 +125,28 @@
       const input = byId(SECRETS[name]);
       if (input) input.value = "";
     });
-    const gateway = byId("auth-gateway");
-    if (gateway) gateway.value = "";
-    const remember = byId("auth-remember");
-    if (remember) remember.checked = false;
+    restoreShared(true);
     const note = byId("auth-storage-note");
-    updateSend();
     if (note) note.textContent = "Forgotten: nothing is stored in this browser.";
   }
+
+  function forget() {
+    wipe();
+    write("local", FORGOTTEN, String(Date.now())); // tells the other tabs (a storage event)
+    write("local", FORGOTTEN, "");
+  }
+
+  // Another tab changed what tabs share, or pressed Forget (which must reach this tab's own
+  // sessionStorage too).
+  window.addEventListener("storage", function (event) {
+    if (!byId("send-panel")) return;
+    if (event.key === null || (event.key === FORGOTTEN && event.newValue)) wipe();
+    else if (event.key === GATEWAY || event.key === CHOICE || event.key === REMEMBER) restoreShared(true);
+  });
+  // Back and Forward: the browser may put back what the page's inputs held; storage decides.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) restore();
+  });
 
   function wire() {
     const gateway = byId("auth-gateway");
@@ -131,6 +162,7 @@
         gateway.value = button.dataset.gateway;
         write("local", GATEWAY, gateway.value);
         updateSend();
+        gatewayChanged(gateway);
       });
     });
     const select = byId("auth-gateway-choice");

@@ -97,6 +97,45 @@ def test_show_hide_remember_and_forget(page) -> None:
     assert stored == []
 
 
+def test_forget_reaches_every_tab_and_the_snippets(page) -> None:
+    """Forget in one tab wipes what another tab holds in its own sessionStorage, and the
+    snippets go back to the public API."""
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.get_by_label("Gateway URL").fill("http://127.0.0.1:9/v1")
+    page.get_by_label("API key").fill(KEY)
+    other = page.context.new_page()
+    other.goto("/")
+    expect(other.get_by_label("Gateway URL")).to_have_value("http://127.0.0.1:9/v1")
+    other.get_by_label("API key").fill(KEY + "-other")
+    expect(other.get_by_test_id("snippet-curl")).to_contain_text("http://127.0.0.1:9/v1/realtime")
+
+    page.get_by_role("button", name="Forget").click()
+    expect(other.get_by_label("API key")).to_have_value("")
+    expect(other.get_by_label("Gateway URL")).to_have_value("")
+    expect(other.get_by_role("button", name="Send")).to_be_disabled()
+    assert other.evaluate("sessionStorage.getItem('playground.key')") is None
+    for tab in (page, other):
+        expect(tab.get_by_test_id("snippet-curl")).to_contain_text("https://api.openai.com/v1/")
+        expect(tab.get_by_test_id("snippet-curl")).not_to_contain_text("127.0.0.1:9")
+
+
+def test_remember_shows_what_storage_says_after_back(page) -> None:
+    """Ticked on another page, "Remember" is ticked on Back too, where the key then goes."""
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    expect(page.get_by_label("Remember on this device")).not_to_be_checked()
+    page.goto("/?op=client-secrets")
+    page.get_by_label("Remember on this device").check()
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"client-secrets"))
+    expect(page.get_by_label("Remember on this device")).to_be_checked()
+    page.get_by_label("API key").fill(KEY)
+    assert page.evaluate("localStorage.getItem('playground.key')") == KEY
+
+
 def test_an_api_error_marks_the_field_and_send_anyway(page) -> None:
     from playwright.sync_api import expect
 
