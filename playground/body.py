@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import strict_json
 from .schema import (
     ArrayNode,
     BooleanNode,
@@ -267,7 +268,7 @@ def _parse_json(node: JsonNode, path: str, raw: str, built: Built) -> Any:
     if raw.strip() == "":
         return OMIT
     try:
-        value = json.loads(raw, parse_constant=_refuse_constant)
+        value = strict_json.loads(raw)
     except ValueError as exc:
         built.errors[path] = f"Not valid JSON: {getattr(exc, 'msg', str(exc))}" + (
             f" (line {exc.lineno}, column {exc.colno})." if hasattr(exc, "lineno") else "."
@@ -277,10 +278,6 @@ def _parse_json(node: JsonNode, path: str, raw: str, built: Built) -> Any:
         built.errors[path] = 'Must be a JSON object, like {"type": "object"}.'
         return OMIT
     return value
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def row_indices(form: FormData, path: str) -> list[int]:

@@ -9,6 +9,7 @@ import os
 import sys
 from typing import Any, TextIO
 
+from . import strict_json
 from .migrate import migrate
 from .operations import Operation, all_operations, get_operation
 from .validation import validate_body
@@ -16,9 +17,9 @@ from .validation import validate_body
 
 def _read_json(source: str, stdin: TextIO) -> object:
     if source == "-":
-        return json.loads(stdin.read())
+        return strict_json.loads(stdin.read())
     with open(source, encoding="utf-8") as handle:
-        return json.loads(handle.read())
+        return strict_json.loads(handle.read())
 
 
 def _loopback(host: str) -> bool:

@@ -14,6 +14,8 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
+from . import strict_json
+
 MAX_PASTE_CHARS = 256 * 1024
 
 _DATA_OPTIONS = ("--data", "--data-raw", "--data-binary", "--data-ascii", "--json")
@@ -58,7 +60,7 @@ def parse_pasted(text: str) -> Pasted:
 
 def _parse_json(text: str, what: str) -> Any:
     try:
-        body = json.loads(text, parse_constant=_refuse_constant)
+        body = strict_json.loads(text)
     except json.JSONDecodeError as exc:
         raise PasteError(
             f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}). "
@@ -69,10 +71,6 @@ def _parse_json(text: str, what: str) -> Any:
     if not isinstance(body, dict):
         raise PasteError(f"{what} is JSON but not an object; a request body is {{...}}.")
     return body
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _parse_curl(command: str) -> Pasted:

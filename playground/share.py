@@ -19,6 +19,8 @@ import zlib
 from typing import Any
 from urllib.parse import urlencode
 
+from . import strict_json
+
 VERSION = "1"
 MAX_TOKEN_CHARS = 16 * 1024
 MAX_JSON_BYTES = 256 * 1024  # what a token may inflate to: stops deflate bombs
@@ -35,9 +37,11 @@ def canonical_json(body: Any) -> bytes:
     """Give the compact UTF-8 JSON of ``body``, keys in their own order."""
     try:
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: strict_json refuses them on the way in
+        raise ShareError("The body has half of a character (a lone surrogate).") from None
     except (TypeError, ValueError) as exc:
         raise ShareError(f"The body cannot be written as JSON: {exc}.") from None
-    return text.encode("utf-8")
 
 
 def encode_token(body: dict[str, Any]) -> str:
@@ -88,9 +92,11 @@ def decode_token(token: str) -> dict[str, Any]:
         raise ShareError("The link is damaged: it is not valid base64url.") from None
     raw = _inflate(packed)
     try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError):
+        body = strict_json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
         raise ShareError("The link is damaged: its content is not JSON.") from None
+    except ValueError as exc:
+        raise ShareError(f"The link's configuration cannot be used: {exc}.") from None
     if not isinstance(body, dict):
         raise ShareError("The link is damaged: it does not hold a JSON object.")
     return body
@@ -111,10 +117,6 @@ def _inflate(packed: bytes) -> bytes:
     if unpacker.unused_data:
         raise ShareError("The link is damaged: it has extra data at the end.")
     return raw
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def share_query(token: str, op_id: str | None = None) -> str:

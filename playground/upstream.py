@@ -34,6 +34,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
+from . import strict_json
 from .deadline import Deadline, DeadlineAdapter
 from .inprocess import WSGIAdapter
 from .ssrf import AddressRefused, Guard, PinnedAdapter
@@ -392,17 +393,24 @@ def _fill_body(result: Result, raw: bytes, cut: bool, max_bytes: int, redact: Re
         result.failure_kind = "redirect"
         result.failure = explain_status(result.status or 300)
         return
+    unusable = ""
     try:
-        data = json.loads(text) if text.strip() else None
-    except ValueError:
+        data = strict_json.loads(text) if text.strip() else None
+    except json.JSONDecodeError:
         data = None
+    except ValueError as exc:  # JSON, but not what a page can show (see strict_json)
+        data, unusable = None, str(exc)
     if data is None:
         result.text = _safe_text(text, redact)[:2000]
         kind = result.content_type.split(";")[0].strip() or "no content type"
         result.failure_kind = "not_json"
         result.failure = (
-            f"The gateway answered {result.status} with {kind if text.strip() else 'an empty body'}"
-            ", not JSON: check that the gateway URL is the API's base URL (usually ending in /v1)."
+            f"The gateway answered {result.status} with JSON the page cannot show ({unusable}): "
+            "its start is shown as text."
+            if unusable
+            else f"The gateway answered {result.status} with "
+            f"{kind if text.strip() else 'an empty body'}, not JSON: check that the gateway URL "
+            "is the API's base URL (usually ending in /v1)."
         )
         return
     result.is_json = True

@@ -153,6 +153,10 @@ def test_json_editor_must_hold_an_object() -> None:
     assert wrong.errors["tools.0.parameters"].startswith("Must be a JSON object")
     nan = build_body(OP.root, {**base, "tools.0.parameters": '{"a": NaN}'})
     assert "tools.0.parameters" in nan.errors
+    half = build_body(OP.root, {**base, "tools.0.parameters": '{"a": "\\ud800"}'})
+    assert "half of a character" in half.errors["tools.0.parameters"]
+    deep = build_body(OP.root, {**base, "tools.0.parameters": "[" * 9000 + "]" * 9000})
+    assert "nested more than 64 levels" in deep.errors["tools.0.parameters"]
 
 
 def test_required_field_left_empty_is_reported() -> None:

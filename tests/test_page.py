@@ -136,6 +136,24 @@ def test_preview_lists_errors_and_sends_them_to_the_field_slots(client) -> None:
     assert '<a href="#f-temperature">temperature</a>' in html
 
 
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [('{"a": "\\ud800"}', "half of a character"), ("[" * 9000 + "]" * 9000, "nested more than")],
+)
+@pytest.mark.parametrize("route", ["/", "/preview", "/form", "/snippet"])
+def test_json_the_page_could_not_show_is_an_error_on_its_field(
+    client, route, typed, reason
+) -> None:
+    """Python's json takes a lone surrogate and any nesting; the page could not write the one
+    and the validator would run out of stack on the other: both were 500s."""
+    form = {"op": "sessions", "tools@mode": "set", "tools.0@row": "1", "tools.0.type": "function"}
+    form |= {"tools.0.name": "f", "tools.0.parameters": typed}
+    response = client.post(route, data=form)
+    assert response.status_code == 200
+    if route != "/snippet":
+        assert reason in response.get_data(as_text=True)
+
+
 def test_without_javascript_the_form_posts_and_keeps_what_was_typed(client) -> None:
     html = client.post(
         "/",

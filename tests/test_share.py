@@ -105,6 +105,8 @@ def test_truncated_token_is_refused() -> None:
         (_pack(b"[1, 2, 3]"), "not hold a JSON object"),
         (_pack(b'{"a": NaN}'), "not JSON"),
         (_pack(b'{"a": "\xff"}'), "not JSON"),
+        (_pack(b'{"a": "\\ud800"}'), "cannot be used: .*half of a character"),
+        (_pack(b"[" * 100 + b"]" * 100), "cannot be used: it is nested more than"),
         ("1." + base64.urlsafe_b64encode(b"\xff\xfe\xfd\xfc" * 8).decode().rstrip("="), "damaged"),
         (_pack(b'{"a": 1}') + "AAAA", "damaged"),
     ],

@@ -379,6 +379,8 @@ def test_import_names_unknown_keys(client: FlaskClient) -> None:
     [
         ('{"voice": "ash",', "not valid JSON"),
         ("curl https://api.openai.com/v1/realtime/sessions -H 'X: 1'", "sends no body"),
+        ('{"instructions": "a\\ud800b"}', "half of a character"),
+        ('{"tools": ' + "[" * 5000 + "]" * 5000 + "}", "nested more than 64 levels"),
     ],
 )
 def test_import_error_keeps_the_text_without_javascript(

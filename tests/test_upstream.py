@@ -230,6 +230,18 @@ def test_html_instead_of_json(upstream) -> None:
     assert result.text.startswith("<html>")
 
 
+@pytest.mark.parametrize("answer", [b"[" * 100_000 + b"]" * 100_000, b'{"a": "\\udc00"}'])
+def test_json_the_page_could_not_show_is_given_as_text(upstream, answer) -> None:
+    """A gateway's answer nested past the recursion limit, or with half a character, would have
+    broken the response pane: it is shown as text instead."""
+    app, server = upstream
+    app.reply = ("200 OK", [("Content-Type", "application/json")], answer)
+    result = _client().post_json(server.url + "/x", {}, request_headers("k"))
+    assert result.failure_kind == "not_json" and not result.is_json
+    assert "JSON the page cannot show" in result.failure
+    assert result.text == answer[:2000].decode()
+
+
 def test_the_key_is_blotted_out_of_what_comes_back(upstream) -> None:
     app, server = upstream
     key = "sk-very-secret-9"

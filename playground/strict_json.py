@@ -1,0 +1,57 @@
+"""JSON a visitor typed, pasted or linked, read strictly: whatever it gives can be shown in the
+page, sent, rendered as a snippet and put in a link.
+
+Python's ``json`` takes more than that: ``NaN`` and ``Infinity``, a ``\\ud800`` escape without
+its pair (half a character, which no UTF-8 page or request can carry), and nesting deep enough
+to exhaust the interpreter's recursion. Each is refused here with a message a person reads.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+#: Deeper than any request body or tool schema needs; far below Python's recursion limit, so the
+#: validator and the snippet writers, which recurse, never run out.
+MAX_DEPTH = 64
+
+
+def loads(text: str) -> Any:
+    """Give the value ``text`` holds, or raise ``ValueError`` saying what is wrong (a
+    :class:`json.JSONDecodeError`, with line and column, when the text is not JSON at all)."""
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError(f"it is nested more than {MAX_DEPTH} levels deep") from None
+    if _depth(value) > MAX_DEPTH:
+        raise ValueError(f"it is nested more than {MAX_DEPTH} levels deep")
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(
+            "it has a \\uD800-\\uDFFF escape without its pair (half of a character), "
+            "which cannot be sent"
+        ) from None
+    return value
+
+
+def _depth(value: Any) -> int:
+    """Give how deeply arrays and objects nest in ``value`` (0 for a scalar), without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        current, level = stack.pop()
+        if isinstance(current, dict):
+            children: Any = current.values()
+        elif isinstance(current, list):
+            children = current
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
