@@ -146,6 +146,8 @@ def js_literal(
 
 @lru_cache(maxsize=1024)
 def _js_key(key: str) -> str:
+    if key == "__proto__":  # as a plain key, it sets the object's prototype: no property
+        return f"[{js_string(key)}]"
     return key if _JS_IDENT.match(key) else js_string(key)
 
 
