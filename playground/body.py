@@ -358,6 +358,7 @@ EMPTY_REQUIRED = "An empty string, which the form cannot send: the field is left
 #: Browsers turn CR and CRLF in a textarea into LF, and drop line breaks from a one-line input.
 CARRIAGE_RETURNS = "Carriage returns, which the form turns into plain line breaks (\\n)."
 LINE_BREAKS_ONE_LINE = "Line breaks, which a one-line input drops (the rest is kept)."
+WHOLE_FLOAT = "A whole number written with a decimal point, which the form writes without it."
 
 
 def _drops_empty_string(node: Node, value: Any, in_row: bool) -> bool:
@@ -438,6 +439,9 @@ def _fill_leaf(node: Node, path: str, value: Any, filled: Filled) -> None:
     elif isinstance(node, BooleanNode):
         form.set(path, "true" if value else "false")
     elif isinstance(node, NumberNode):
+        if node.integer and isinstance(value, float) and value.is_integer():
+            filled.altered[json_path(path)] = WHOLE_FLOAT
+            value = int(value)
         form.set(path, repr(value))
     elif isinstance(node, JsonNode):
         form.set(path, json.dumps(value, indent=2, ensure_ascii=False))

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from playground.body import CARRIAGE_RETURNS, EMPTY_OPTIONAL, EMPTY_REQUIRED, build_body
+from playground.body import (
+    CARRIAGE_RETURNS,
+    EMPTY_OPTIONAL,
+    EMPTY_REQUIRED,
+    WHOLE_FLOAT,
+    build_body,
+)
 from playground.link_state import (
     load_body,
     load_preset,
@@ -112,6 +118,11 @@ def test_values_the_form_sends_back_otherwise_are_named(sessions_op: Operation) 
     )
     assert list(fmt.altered) == ["session.audio.input.format.type"]
     assert '"audio/pcm"' in fmt.altered["session.audio.input.format.type"]
+    whole = load_body(ga, {"expires_after": {"anchor": "created_at", "seconds": 30.0}}, "link")
+    assert whole.problems == {} and whole.altered == {"expires_after.seconds": WHOLE_FLOAT}
+    assert build_body(ga.root, whole.form).body == {
+        "expires_after": {"anchor": "created_at", "seconds": 30}
+    }
 
 
 @pytest.mark.parametrize(
