@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from .body import Built, FormData, add_row, build_body, form_from_body, remove_row
 from .forms import SessionForm, default_text, field_id
 from .link_state import Loaded, load_query, operation_for_token
-from .migrate import migrate
+from .migrate import Note, migrate
 from .operations import Operation, all_operations, get_operation
 from .schema import join, json_path
 from .share import ShareError, decode_token, encode_token
@@ -167,5 +167,15 @@ def _successor_of(op: Operation) -> Operation:
 def _converted(beta: Operation, target: Operation, body: dict[str, Any]) -> str:
     result = migrate(body)
     filled = form_from_body(target.root, result.body)
+    # What the form could not take as converted (an empty string, a carriage return) is said
+    # with the conversion's own notes, as a link's banner would say it.
+    notes = [
+        *result.notes,
+        *(
+            Note(path, f"Left out of the form: {why}", "changed")
+            for path, why in filled.problems.items()
+        ),
+        *(Note(path, why, "changed") for path, why in filled.altered.items()),
+    ]
     state = PageState(target, filled.form)
-    return render_template("index.html", **state.context(notes=result.notes, converted_from=beta))
+    return render_template("index.html", **state.context(notes=notes, converted_from=beta))

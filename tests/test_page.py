@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from playground.body import FormData, form_from_body
 from playground.forms import SessionForm, field_id
 from playground.schema import ConstNode, iter_nodes
-from playground.share import decode_token
+from playground.share import decode_token, encode_token
 
 
 class Elements(HTMLParser):
@@ -284,6 +284,20 @@ def test_open_as_ga_fills_the_ga_form_and_lists_what_was_not_carried(client) -> 
     assert "<code>temperature</code>: temperature 0.9 has no GA equivalent" in html
     assert "<code>turn_detection.threshold</code>" in html
     assert 'name="op" value="client-secrets"' in html
+
+
+def test_a_conversion_link_says_what_the_ga_form_could_not_take(client) -> None:
+    """A hand-made link's empty string and carriage return are named, as on a share link."""
+    token = encode_token(
+        {
+            "instructions": "",
+            "voice": "marin",
+            "tools": [{"type": "function", "name": "f", "description": "a\r\nb"}],
+        }
+    )
+    html = client.get(f"/convert?from=sessions&p={token}").get_data(as_text=True)
+    assert "<code>session.instructions</code>: Left out of the form: " in html
+    assert "<code>session.tools.0.description</code>: Carriage returns" in html
 
 
 def test_ga_has_nothing_to_convert_to(client) -> None:
