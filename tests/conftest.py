@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -288,3 +289,42 @@ def _run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 def cli() -> Any:
     """Give a function that runs the command line in a subprocess."""
     return _run_cli
+
+
+class _KeepAliveHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive (werkzeug's dev server closes every connection): answers ``{}``
+    and notes each request's client port in its server's ``ports``."""
+
+    protocol_version = "HTTP/1.1"
+    server: KeepAliveServer
+
+    def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.ports.append(self.client_address[1])
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+class KeepAliveServer(ThreadingHTTPServer):
+    """A keep-alive HTTP server on 127.0.0.1; ``ports`` shows which requests shared a connection."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _KeepAliveHandler)
+        self.ports: list[int] = []
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@pytest.fixture
+def keep_alive() -> Iterator[KeepAliveServer]:
+    """Give a running :class:`KeepAliveServer`."""
+    server = KeepAliveServer()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()

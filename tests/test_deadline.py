@@ -4,49 +4,15 @@ send is shown in test_faults and test_upstream)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-import pytest
 
 from playground.deadline import Deadline, DeadlineAdapter
 
 
-class _KeepAlive(BaseHTTPRequestHandler):
-    """HTTP/1.1 with keep-alive, answering ``{}`` and noting the client port of each request."""
-
-    protocol_version = "HTTP/1.1"
-    ports: list[int] = []
-
-    def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.ports.append(self.client_address[1])
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def keep_alive() -> Iterator[int]:
-    _KeepAlive.ports = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAlive)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
-
-
-def _pool(port: int) -> Any:
+def _pool(url: str) -> Any:
     """Give a one-connection pool of the adapter's kind, as ``requests`` drives it."""
     adapter = DeadlineAdapter(pool_connections=1, pool_maxsize=1)
-    return adapter.poolmanager.connection_from_url(f"http://127.0.0.1:{port}")
+    return adapter.poolmanager.connection_from_url(url)
 
 
 def _post(pool: Any) -> Any:
@@ -56,7 +22,7 @@ def _post(pool: Any) -> Any:
 def test_a_deadline_passing_after_its_answer_leaves_the_next_send_alone(keep_alive) -> None:
     """Visitor A's answer is in and its connection back in the pool, but A is still parsing
     when its deadline passes; meanwhile visitor B has taken that connection."""
-    pool = _pool(keep_alive)
+    pool = _pool(keep_alive.url)
     taken, go = threading.Event(), threading.Event()
     got: list[object] = []
 
@@ -79,4 +45,4 @@ def test_a_deadline_passing_after_its_answer_leaves_the_next_send_alone(keep_ali
         go.set()
         other.join(5)
     assert got == [b"{}"]
-    assert len(set(_KeepAlive.ports)) == 1  # B really had A's connection
+    assert len(set(keep_alive.ports)) == 1  # B really had A's connection

@@ -6,7 +6,6 @@ import json
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -87,38 +86,11 @@ def test_environment_proxies_and_netrc_are_ignored(upstream, tmp_path, monkeypat
     assert app.requests[0]["headers"]["Authorization"] == "Bearer sk-env"
 
 
-class _KeepAliveHandler(BaseHTTPRequestHandler):
-    """HTTP/1.1 with keep-alive (werkzeug's dev server closes every connection)."""
-
-    protocol_version = "HTTP/1.1"
-    ports: list[int] = []
-
-    def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.ports.append(self.client_address[1])
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-def test_a_session_reuses_its_connection() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAliveHandler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        client = _client()
-        url = f"http://127.0.0.1:{server.server_address[1]}/x"
-        for _ in range(3):
-            assert client.post_json(url, {}, request_headers("k")).ok
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert len(_KeepAliveHandler.ports) == 3 and len(set(_KeepAliveHandler.ports)) == 1
+def test_a_session_reuses_its_connection(keep_alive) -> None:
+    client = _client()
+    for _ in range(3):
+        assert client.post_json(keep_alive.url + "/x", {}, request_headers("k")).ok
+    assert len(keep_alive.ports) == 3 and len(set(keep_alive.ports)) == 1
 
 
 @pytest.mark.parametrize("status", ["400 Bad Request", "401 Unauthorized", "429 Too Many", "500 X"])
