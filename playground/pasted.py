@@ -19,10 +19,8 @@ from . import strict_json
 MAX_PASTE_CHARS = 256 * 1024
 
 _DATA_OPTIONS = ("--data", "--data-raw", "--data-binary", "--data-ascii", "--json")
-_HEREDOC = re.compile(
-    r"<<-?[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1[^\n]*\n(?P<doc>.*?)\n[ \t]*\2[ \t]*(?:\n|$)",
-    re.DOTALL,
-)
+# The opening of a here-document (its body is found by _heredoc, in one pass).
+_HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1[^\n]*\n")
 _SECRET_HEADER = re.compile(
     r"((?:authorization|openai-organization|openai-project|api-key|x-api-key)\s*:\s*)"
     r"(?:bearer\s+)?[^'\"\s\\]+",
@@ -73,10 +71,39 @@ def _parse_json(text: str, what: str) -> Any:
     return body
 
 
+@dataclass(frozen=True)
+class _HereDoc:
+    start: int
+    end: int
+    doc: str
+
+
+def _heredoc(command: str) -> _HereDoc | None:
+    """Give the command's first here-document (``<<EOF`` ... ``EOF``): where it is, and its body.
+
+    A line scan, not one pattern: a lazy pattern with a back-reference retried the rest of the
+    text from every ``<<WORD`` and took minutes on a crafted paste."""
+    opening = _HEREDOC_START.search(command)
+    if opening is None:
+        return None
+    word, position = opening.group(2), opening.end()
+    while position <= len(command):
+        newline = command.find("\n", position)
+        line_end = len(command) if newline == -1 else newline
+        if command[position:line_end].strip(" \t") == word:
+            doc = command[opening.end() : max(opening.end(), position - 1)]
+            end = len(command) if newline == -1 else newline + 1
+            return _HereDoc(opening.start(), end, doc)
+        if newline == -1:
+            return None
+        position = newline + 1
+    return None
+
+
 def _parse_curl(command: str) -> Pasted:
-    heredoc = _HEREDOC.search(command)
+    heredoc = _heredoc(command)
     if heredoc:
-        command = command[: heredoc.start()] + command[heredoc.end() :]
+        command = command[: heredoc.start] + command[heredoc.end :]
     command = re.sub(r"\\\r?\n", " ", command)  # shell line continuations
     try:
         words = shlex.split(command)
@@ -112,7 +139,7 @@ def _parse_curl(command: str) -> Pasted:
             raise PasteError(
                 "The curl command reads its body from standard input; paste the JSON itself."
             )
-        payload = heredoc.group("doc")
+        payload = heredoc.doc
     elif payload.startswith("@"):
         raise PasteError(
             f"The curl command reads its body from the file {payload[1:]!r}; "

@@ -17,6 +17,30 @@ def test_json_body() -> None:
 
 
 @pytest.mark.parametrize(
+    ("tail", "body"),
+    [
+        ('<<EOF\n{"a": 1}\nEOF', {"a": 1}),
+        ('<<-  "END" # comment\n{"a": 1}\n\t END \t\nmore text', {"a": 1}),
+        ("<<X\nX", None),  # an empty document
+        ('<<EOF\n{"a": 1}\nEOFX\n', None),  # no line that is the word alone
+    ],
+)
+def test_here_documents_are_found_line_by_line(tail: str, body: dict | None) -> None:
+    command = f"curl https://x --data-binary @- {tail}"
+    if body is None:
+        with pytest.raises(PasteError):
+            parse_pasted(command)
+    else:
+        assert parse_pasted(command).body == body
+
+
+def test_many_here_document_openings_are_one_pass() -> None:
+    """Each of 36,000 openings lacks its end line: once a pattern retried the rest from each."""
+    with pytest.raises(PasteError):
+        parse_pasted("curl " + "<<AB x\n" * 36_000)
+
+
+@pytest.mark.parametrize(
     "command",
     [
         """curl https://api.openai.com/v1/realtime/sessions -H 'Content-Type: application/json' \\
