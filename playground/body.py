@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -173,10 +174,17 @@ def _read(node: Node, path: str, form: FormData, built: Built) -> Any:
     if isinstance(node, ObjectNode):
         value = _read_object(node, path, form, built)
         return OMIT if node.is_container and not value else value
-    if isinstance(node, ArrayNode):
-        return [_row_value(node, join(path, str(i)), form, built) for i in row_indices(form, path)]
-    if isinstance(node, EnumListNode):
-        return form.getlist(path)
+    if isinstance(node, ArrayNode | EnumListNode):
+        limit = row_limit(node)
+        items: list[Any] = (
+            row_indices(form, path) if isinstance(node, ArrayNode) else form.getlist(path)
+        )
+        if len(items) > limit:
+            built.errors.setdefault(path, too_many_rows(limit, len(items)))
+            items = items[:limit]
+        if isinstance(node, EnumListNode):
+            return items
+        return [_row_value(node, join(path, str(i)), form, built) for i in items]
     value = _read_leaf(node, path, form, built)
     if value is OMIT and uses_mode(node):
         built.errors.setdefault(path, "Enter a value, or choose Unset.")
@@ -280,16 +288,38 @@ def _parse_json(node: JsonNode, path: str, raw: str, built: Built) -> Any:
     return value
 
 
+#: The rows an array holds in the form when its schema sets no ``maxItems``. Each row is a group
+#: of inputs to read, validate and draw: a loaded body or a post with more is cut there.
+MAX_ROWS = 128
+_INDEX = re.compile(r"0|[1-9][0-9]{0,5}")  # as the page writes them: ASCII, no leading zero
+
+
+def row_index(text: str) -> int | None:
+    """Give the row number ``text`` names, or ``None`` (``"²"``, ``"007"``, 5,000 digits)."""
+    return int(text) if _INDEX.fullmatch(text) else None
+
+
+def row_limit(node: ArrayNode | EnumListNode) -> int:
+    """Give how many rows (or chosen items) of ``node`` the form holds."""
+    limit = node.max_items if isinstance(node, ArrayNode) else None
+    return limit if limit is not None else MAX_ROWS
+
+
 def row_indices(form: FormData, path: str) -> list[int]:
     """Give the indices of the rows of the array at ``path``, in order."""
     prefix = path + "."
     indices = set()
     for key in form.keys():
         if key.startswith(prefix) and key.endswith("@row"):
-            head = key[len(prefix) : -len("@row")]
-            if head.isdigit():
-                indices.add(int(head))
+            index = row_index(key[len(prefix) : -len("@row")])
+            if index is not None:
+                indices.add(index)
     return sorted(indices)
+
+
+def too_many_rows(limit: int, count: int) -> str:
+    """Give what is said of an array cut to its first ``limit`` of ``count`` rows."""
+    return f"At most {limit} here: the {count - limit} after the first {limit} are left out."
 
 
 # --- body -> form ----------------------------------------------------------------------
@@ -343,11 +373,15 @@ def _fill(node: Node, path: str, value: Any, filled: Filled, in_row: bool = Fals
         form.set(f"{path}@mode", "set")
     if isinstance(node, ObjectNode):
         _fill_object(node, path, value, filled)
-    elif isinstance(node, ArrayNode):
-        _fill_array(node, path, value, filled)
-    elif isinstance(node, EnumListNode):
-        for item in value:  # choices the schema refuses stay, for the validation to flag
-            form.add(path, item)
+    elif isinstance(node, ArrayNode | EnumListNode):
+        if len(value) > row_limit(node):
+            filled.problems[where] = too_many_rows(row_limit(node), len(value))
+            value = value[: row_limit(node)]
+        if isinstance(node, ArrayNode):
+            _fill_array(node, path, value, filled)
+        else:  # choices the schema refuses stay, for the validation to flag
+            for item in value:
+                form.add(path, item)
     else:
         _fill_leaf(node, path, value, filled)
 
@@ -447,6 +481,18 @@ def _fill_leaf(node: Node, path: str, value: Any, filled: Filled) -> None:
         form.set(path, json.dumps(value, indent=2, ensure_ascii=False))
 
 
+def _tagged_branch(node: UnionNode, value: Any) -> Any:
+    """Give the branch whose constant discriminator ``value`` carries, or ``None``."""
+    if not node.discriminator or not isinstance(value, dict) or node.discriminator not in value:
+        return None
+    for branch in node.branches:
+        inner = branch.node
+        disc = inner.properties.get(node.discriminator) if isinstance(inner, ObjectNode) else None
+        if isinstance(disc, ConstNode) and value[node.discriminator] == disc.value:
+            return branch
+    return None
+
+
 def _discriminator_value(node: ObjectNode) -> Any:
     """Give the value the form always sends for the object's discriminator, or ``OMIT``."""
     child = node.properties.get(node.discriminator) if node.discriminator else None
@@ -458,16 +504,16 @@ def _discriminator_value(node: ObjectNode) -> Any:
 
 
 def _matching_branch(node: UnionNode, value: Any) -> Any:
+    tagged = _tagged_branch(node, value)
+    if tagged is not None:  # the only branch it can be valid for: no need to validate it all
+        return tagged
     for branch in node.branches:
         if validator_for(branch.node.schema).is_valid(value):
             return branch
     for branch in node.branches:  # out of range or incomplete: pick by shape
-        inner = branch.node
-        if node.discriminator and isinstance(value, dict) and isinstance(inner, ObjectNode):
-            disc = inner.properties.get(node.discriminator)
-            if isinstance(disc, ConstNode) and value.get(node.discriminator) == disc.value:
-                return branch
-        elif _shape_fits(inner, value):
+        if node.discriminator and isinstance(value, dict) and isinstance(branch.node, ObjectNode):
+            continue  # told apart by the tag alone (_tagged_branch)
+        if _shape_fits(branch.node, value):
             return branch
     return None
 
@@ -520,8 +566,8 @@ def remove_row(data: FormData, path: str, index: int) -> FormData:
             head, sep, tail = key[len(prefix) :].partition(".")
             number, at, rest = head.partition("@")
             number, colon, branch = number.partition(":")
-            if number.isdigit():
-                n = int(number)
+            n = row_index(number)
+            if n is not None:
                 if n == index:
                     continue
                 if n > index:
@@ -537,7 +583,7 @@ def node_at(root: Node, path: str) -> Node | None:
         name, _, branch = part.partition(":")
         if isinstance(node, ObjectNode):
             node = node.properties.get(name)
-        elif isinstance(node, ArrayNode) and name.isdigit():
+        elif isinstance(node, ArrayNode) and row_index(name) is not None:
             node = node.item
         else:
             return None

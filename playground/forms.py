@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.form import BaseForm
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
-from .body import CUSTOM, FormData, row_indices, uses_mode
+from .body import CUSTOM, FormData, row_indices, row_limit, uses_mode
 from .schema import (
     ArrayNode,
     BooleanNode,
@@ -87,7 +87,7 @@ class SessionForm:
             for branch in node.branches:
                 self._collect(branch.node, f"{path}:{branch.key}", False, out)
         elif isinstance(node, ArrayNode) and node.item is not None:
-            self.rows[path] = row_indices(self.data, path)
+            self.rows[path] = row_indices(self.data, path)[: row_limit(node)]
             for index in self.rows[path]:
                 self._collect(node.item, join(path, str(index)), False, out)
         elif isinstance(node, EnumListNode):

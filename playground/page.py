@@ -18,7 +18,15 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
-from .body import Built, FormData, add_row, build_body, form_from_body, remove_row
+from .body import (
+    Built,
+    FormData,
+    add_row,
+    build_body,
+    form_from_body,
+    remove_row,
+    row_index,
+)
 from .forms import SessionForm, default_text, field_id
 from .link_state import Loaded, load_query, operation_for_token
 from .migrate import Note, migrate
@@ -92,8 +100,9 @@ def _form_data(op: Operation) -> FormData:
         add_row(op.root, data, action[4:])
     elif action.startswith("remove:"):
         path, _, index = action[7:].rpartition(".")
-        if index.isdigit():
-            data = remove_row(data, path, int(index))
+        number = row_index(index)
+        if number is not None:
+            data = remove_row(data, path, number)
     return data
 
 

@@ -19,7 +19,9 @@ from playground.body import (
     build_body,
     form_from_body,
     remove_row,
+    row_index,
 )
+from playground.forms import SessionForm
 from playground.operations import get_operation
 
 OP = get_operation("sessions")
@@ -408,3 +410,41 @@ def test_every_valid_ga_body_survives_the_form(body: dict[str, Any]) -> None:
     built = build_body(GA.root, filled.form)
     assert built.errors == {}
     assert canonical(built.body) == canonical(body)
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        ("0", 0),
+        ("12", 12),
+        ("999999", 999999),
+        ("²", None),
+        ("٣", None),
+        ("007", None),
+        ("-1", None),
+        ("", None),
+        ("9" * 5000, None),
+    ],
+)
+def test_row_numbers_are_read_as_the_page_writes_them(text: str, index: int | None) -> None:
+    assert row_index(text) == index
+
+
+def test_a_form_with_more_rows_than_the_api_takes_is_read_up_to_the_limit() -> None:
+    """Posted rows past maxItems are neither read nor drawn: each costs inputs to build."""
+    form = {"tools@mode": "set"} | {f"tools.{i}@row": "1" for i in range(300)}
+    form |= {f"tools.{i}.name": f"f{i}" for i in range(300)}
+    built = build_body(OP.root, form)
+    assert [tool["name"] for tool in built.body["tools"]] == [f"f{i}" for i in range(128)]
+    assert built.errors["tools"].startswith("At most 128 here: the 172 after")
+    assert len(SessionForm(OP.root, FormData.of(form)).rows["tools"]) == 128
+    assert build_body(OP.root, {**form, "tools.²@row": "1", "tools.².name": "x"}).body == built.body
+
+
+def test_a_body_with_more_rows_than_the_api_takes_loads_up_to_the_limit() -> None:
+    filled = form_from_body(OP.root, {"tools": [{"type": "function", "name": "f"}] * 5000})
+    assert filled.problems["tools"].startswith("At most 128 here: the 4872 after")
+    assert len(build_body(OP.root, filled.form).body["tools"]) == 128
+    listed = form_from_body(OP.root, {"modalities": ["text"] * 5000})
+    assert "modalities" in listed.problems
+    assert build_body(OP.root, listed.form).body == {"modalities": ["text"] * 128}

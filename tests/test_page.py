@@ -154,6 +154,21 @@ def test_json_the_page_could_not_show_is_an_error_on_its_field(
         assert reason in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"_action": "remove:tools.²"},
+        {"_action": "remove:tools." + "9" * 5000},
+        {"tools.²@row": "1"},
+    ],
+)
+@pytest.mark.parametrize("route", ["/", "/preview", "/form", "/snippet", "/share", "/send"])
+def test_row_numbers_the_page_never_writes_are_ignored(client, route, extra) -> None:
+    """``"²".isdigit()`` is true and int() refuses it; 5,000 digits are over int()'s limit."""
+    form = {"op": "sessions", "tools@mode": "set", "tools.0@row": "1", "tools.0.name": "f"}
+    assert client.post(route, data={**form, **extra}).status_code == 200
+
+
 def test_without_javascript_the_form_posts_and_keeps_what_was_typed(client) -> None:
     html = client.post(
         "/",
