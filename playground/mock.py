@@ -12,8 +12,9 @@ import time
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
+from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
 
-from . import csrf, mock_responses
+from . import csrf, mock_responses, strict_json
 from .operations import Operation, all_operations
 from .validation import validate_body
 
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     if app.config["MOCK_ENABLED"]:
         csrf.exempt(bp)  # an API taking a Bearer key, not a cookie: nothing to forge
         app.register_blueprint(bp)
+        app.register_error_handler(MethodNotAllowed, _not_allowed)
 
 
 @bp.get("/")
@@ -51,7 +53,10 @@ def _view(op: Operation) -> Any:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _answer(401, mock_responses.api_error(mock_responses.MISSING_KEY), started)
-        body = request.get_json(silent=True)
+        try:  # strictly, as the page reads JSON: no NaN, no half characters, bounded nesting
+            body = strict_json.loads(request.get_data(as_text=True)) if request.is_json else None
+        except ValueError:
+            body = None
         if not isinstance(body, dict):
             return _answer(400, mock_responses.api_error(mock_responses.NOT_JSON), started)
         errors = validate_body(op.request_schema, op.root, body)
@@ -61,6 +66,21 @@ def _view(op: Operation) -> Any:
 
     answer.__doc__ = f"Answer {op.method} {op.path} like the real API."
     return answer
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge) -> Response:
+    message = "The request body is too large for the playground's mock."
+    return _answer(413, mock_responses.api_error(message), time.monotonic())
+
+
+def _not_allowed(error: MethodNotAllowed) -> Response | MethodNotAllowed:
+    """Answer a wrong method on a mock path as the API would (JSON); elsewhere, as before."""
+    if not request.path.startswith(PREFIX + "/"):
+        return error
+    allowed = ", ".join(m for m in error.valid_methods or [] if m != "OPTIONS")
+    message = f"{request.method} is not allowed here: the mock answers {allowed}."
+    return _answer(405, mock_responses.api_error(message), time.monotonic())
 
 
 for _op in all_operations().values():

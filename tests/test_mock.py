@@ -129,6 +129,32 @@ def test_a_body_that_is_not_json_is_a_400(client) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        '{"temperature": NaN}',
+        '{"instructions": "\\ud800"}',
+        '{"a": ' + "[" * 5000 + "]" * 5000 + "}",
+    ],
+)
+def test_json_the_api_would_refuse_is_a_400_not_a_crash_or_an_echo(
+    client, data, sessions_op
+) -> None:
+    """Deep nesting was a 500; NaN was echoed back in an answer that was not JSON."""
+    response = client.post(URL, data=data, headers=AUTH, content_type="application/json")
+    assert response.status_code == 400
+    Draft202012Validator(sessions_op.error_schema).validate(response.get_json())
+
+
+def test_a_wrong_method_or_an_oversized_body_is_answered_in_json(client, sessions_op) -> None:
+    wrong = client.get(URL, headers=AUTH)
+    large = client.post(URL, data="x" * 600_000, headers=AUTH, content_type="application/json")
+    for response, status in ((wrong, 405), (large, 413)):
+        assert response.status_code == status and response.is_json
+        Draft202012Validator(sessions_op.error_schema).validate(response.get_json())
+    assert client.get("/preview").status_code == 405  # the page's own routes are unchanged
+
+
 def test_every_operation_has_its_mock_route(app) -> None:
     rules = {(r.rule, tuple(sorted(r.methods - {"OPTIONS"}))) for r in app.url_map.iter_rules()}
     for op in all_operations().values():
