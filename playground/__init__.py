@@ -32,8 +32,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from . import assets, csrf, limits, page, security
+    from . import assets, csrf, errors, limits, page, security
 
+    errors.init_app(app)
     assets.init_app(app)
     limits.init_app(app)
     security.init_app(app)

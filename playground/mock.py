@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
-from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import csrf, mock_responses, strict_json
 from .operations import Operation, all_operations
@@ -28,7 +28,6 @@ def init_app(app: Flask) -> None:
     if app.config["MOCK_ENABLED"]:
         csrf.exempt(bp)  # an API taking a Bearer key, not a cookie: nothing to forge
         app.register_blueprint(bp)
-        app.register_error_handler(MethodNotAllowed, _not_allowed)
 
 
 @bp.get("/")
@@ -74,13 +73,9 @@ def _too_large(error: RequestEntityTooLarge) -> Response:
     return _answer(413, mock_responses.api_error(message), time.monotonic())
 
 
-def _not_allowed(error: MethodNotAllowed) -> Response | MethodNotAllowed:
-    """Answer a wrong method on a mock path as the API would (JSON); elsewhere, as before."""
-    if not request.path.startswith(PREFIX + "/"):
-        return error
-    allowed = ", ".join(m for m in error.valid_methods or [] if m != "OPTIONS")
-    message = f"{request.method} is not allowed here: the mock answers {allowed}."
-    return _answer(405, mock_responses.api_error(message), time.monotonic())
+def error_answer(status: int, message: str) -> Response:
+    """Give an OpenAI-style error answer (for requests the mock's routes never reach)."""
+    return _answer(status, mock_responses.api_error(message), time.monotonic())
 
 
 for _op in all_operations().values():
