@@ -243,11 +243,20 @@ def _read_leaf(node: Node, path: str, form: FormData, built: Built) -> Any:
     return OMIT
 
 
+#: A number as a person types it in ASCII: ``-3``, ``+.5``, ``1.``, ``2e-3``. Python's ``int`` and
+#: ``float`` also take ``1_0`` and other scripts' digits (``١.٥``), which no number input sends.
+_NUMBER = re.compile(
+    r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)", re.I
+)
+
+
 def _parse_number(node: NumberNode, path: str, raw: str, built: Built) -> Any:
     text = raw.strip()
     if text == "":
         return OMIT
     try:
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(text)
         if node.integer:
             return int(text)
         number = int(text) if text.lstrip("+-").isdigit() else float(text)
@@ -265,6 +274,8 @@ def _parse_number(node: NumberNode, path: str, raw: str, built: Built) -> Any:
 
 
 def _is_float(text: str) -> bool:
+    if not _NUMBER.fullmatch(text):
+        return False
     try:
         float(text)
     except ValueError:

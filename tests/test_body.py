@@ -448,3 +448,20 @@ def test_a_body_with_more_rows_than_the_api_takes_loads_up_to_the_limit() -> Non
     listed = form_from_body(OP.root, {"modalities": ["text"] * 5000})
     assert "modalities" in listed.problems
     assert build_body(OP.root, listed.form).body == {"modalities": ["text"] * 128}
+
+
+@pytest.mark.parametrize("typed", ["1_0", "١.٥", "0x10", "1.5.2", "½"])
+def test_numbers_are_ascii_as_a_number_input_sends_them(typed: str) -> None:
+    """float() takes 1_0 and other scripts' digits; the form does not (it would send 10)."""
+    number = build_body(OP.root, {"temperature@mode": "set", "temperature": typed})
+    assert number.body == {} and typed in number.errors["temperature"]
+    vad = {"turn_detection@mode": "set", "turn_detection.type": "server_vad"}
+    whole = build_body(OP.root, {**vad, "turn_detection.silence_duration_ms": typed})
+    assert whole.body == {"turn_detection": {"type": "server_vad"}}
+    assert (
+        whole.errors["turn_detection.silence_duration_ms"]
+        == f"Must be a whole number; {typed!r} is not."
+    )
+    assert build_body(OP.root, {"temperature@mode": "set", "temperature": ".5"}).body == {
+        "temperature": 0.5
+    }
