@@ -127,13 +127,11 @@
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "preview") refresh();
   });
-  // The gateway URL lives in another panel (or another tab): refresh when it changes.
+  // The gateway URL lives in the send panel, which announces each change with a change event
+  // on its input (typed, a button, Forget, or another tab: static/auth.js).
   function gatewayMaybeChanged() {
     if (gatewayUrl() !== (lastGateway || "")) refresh();
   }
-  window.addEventListener("storage", function (event) {
-    if (event.key === GATEWAY_KEY) gatewayMaybeChanged();
-  });
   document.addEventListener("change", function (event) {
     var form = document.getElementById("session-form");
     if (!form || !form.contains(event.target)) window.setTimeout(gatewayMaybeChanged, 0);
