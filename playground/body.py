@@ -174,17 +174,11 @@ def _read(node: Node, path: str, form: FormData, built: Built) -> Any:
     if isinstance(node, ObjectNode):
         value = _read_object(node, path, form, built)
         return OMIT if node.is_container and not value else value
-    if isinstance(node, ArrayNode | EnumListNode):
-        limit = row_limit(node)
-        items: list[Any] = (
-            row_indices(form, path) if isinstance(node, ArrayNode) else form.getlist(path)
-        )
-        if len(items) > limit:
-            built.errors.setdefault(path, too_many_rows(limit, len(items)))
-            items = items[:limit]
-        if isinstance(node, EnumListNode):
-            return items
-        return [_row_value(node, join(path, str(i)), form, built) for i in items]
+    if isinstance(node, ArrayNode):
+        indices = _within_limit(node, row_indices(form, path), path, built.errors)
+        return [_row_value(node, join(path, str(i)), form, built) for i in indices]
+    if isinstance(node, EnumListNode):
+        return _within_limit(node, form.getlist(path), path, built.errors)
     value = _read_leaf(node, path, form, built)
     if value is OMIT and uses_mode(node):
         built.errors.setdefault(path, "Enter a value, or choose Unset.")
@@ -328,9 +322,18 @@ def row_indices(form: FormData, path: str) -> list[int]:
     return sorted(indices)
 
 
-def too_many_rows(limit: int, count: int) -> str:
-    """Give what is said of an array cut to its first ``limit`` of ``count`` rows."""
-    return f"At most {limit} here: the {count - limit} after the first {limit} are left out."
+def _within_limit(
+    node: ArrayNode | EnumListNode, items: list[Any], where: str, messages: dict[str, str]
+) -> list[Any]:
+    """Give the first :func:`row_limit` items, saying at ``where`` in ``messages`` if more."""
+    limit = row_limit(node)
+    if len(items) > limit:
+        extra = len(items) - limit
+        messages.setdefault(
+            where, f"At most {limit} here: the {extra} after the first {limit} are left out."
+        )
+        return items[:limit]
+    return items
 
 
 # --- body -> form ----------------------------------------------------------------------
@@ -384,15 +387,12 @@ def _fill(node: Node, path: str, value: Any, filled: Filled, in_row: bool = Fals
         form.set(f"{path}@mode", "set")
     if isinstance(node, ObjectNode):
         _fill_object(node, path, value, filled)
-    elif isinstance(node, ArrayNode | EnumListNode):
-        if len(value) > row_limit(node):
-            filled.problems[where] = too_many_rows(row_limit(node), len(value))
-            value = value[: row_limit(node)]
-        if isinstance(node, ArrayNode):
-            _fill_array(node, path, value, filled)
-        else:  # choices the schema refuses stay, for the validation to flag
-            for item in value:
-                form.add(path, item)
+    elif isinstance(node, ArrayNode):
+        _fill_array(node, path, _within_limit(node, value, where, filled.problems), filled)
+    elif isinstance(node, EnumListNode):
+        # Choices the schema refuses stay, for the validation to flag.
+        for item in _within_limit(node, value, where, filled.problems):
+            form.add(path, item)
     else:
         _fill_leaf(node, path, value, filled)
 

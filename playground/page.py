@@ -18,15 +18,7 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
-from .body import (
-    Built,
-    FormData,
-    add_row,
-    build_body,
-    form_from_body,
-    remove_row,
-    row_index,
-)
+from .body import Built, FormData, add_row, build_body, form_from_body, remove_row, row_index
 from .forms import SessionForm, default_text, field_id
 from .link_state import Loaded, load_query, operation_for_token
 from .migrate import Note, migrate
