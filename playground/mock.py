@@ -67,15 +67,14 @@ def _view(op: Operation) -> Any:
     return answer
 
 
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(error: RequestEntityTooLarge) -> Response:
-    message = "The request body is too large for the playground's mock."
-    return _answer(413, mock_responses.api_error(message), time.monotonic())
-
-
 def error_answer(status: int, message: str) -> Response:
     """Give an OpenAI-style error answer (for requests the mock's routes never reach)."""
     return _answer(status, mock_responses.api_error(message), time.monotonic())
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge) -> Response:
+    return error_answer(413, "The request body is too large for the playground's mock.")
 
 
 for _op in all_operations().values():
