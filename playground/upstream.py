@@ -3,8 +3,8 @@
 No Flask here: :mod:`playground.gateway` checks the request and renders the :class:`Result`.
 One :class:`Upstream` per app holds one shared ``requests.Session`` for its pooled transport
 adapters and hands each send straight to the adapter: nothing from the environment (``.netrc``,
-proxy variables) applies, and no cookie a gateway sets is kept, and so sent on another
-visitor's behalf. A send never follows redirects, is bounded by connect and read timeouts and a
+proxy variables) applies, and no cookie a gateway sets is kept (it would go out with the next
+visitor's send). A send never follows redirects, is bounded by connect and read timeouts and a
 wall-clock deadline, and stops reading a response at a size cap.
 
 Nothing here puts an exception's text in a result: the text of a ``requests`` error can hold a
@@ -381,7 +381,7 @@ def _read_capped(response: requests.Response, max_bytes: int) -> tuple[bytes, bo
 def _fill_body(result: Result, raw: bytes, cut: bool, max_bytes: int, redact: Redact) -> None:
     text = raw.decode("utf-8", errors="replace")
     if cut:
-        result.text = _safe_text(_drop_cut_secret(text, redact), redact)[:2000]
+        result.text = _shown_text(_drop_cut_secret(text, redact), redact)
         result.failure_kind = "too_large"
         result.failure = (
             f"The response was larger than {_size(max_bytes)} and was cut off there: check the "
@@ -389,7 +389,7 @@ def _fill_body(result: Result, raw: bytes, cut: bool, max_bytes: int, redact: Re
         )
         return
     if 300 <= (result.status or 0) < 400:
-        result.text = _safe_text(text, redact)[:2000]
+        result.text = _shown_text(text, redact)
         result.failure_kind = "redirect"
         result.failure = explain_status(result.status or 300)
         return
@@ -401,7 +401,7 @@ def _fill_body(result: Result, raw: bytes, cut: bool, max_bytes: int, redact: Re
     except ValueError as exc:  # JSON, but not what a page can show (see strict_json)
         data, unusable = None, str(exc)
     if data is None:
-        result.text = _safe_text(text, redact)[:2000]
+        result.text = _shown_text(text, redact)
         kind = result.content_type.split(";")[0].strip() or "no content type"
         result.failure_kind = "not_json"
         result.failure = (
@@ -505,6 +505,11 @@ def _redact(value: Any, secrets: Redact) -> Any:
     if isinstance(value, dict):
         return {k: _redact(v, secrets) for k, v in value.items()}
     return value
+
+
+def _shown_text(text: str, secrets: Redact) -> str:
+    """Give the start of an answer that is not JSON, as the response pane shows it."""
+    return _safe_text(text, secrets)[:2000]  # hidden first: a cut could split a secret
 
 
 def _drop_cut_secret(text: str, secrets: Redact) -> str:
