@@ -87,7 +87,7 @@ def _heredoc(command: str) -> _HereDoc | None:
     if opening is None:
         return None
     word, position = opening.group(2), opening.end()
-    while position <= len(command):
+    while True:
         newline = command.find("\n", position)
         line_end = len(command) if newline == -1 else newline
         if command[position:line_end].strip(" \t") == word:
@@ -97,7 +97,6 @@ def _heredoc(command: str) -> _HereDoc | None:
         if newline == -1:
             return None
         position = newline + 1
-    return None
 
 
 def _parse_curl(command: str) -> Pasted:
