@@ -154,12 +154,24 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Give headless Chromium driven by Playwright; in CI a missing browser is a failure."""
+def sync_api() -> Any:
+    """Give Playwright's sync API; without Playwright the browser tests skip, except in CI."""
     if os.environ.get("CI"):  # in CI the browser tests must run, never skip
-        import playwright.sync_api as sync_api
-    else:
-        sync_api = pytest.importorskip("playwright.sync_api")
+        import playwright.sync_api as api
+
+        return api
+    return pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="session")
+def expect(sync_api: Any) -> Any:
+    """Give Playwright's ``expect`` (a fixture, so a browser module imports without Playwright)."""
+    return sync_api.expect
+
+
+@pytest.fixture(scope="session")
+def browser(sync_api: Any) -> Iterator[Any]:
+    """Give headless Chromium driven by Playwright; in CI a missing browser is a failure."""
     with sync_api.sync_playwright() as pw:
         path = chromium_path(pw.chromium.executable_path)
         try:

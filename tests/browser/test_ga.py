@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +14,7 @@ def preview(page) -> dict:
     return json.loads(page.get_by_test_id("request-body").inner_text())
 
 
-def test_ga_nested_fields_send_to_the_mock_and_convert_a_beta_preset(page) -> None:
+def test_ga_nested_fields_send_to_the_mock_and_convert_a_beta_preset(page, expect) -> None:
     page.goto("/")
     page.get_by_role("link", name="Client secret (GA) — POST /realtime/client_secrets").click()
     expect(page).to_have_url(re.compile(r"op=client-secrets"))

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 
 from playground.presets import presets_for
 from playground.share import decode_token
@@ -45,7 +44,7 @@ def preview(page: Any) -> Any:
     return json.loads(page.get_by_test_id("request-body").inner_text())
 
 
-def wait_for_preview(page: Any, body: Any) -> None:
+def wait_for_preview(page: Any, body: Any, expect) -> None:
     """Wait until the preview shows ``body`` (it follows the form after a short debounce)."""
     expect(page.get_by_test_id("request-body")).to_have_text(json.dumps(body, indent=2))
 
@@ -77,14 +76,14 @@ def fill_configuration(page: Any) -> None:
 
 
 def test_a_link_made_in_one_browser_reproduces_the_configuration_in_another(
-    sharer: Any, browser: Any, live_server: Any
+    sharer: Any, browser: Any, live_server: Any, expect
 ) -> None:
     sent: list[Any] = []
     sharer.on("request", lambda request: sent.append(request))
     sharer.goto("/")
     assert sharer.evaluate("sessionStorage.getItem('playground.key')") == KEY
     fill_configuration(sharer)
-    wait_for_preview(sharer, EXPECTED)
+    wait_for_preview(sharer, EXPECTED, expect)
 
     sharer.get_by_test_id("share-button").click()
     field = sharer.get_by_test_id("share-url")
@@ -120,7 +119,7 @@ def test_a_link_made_in_one_browser_reproduces_the_configuration_in_another(
 
     # Editing in the fresh browser and sharing again gives that browser's configuration.
     other.locator("#f-temperature").fill("1.1")
-    wait_for_preview(other, {**EXPECTED, "temperature": 1.1})
+    wait_for_preview(other, {**EXPECTED, "temperature": 1.1}, expect)
     other.get_by_test_id("share-button").click()
     expect(other.get_by_test_id("share-url")).to_be_visible()
     again = other.get_by_test_id("share-url").input_value()
@@ -139,34 +138,34 @@ def test_a_gateway_in_storage_changes_nothing_in_the_link(sharer: Any) -> None:
     assert first == second and "gateway" not in second
 
 
-def test_presets_update_the_address_bar_and_back_and_forward_work(page: Any) -> None:
+def test_presets_update_the_address_bar_and_back_and_forward_work(page: Any, expect) -> None:
     text_only = presets_for("sessions")["text-only"].body
     voice = presets_for("sessions")["voice-assistant"].body
     page.goto("/")
     page.get_by_test_id("presets").locator("summary").click()
     page.locator("[data-preset='text-only']").click()
     expect(page).to_have_url(preset_url("text-only"))
-    wait_for_preview(page, text_only)
+    wait_for_preview(page, text_only, expect)
     expect(page.get_by_test_id("loaded-banner")).to_be_focused()
     page.get_by_test_id("presets").locator("summary").click()
     page.locator("[data-preset='voice-assistant']").click()
     expect(page).to_have_url(preset_url("voice-assistant"))
-    wait_for_preview(page, voice)
+    wait_for_preview(page, voice, expect)
 
     page.go_back()  # htmx keeps no history cache: the page comes from the server again
     expect(page).to_have_url(preset_url("text-only"))
-    wait_for_preview(page, text_only)
+    wait_for_preview(page, text_only, expect)
     page.go_back()
-    wait_for_preview(page, {})
+    wait_for_preview(page, {}, expect)
     page.go_forward()
     expect(page).to_have_url(preset_url("text-only"))
-    wait_for_preview(page, text_only)
+    wait_for_preview(page, text_only, expect)
     # The restored page still works: edit it and the preview follows.
     page.locator("#f-temperature").fill("0.6")
-    wait_for_preview(page, {**text_only, "temperature": 0.6})
+    wait_for_preview(page, {**text_only, "temperature": 0.6}, expect)
 
 
-def test_import_a_curl_command_and_the_link_is_pushed(page: Any) -> None:
+def test_import_a_curl_command_and_the_link_is_pushed(page: Any, expect) -> None:
     page.goto("/")
     page.get_by_test_id("import").locator("summary").click()
     body = {"voice": "sage", "temperature": 0.7}
@@ -176,13 +175,13 @@ def test_import_a_curl_command_and_the_link_is_pushed(page: Any) -> None:
         f"  -d '{json.dumps(body)}'"
     )
     page.get_by_role("button", name="Load into the form").click()
-    wait_for_preview(page, body)
+    wait_for_preview(page, body, expect)
     assert "/?p=1." in page.url and KEY not in page.url
     expect(page.get_by_test_id("loaded-banner")).to_contain_text("key and headers were ignored")
     assert KEY not in page.content()
 
 
-def test_import_error_keeps_the_pasted_text(page: Any) -> None:
+def test_import_error_keeps_the_pasted_text(page: Any, expect) -> None:
     page.goto("/?preset=text-only")
     page.get_by_test_id("import").locator("summary").click()
     page.locator("#import-text").fill('{"voice": "ash",')
