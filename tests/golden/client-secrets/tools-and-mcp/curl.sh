@@ -1,0 +1,38 @@
+curl 'https://api.openai.com/v1/realtime/client_secrets' \
+  -H "Authorization: Bearer $OPENAI_API_KEY" \
+  -H 'Content-Type: application/json' \
+  -d '{
+  "session": {
+    "type": "realtime",
+    "model": "gpt-realtime",
+    "instructions": "Answer questions about our product. Search the docs before answering.",
+    "tools": [
+      {
+        "type": "function",
+        "name": "lookup_order",
+        "description": "Find an order by its number.",
+        "parameters": {
+          "type": "object",
+          "properties": {
+            "order_number": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "order_number"
+          ]
+        }
+      },
+      {
+        "type": "mcp",
+        "server_label": "docs",
+        "server_url": "https://mcp.example.com/sse",
+        "allowed_tools": [
+          "search"
+        ],
+        "require_approval": "never"
+      }
+    ],
+    "tool_choice": "auto"
+  }
+}'

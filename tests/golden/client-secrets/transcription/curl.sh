@@ -1,0 +1,32 @@
+curl 'https://api.openai.com/v1/realtime/client_secrets' \
+  -H "Authorization: Bearer $OPENAI_API_KEY" \
+  -H 'Content-Type: application/json' \
+  -d '{
+  "session": {
+    "type": "transcription",
+    "audio": {
+      "input": {
+        "format": {
+          "type": "audio/pcm",
+          "rate": 24000
+        },
+        "noise_reduction": {
+          "type": "near_field"
+        },
+        "transcription": {
+          "model": "gpt-4o-transcribe",
+          "language": "en"
+        },
+        "turn_detection": {
+          "type": "server_vad",
+          "threshold": 0.5,
+          "prefix_padding_ms": 300,
+          "silence_duration_ms": 500
+        }
+      }
+    },
+    "include": [
+      "item.input_audio_transcription.logprobs"
+    ]
+  }
+}'

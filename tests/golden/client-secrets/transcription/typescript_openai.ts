@@ -1,0 +1,24 @@
+import OpenAI from 'openai';
+
+const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+
+const result = await client.realtime.clientSecrets.create({
+  session: {
+    type: 'transcription',
+    audio: {
+      input: {
+        format: { type: 'audio/pcm', rate: 24000 },
+        noise_reduction: { type: 'near_field' },
+        transcription: { model: 'gpt-4o-transcribe', language: 'en' },
+        turn_detection: {
+          type: 'server_vad',
+          threshold: 0.5,
+          prefix_padding_ms: 300,
+          silence_duration_ms: 500,
+        },
+      },
+    },
+    include: ['item.input_audio_transcription.logprobs'],
+  },
+});
+console.log(result);

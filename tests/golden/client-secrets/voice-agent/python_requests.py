@@ -1,0 +1,33 @@
+import os
+
+import requests
+
+response = requests.post(
+    "https://api.openai.com/v1/realtime/client_secrets",
+    headers={"Authorization": f"Bearer {os.environ['OPENAI_API_KEY']}"},
+    json={
+        "expires_after": {"anchor": "created_at", "seconds": 600},
+        "session": {
+            "type": "realtime",
+            "model": "gpt-realtime",
+            "instructions": "You are a friendly voice assistant. Keep answers short.",
+            "output_modalities": ["audio"],
+            "audio": {
+                "input": {
+                    "format": {"type": "audio/pcm", "rate": 24000},
+                    "noise_reduction": {"type": "far_field"},
+                    "transcription": {"model": "gpt-4o-transcribe", "language": "en"},
+                    "turn_detection": {"type": "semantic_vad", "eagerness": "auto"},
+                },
+                "output": {
+                    "format": {"type": "audio/pcm", "rate": 24000},
+                    "voice": "marin",
+                    "speed": 1.0,
+                },
+            },
+        },
+    },
+    timeout=30,
+)
+response.raise_for_status()
+print(response.json())

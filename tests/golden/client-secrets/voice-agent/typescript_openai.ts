@@ -1,0 +1,27 @@
+import OpenAI from 'openai';
+
+const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+
+const result = await client.realtime.clientSecrets.create({
+  expires_after: { anchor: 'created_at', seconds: 600 },
+  session: {
+    type: 'realtime',
+    model: 'gpt-realtime',
+    instructions: 'You are a friendly voice assistant. Keep answers short.',
+    output_modalities: ['audio'],
+    audio: {
+      input: {
+        format: { type: 'audio/pcm', rate: 24000 },
+        noise_reduction: { type: 'far_field' },
+        transcription: { model: 'gpt-4o-transcribe', language: 'en' },
+        turn_detection: { type: 'semantic_vad', eagerness: 'auto' },
+      },
+      output: {
+        format: { type: 'audio/pcm', rate: 24000 },
+        voice: 'marin',
+        speed: 1.0,
+      },
+    },
+  },
+});
+console.log(result);

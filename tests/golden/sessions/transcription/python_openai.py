@@ -1,0 +1,17 @@
+import os
+
+from openai import OpenAI
+
+client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
+
+result = client.beta.realtime.sessions.create(
+    modalities=["text"],
+    input_audio_transcription={
+        "model": "gpt-4o-transcribe",
+        "language": "fr",
+        "prompt": "Vocabulaire technique : API, webhook, latence.",
+    },
+    turn_detection={"type": "server_vad", "silence_duration_ms": 700},
+    input_audio_noise_reduction={"type": "near_field"},
+)
+print(result)

@@ -1,0 +1,14 @@
+import openai from '@utdk/openai';
+
+// @utdk/openai reads OPENAI_API_KEY from the environment.
+const result = await openai.createRealtimeSession({
+  modalities: ['text'],
+  input_audio_transcription: {
+    model: 'gpt-4o-transcribe',
+    language: 'fr',
+    prompt: 'Vocabulaire technique : API, webhook, latence.',
+  },
+  turn_detection: { type: 'server_vad', silence_duration_ms: 700 },
+  input_audio_noise_reduction: { type: 'near_field' },
+});
+console.log(result);
