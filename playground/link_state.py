@@ -107,8 +107,9 @@ def operation_for_token(default: Operation, ops: Iterable[Operation], token: str
     accepting = [op for op in candidates if accepts(op)]
     if len(accepting) == 1:
         return accepting[0]
-    others = [op for op in candidates if op is not default]
-    return default if default in candidates or len(others) != 1 else others[0]
+    if default in candidates or len(candidates) != 1:
+        return default
+    return candidates[0]
 
 
 def load_query(op: Operation, args: Mapping[str, str]) -> Loaded | None:
