@@ -18,6 +18,7 @@ from .body import FormData, form_from_body
 from .operations import Operation
 from .presets import get_preset, presets_for
 from .share import ShareError, decode_token
+from .validation import validate_body
 
 
 @dataclass
@@ -83,8 +84,8 @@ def load_preset(op: Operation, name: str) -> Loaded:
 
 def operation_for_token(default: Operation, ops: Iterable[Operation], token: str) -> Operation:
     """Give the operation a share link without ``op`` is for: the default one, unless its body
-    has keys only another operation knows (a link made while another operation was the
-    default). Links name ``op`` only for an operation other than the default."""
+    has keys only another operation knows, or only another one accepts it (a link made while
+    another operation was the default). Links name ``op`` only for a non-default operation."""
     try:
         body = decode_token(token)
     except ShareError:
@@ -95,10 +96,20 @@ def operation_for_token(default: Operation, ops: Iterable[Operation], token: str
     def fits(op: Operation) -> bool:
         return all(key in op.fields.properties for key in body)
 
-    if fits(default):
+    def accepts(op: Operation) -> bool:
+        return not validate_body(op.request_schema, op.root, body)
+
+    candidates = [op for op in ops if fits(op)]
+    if default in candidates and (len(candidates) == 1 or accepts(default)):
         return default
-    others = [op for op in ops if op is not default and fits(op)]
-    return others[0] if len(others) == 1 else default
+    # Operations can share their top-level keys (both GA client secrets take ``session``):
+    # then the one that accepts the body, if only one does.
+    accepting = [op for op in candidates if accepts(op)]
+    if len(accepting) == 1:
+        return accepting[0]
+    if default in candidates or len(candidates) != 1:
+        return default
+    return candidates[0]
 
 
 def load_query(op: Operation, args: Mapping[str, str]) -> Loaded | None:

@@ -131,12 +131,11 @@ def _shape(
         for key, sub in properties.items():
             if key not in out and sub.get("type") == "object":
                 given = echo.get(key)
-                out[key] = _complete(
-                    sub, dict(given) if isinstance(given, dict) else {}, session_id
-                )
+                value = dict(given) if isinstance(given, dict) else {}
+                out[key] = _complete(sub, value, session_id, secret["expires_at"])
         return out
     # Beta shape: the configuration echoed at the top, the secret in an object property.
-    out = _complete(schema, {}, session_id)
+    out = _complete(schema, {}, session_id, secret["expires_at"])
     out.update({k: v for k, v in echo.items() if k not in properties})
     for key, sub in properties.items():
         if _is_secret(sub):
@@ -144,8 +143,12 @@ def _shape(
     return out
 
 
-def _complete(schema: dict[str, Any], value: dict[str, Any], session_id: str) -> dict[str, Any]:
-    """Give ``value`` with the ``id`` and the fixed or enumerated fields the schema requires."""
+def _complete(
+    schema: dict[str, Any], value: dict[str, Any], session_id: str, expires_at: int
+) -> dict[str, Any]:
+    """Give ``value`` with the ``id`` and every other field the schema requires: fixed or
+    enumerated values, ``expires_at`` (the secret's, as in the API reference's examples) and
+    ``{}`` for a settings object the request left out."""
     properties = schema.get("properties", {})
     out: dict[str, Any] = {}
     if "id" in properties:
@@ -156,10 +159,17 @@ def _complete(schema: dict[str, Any], value: dict[str, Any], session_id: str) ->
     out.update(value)
     kind = str(out.get("type", ""))
     for key in schema.get("required", []):
-        choices = properties.get(key, {}).get("enum")
-        if key not in out and choices:
+        sub = properties.get(key, {})
+        choices = sub.get("enum")
+        if key in out:
+            continue
+        if choices:
             # e.g. ``object`` follows ``type``: "transcription" → "realtime.transcription_session"
             out[key] = next((c for c in choices if kind and kind in str(c)), choices[0])
             if key == "type":
                 kind = str(out[key])
+        elif key == "expires_at":
+            out[key] = expires_at
+        elif sub.get("type") == "object":
+            out[key] = {}
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shutil
@@ -102,6 +103,29 @@ def sessions_op() -> Operation:
 def ga_op() -> Operation:
     """Give the GA ``POST /realtime/client_secrets`` operation."""
     return get_operation("client-secrets")
+
+
+@pytest.fixture(scope="session")
+def translation_op() -> Operation:
+    """Give the GA ``POST /realtime/translations/client_secrets`` operation."""
+    return get_operation("translation-client-secrets")
+
+
+#: The smallest body each operation takes where that is not ``{}`` (its required keys); tests
+#: that send "any valid body" to every operation use it, and a test checks each is valid.
+SMALLEST_BODIES: dict[str, dict[str, Any]] = {
+    "translation-client-secrets": {"session": {"model": "gpt-realtime-translate"}},
+}
+
+
+@pytest.fixture(scope="session")
+def smallest_body() -> Any:
+    """Give a function from an operation to a fresh copy of the smallest body it takes."""
+
+    def give(op: Operation) -> dict[str, Any]:
+        return copy.deepcopy(SMALLEST_BODIES.get(op.id, {}))
+
+    return give
 
 
 class LiveServer:

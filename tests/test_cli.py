@@ -96,15 +96,41 @@ def test_migrate_rejects_an_invalid_beta_body(cli) -> None:
     assert result.stderr == "speed: Must be a number from 0.25 to 1.5; got 7.\n"
 
 
-def test_body_takes_the_ga_operation(cli) -> None:
-    ok = cli("body", "--op", "client-secrets", "-", stdin='{"session": {"type": "transcription"}}')
-    assert ok.returncode == 0 and json.loads(ok.stdout) == {"session": {"type": "transcription"}}
-    bad = cli(
-        "body",
-        "--op",
-        "client-secrets",
-        "-",
-        stdin='{"session": {"type": "realtime", "audio": {"output": {"speed": 2}}}}',
-    )
-    assert bad.returncode == 1
-    assert bad.stderr == "session.audio.output.speed: Must be a number from 0.25 to 1.5; got 2.\n"
+@pytest.mark.parametrize(
+    ("op_id", "good", "bad", "message"),
+    [
+        (
+            "client-secrets",
+            {"session": {"type": "transcription"}},
+            {"session": {"type": "realtime", "audio": {"output": {"speed": 2}}}},
+            "session.audio.output.speed: Must be a number from 0.25 to 1.5; got 2.\n",
+        ),
+        (
+            "translation-client-secrets",
+            {
+                "session": {
+                    "model": "gpt-realtime-translate",
+                    "audio": {"output": {"language": "es"}},
+                }
+            },
+            {"session": {"audio": {"output": {"language": "es"}}}},
+            "session.model: Required.\n",
+        ),
+    ],
+)
+def test_body_takes_the_ga_operations(cli, op_id, good, bad, message) -> None:
+    ok = cli("body", "--op", op_id, "-", stdin=json.dumps(good))
+    assert ok.returncode == 0 and json.loads(ok.stdout) == good
+    refused = cli("body", "--op", op_id, "-", stdin=json.dumps(bad))
+    assert refused.returncode == 1
+    assert refused.stderr == message
+
+
+def test_migrate_converts_beta_bodies_only(cli) -> None:
+    """migrate is beta -> GA client secrets; a translation secret has no beta form, so it takes
+    no --op, and a translation body is refused as a beta body."""
+    assert cli("migrate", "--op", "translation-client-secrets", "-", stdin="{}").returncode == 2
+    body = '{"session": {"model": "gpt-realtime-translate"}}'
+    result = cli("migrate", "-", stdin=body)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == "session: Unknown parameter 'session'.\n"

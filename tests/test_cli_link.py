@@ -36,6 +36,23 @@ def test_link_reads_standard_input_and_names_the_operation(cli) -> None:
     assert result.stdout.startswith("http://127.0.0.1:8000/?op=sessions&p=1.")
 
 
+def test_link_of_a_translation_body_opens_the_translation_form(
+    client: FlaskClient, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = presets_for("translation-client-secrets")["headset-with-source-transcript"].body
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(body)))
+    argv = ["link", "-", "--op", "translation-client-secrets", "--base-url", "http://localhost"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    url = captured.out.strip()
+    assert url.startswith("http://localhost/?op=translation-client-secrets&p=1.")
+    assert captured.err == ""
+    page = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
+    assert 'name="op" value="translation-client-secrets"' in page
+    assert "Loaded from a share link" in page and "gpt-realtime-whisper" in page
+    assert "Unknown parameter" not in page
+
+
 def test_link_opens_in_the_app_with_the_same_body(
     client: FlaskClient, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -68,46 +68,61 @@ def test_bad_input_is_a_clear_message(
     assert captured.out == ""
 
 
-GA_BODY = {
-    "expires_after": {"anchor": "created_at", "seconds": 300},
-    "session": {
-        "type": "realtime",
-        "instructions": "It's <b>$HOME</b>",
-        "audio": {"input": {"noise_reduction": None}, "output": {"voice": "marin"}},
+GA_BODIES = {
+    "client-secrets": {
+        "expires_after": {"anchor": "created_at", "seconds": 300},
+        "session": {
+            "type": "realtime",
+            "instructions": "It's <b>$HOME</b>",
+            "audio": {"input": {"noise_reduction": None}, "output": {"voice": "marin"}},
+        },
+    },
+    "translation-client-secrets": {
+        "expires_after": {"anchor": "created_at", "seconds": 300},
+        "session": {
+            "model": "it's <b>$HOME</b>",
+            "audio": {"input": {"transcription": None}, "output": {"language": "es"}},
+        },
     },
 }
 
 
 @pytest.mark.parametrize(
-    "lang", [lang.id for lang in languages_for(get_operation("client-secrets"))]
+    ("op_id", "lang"),
+    [(op_id, lang.id) for op_id in GA_BODIES for lang in languages_for(get_operation(op_id))],
 )
 def test_prints_the_ga_snippet_with_op(
-    lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    op_id: str, lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--op client-secrets prints the GA call (the SDK's client-secrets method, its path)."""
-    op = get_operation("client-secrets")
+    """--op prints the GA operation's call (its SDK method, its path)."""
+    op = get_operation(op_id)
+    body = GA_BODIES[op_id]
     path = tmp_path / "body.json"
-    path.write_text(json.dumps(GA_BODY))
-    assert main(["snippet", "--op", "client-secrets", "--lang", lang, str(path)]) == 0
+    path.write_text(json.dumps(body))
+    assert main(["snippet", "--op", op_id, "--lang", lang, str(path)]) == 0
     out = capsys.readouterr().out
-    assert out == render_snippet(op, lang, GA_BODY)
+    assert out == render_snippet(op, lang, body)
     sdk = op.extra["sdk"].get(LANGUAGES[lang].sdk or "", "")
-    assert (sdk or "/realtime/client_secrets") in out
+    assert (sdk or op.path) in out
     assert "beta" not in out
 
 
+@pytest.mark.parametrize("op_id", list(GA_BODIES))
 def test_ga_list_and_refusals(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    op_id: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The GA operation lists no @utdk/openai tab, refuses it by name, and checks the body
-    against the GA schema (a beta body is an error naming the parameter)."""
-    assert main(["snippet", "--op", "client-secrets", "--list"]) == 0
+    """A GA operation lists no @utdk/openai tab, refuses it by name, and checks the body
+    against its own schema (a beta body is an error naming the parameter)."""
+    assert main(["snippet", "--op", op_id, "--list"]) == 0
     listed = [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()]
-    assert listed == [lang.id for lang in languages_for(get_operation("client-secrets"))]
+    assert listed == [lang.id for lang in languages_for(get_operation(op_id))]
     assert "typescript_utdk" not in listed and "typescript_openai" in listed
-    assert main(["snippet", "--op", "client-secrets", "--lang", "typescript_utdk"]) == 2
-    assert "no snippet for client-secrets 'typescript_utdk'" in capsys.readouterr().err
+    assert main(["snippet", "--op", op_id, "--lang", "typescript_utdk"]) == 2
+    assert f"no snippet for {op_id} 'typescript_utdk'" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO('{"voice": "marin"}'))
-    assert main(["snippet", "--op", "client-secrets", "--lang", "curl"]) == 1
+    assert main(["snippet", "--op", op_id, "--lang", "curl"]) == 1
     captured = capsys.readouterr()
     assert "voice" in captured.err and captured.out == ""

@@ -50,6 +50,7 @@ interesting = st.sampled_from(
         "add:nope",
         "sessions",
         "client-secrets",
+        "translation-client-secrets",
         "curl -d '{}' https://x/v1/realtime/sessions",
         "</script><script>alert(1)</script>",
     ]

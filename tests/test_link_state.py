@@ -170,3 +170,22 @@ def test_a_link_without_op_opens_the_operation_its_body_fits() -> None:
     assert operation_for_token(ga, ops, encode_token({"nope": 1, "voice": "ash"})) is ga
     assert operation_for_token(ga, ops, encode_token({})) is ga
     assert operation_for_token(beta, ops, "1.broken") is beta
+
+
+def test_a_link_without_op_tells_the_two_ga_secrets_apart_by_what_they_accept() -> None:
+    """Both GA client secrets take ``session`` and ``expires_after``: a link made while one was
+    the default opens it, not the other, whichever is the default now."""
+    beta, ga, translation = (
+        get_operation(op_id)
+        for op_id in ("sessions", "client-secrets", "translation-client-secrets")
+    )
+    ops = list(all_operations().values())
+    ga_link = encode_token({"session": {"type": "realtime", "instructions": "Hi."}})
+    translation_link = encode_token({"session": {"model": "gpt-realtime-translate"}})
+    for default in (beta, ga, translation):
+        assert operation_for_token(default, ops, ga_link) is ga
+        assert operation_for_token(default, ops, translation_link) is translation
+    # Accepted by neither: the default if its keys fit, else still undecided (the default).
+    broken = encode_token({"session": {"voice": 1}})
+    assert operation_for_token(translation, ops, broken) is translation
+    assert operation_for_token(beta, ops, broken) is beta

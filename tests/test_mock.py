@@ -168,9 +168,9 @@ def test_the_mock_can_be_switched_off() -> None:
     assert client.post(URL, json={}, headers=AUTH).status_code == 404
 
 
-def test_the_mock_answer_validates_for_every_operation() -> None:
+def test_the_mock_answer_validates_for_every_operation(smallest_body) -> None:
     for op in all_operations().values():
-        data = success(op, {}, now=1_000)
+        data = success(op, smallest_body(op), now=1_000)
         Draft202012Validator(op.response_schema).validate(data)
 
 
@@ -212,17 +212,18 @@ def test_send_reaches_the_mock_over_real_http(live_server) -> None:
 
 
 @pytest.mark.parametrize("op", list(all_operations().values()), ids=lambda op: op.id)
-def test_every_operation_is_answered_over_its_own_path(client, op) -> None:
+def test_every_operation_is_answered_over_its_own_path(client, op, smallest_body) -> None:
     before = int(time.time())
-    response = client.post("/mock/v1" + op.path, json={}, headers=AUTH)
+    body = smallest_body(op)
+    response = client.post("/mock/v1" + op.path, json=body, headers=AUTH)
     assert response.status_code == 200, response.get_json()
     data = response.get_json()
     Draft202012Validator(op.response_schema).validate(data)
     secret = data.get("client_secret", data)
     assert secret["value"].startswith("ek_")
-    ttl = ttl_seconds(op.request_schema, {})
+    ttl = ttl_seconds(op.request_schema, body)
     assert before + ttl <= secret["expires_at"] <= int(time.time()) + ttl
-    assert client.post("/mock/v1" + op.path, json={}).status_code == 401
+    assert client.post("/mock/v1" + op.path, json=body).status_code == 401
 
 
 def test_a_ga_transcription_secret_names_its_session_kind() -> None:
@@ -232,3 +233,70 @@ def test_a_ga_transcription_secret_names_its_session_kind() -> None:
     Draft202012Validator(op.response_schema).validate(data)
     assert data["session"]["object"] == "realtime.transcription_session"
     assert data["expires_at"] == 1_000 + ttl_seconds(op.request_schema, body)
+
+
+TRANSLATION_ERRORS = [
+    ({}, "session", "invalid_value", "Required"),
+    ({"session": {}}, "session.model", "invalid_value", "Required"),
+    (
+        {"session": {"model": "m", "audio": {"input": {"noise_reduction": {"type": "mid"}}}}},
+        "session.audio.input.noise_reduction.type",
+        "invalid_value",
+        "far_field",
+    ),
+    ({"session": {"type": "realtime"}}, "session.type", "unknown_parameter", "Unknown parameter"),
+    (
+        {"session": {"model": "m"}, "expires_after": {"seconds": 5}},
+        "expires_after.seconds",
+        "invalid_value",
+        "7200",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "param", "code", "words"), TRANSLATION_ERRORS)
+def test_a_bad_translation_body_gets_a_400_naming_its_param(
+    client, translation_op, body, param, code, words
+) -> None:
+    """A GA client-secrets body sent here, or a missing model, is refused like the API would."""
+    response = client.post("/mock/v1" + translation_op.path, json=body, headers=AUTH)
+    assert response.status_code == 400
+    data = response.get_json()
+    Draft202012Validator(translation_op.error_schema).validate(data)
+    assert (data["error"]["param"], data["error"]["code"]) == (param, code)
+    assert words in data["error"]["message"]
+
+
+def test_a_translation_secret_echoes_its_session_and_parses_as_the_sdk_type(
+    client, translation_op
+) -> None:
+    """The answer is what the openai SDK's response type reads, with the session as asked
+    (and the noise-reduction strength the API starts with)."""
+    types = pytest.importorskip("openai.types.realtime")
+    session = {
+        "model": "gpt-realtime-translate",
+        "audio": {"input": {"noise_reduction": {"type": "near_field"}, "transcription": None}},
+    }
+    body = {"expires_after": {"anchor": "created_at", "seconds": 120}, "session": session}
+    before = int(time.time())
+    data = client.post("/mock/v1" + translation_op.path, json=body, headers=AUTH).get_json()
+    Draft202012Validator(translation_op.response_schema).validate(data)
+    parsed = types.RealtimeTranslationClientSecretCreateResponse.model_validate(data)
+    assert parsed.value.startswith("ek_") and parsed.session.id.startswith("sess_")
+    assert before + 120 <= parsed.expires_at <= int(time.time()) + 120
+    assert parsed.session.type == "translation"
+    assert parsed.session.model == "gpt-realtime-translate"
+    assert data["session"]["audio"]["input"] == {
+        "noise_reduction": {"type": "near_field", "strength": 1},
+        "transcription": None,
+    }
+    assert "expires_after" not in data["session"]
+
+
+def test_a_translation_answer_fills_what_its_response_requires(translation_op) -> None:
+    """Without audio in the request the session still carries ``audio`` and ``expires_at``,
+    which the response schema (as the SDK's type) requires."""
+    data = success(translation_op, {"session": {"model": "m"}}, now=1_000)
+    Draft202012Validator(translation_op.response_schema).validate(data)
+    assert data["session"]["audio"] == {}
+    assert data["session"]["expires_at"] == data["expires_at"] == 1_600

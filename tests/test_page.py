@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from playground.body import FormData, form_from_body
 from playground.forms import SessionForm, field_id
+from playground.operations import all_operations
 from playground.schema import ConstNode, iter_nodes
 from playground.share import decode_token, encode_token
 
@@ -315,9 +316,40 @@ def test_a_conversion_link_says_what_the_ga_form_could_not_take(client) -> None:
     assert "<code>session.tools.0.description</code>: Carriage returns" in html
 
 
-def test_ga_has_nothing_to_convert_to(client) -> None:
-    assert client.post("/convert", data={"op": "client-secrets"}).status_code == 404
-    assert client.get("/convert?from=client-secrets&p=1.x").status_code == 404
+@pytest.mark.parametrize("op_id", ["client-secrets", "translation-client-secrets"])
+def test_ga_has_nothing_to_convert_to(client, op_id: str) -> None:
+    assert client.post("/convert", data={"op": op_id}).status_code == 404
+    assert client.get(f"/convert?from={op_id}&p=1.x").status_code == 404
+    assert 'formaction="/convert"' not in client.get(f"/?op={op_id}").get_data(as_text=True)
+
+
+def test_the_picker_lists_every_operation_and_marks_the_open_one(client) -> None:
+    ops = all_operations()
+    for op in ops.values():
+        html = client.get(f"/?op={op.id}").get_data(as_text=True)
+        picker = html[html.index('<nav class="op-picker"') : html.index("</nav>")]
+        for other in ops.values():
+            current = ' aria-current="page"' if other is op else ""
+            assert f'<a href="/?op={other.id}"{current}>{other.label}</a>' in picker
+        assert f'name="op" value="{op.id}"' in html
+
+
+def test_the_translation_page_asks_for_its_model(client) -> None:
+    """The form says which fields must be set (the model), not that every one is optional;
+    choosing a model is enough for a body without errors."""
+    html = client.get("/?op=translation-client-secrets").get_data(as_text=True)
+    page = Elements(html)
+    assert "Fields marked (required) must be set" in html
+    assert "Every parameter is optional" not in html
+    assert "required" in page.by_id(field_id("session.model"))
+    assert page.text["e-f-session-model"] == "Required."
+    assert json.loads(page.text["request-body"]) == {"session": {}}
+    data = {"op": "translation-client-secrets", "session.model": "gpt-realtime-translate"}
+    filled = Elements(client.post("/preview", data=data).get_data(as_text=True))
+    assert json.loads(filled.text["request-body"]) == {
+        "session": {"model": "gpt-realtime-translate"}
+    }
+    assert "Every parameter is optional" in client.get("/").get_data(as_text=True)
 
 
 def test_a_broken_conversion_link_says_so_on_the_beta_page(client) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,7 @@ from playground.body import build_body, form_from_body
 from playground.operations import all_operations, get_operation
 from playground.presets import PresetError, _read, get_preset, presets_for
 from playground.share import encode_token
+from playground.snippets.literals import typed_values
 from playground.validation import validate_body
 
 ALL = [(op_id, name) for op_id in all_operations() for name in presets_for(op_id)]
@@ -54,12 +56,46 @@ def test_preset_link_stays_short(op_id: str, name: str) -> None:
     assert len(f"http://127.0.0.1:8000/?p={encode_token(preset.body)}") < 1000
 
 
-def test_preset_files_are_named_for_their_preset() -> None:
-    folder = resources.files("playground.presets").joinpath("sessions")
+@pytest.mark.parametrize("op_id", list(all_operations()))
+def test_preset_files_are_named_for_their_preset(op_id: str) -> None:
+    folder = resources.files("playground.presets").joinpath(op_id)
     stems = sorted(
         e.name.removesuffix(".json") for e in folder.iterdir() if e.name.endswith(".json")
     )
-    assert stems == list(presets_for("sessions"))
+    assert stems == list(presets_for(op_id))
+    assert len(stems) >= 2, f"{op_id} needs presets to start from"
+
+
+def _deprecated_values(schema: dict[str, Any]) -> set[Any]:
+    """Give the values ``x-deprecated-values`` marks on a schema or on its union branches."""
+    marked = [schema, *schema.get("anyOf", []), *schema.get("oneOf", [])]
+    return {entry["value"] for s in marked for entry in s.get("x-deprecated-values", [])}
+
+
+@pytest.mark.parametrize(("op_id", "name"), ALL)
+def test_preset_uses_no_deprecated_value(op_id: str, name: str) -> None:
+    op = get_operation(op_id)
+    preset = get_preset(op_id, name)
+    assert preset is not None
+    used = [
+        (".".join(map(str, path)), value)
+        for path, node, value, _rejects in typed_values(op.root, preset.body)
+        if isinstance(value, str) and value in _deprecated_values(node.schema)
+    ]
+    assert used == []
+
+
+def test_the_translation_presets_cover_its_settings() -> None:
+    """Two microphones, the source transcript on and off, several target languages."""
+    sessions = [p.body["session"] for p in presets_for("translation-client-secrets").values()]
+    assert {s["model"] for s in sessions} == {"gpt-realtime-translate"}
+    inputs = [s["audio"].get("input", {}) for s in sessions]
+    kinds = {i["noise_reduction"]["type"] for i in inputs if i.get("noise_reduction")}
+    assert kinds == {"near_field", "far_field"}
+    assert {"gpt-realtime-whisper", None} <= {
+        (i["transcription"] or {}).get("model") for i in inputs if "transcription" in i
+    }
+    assert len({s["audio"]["output"]["language"] for s in sessions}) == len(sessions)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from playground.body import build_body
-from playground.operations import Operation
+from playground.operations import Operation, all_operations, get_operation
 from playground.presets import presets_for
 from playground.share import decode_token, encode_token
 
@@ -246,11 +246,15 @@ def test_link_to_an_unknown_operation_is_not_found(client: FlaskClient) -> None:
 # --- presets ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", list(presets_for("sessions")))
-def test_preset_page_fills_the_form(client: FlaskClient, sessions_op: Operation, name: str) -> None:
-    page = client.get(f"/?preset={name}").get_data(as_text=True)
-    preset = presets_for("sessions")[name]
-    assert json.dumps(build_body(sessions_op.root, submitted(page)).body) == json.dumps(preset.body)
+@pytest.mark.parametrize(
+    ("op_id", "name"), [(op_id, name) for op_id in all_operations() for name in presets_for(op_id)]
+)
+def test_preset_page_fills_the_form(client: FlaskClient, op_id: str, name: str) -> None:
+    op = get_operation(op_id)
+    page = client.get(f"/?op={op_id}&preset={name}").get_data(as_text=True)
+    assert f'name="op" value="{op_id}"' in page
+    preset = presets_for(op_id)[name]
+    assert json.dumps(build_body(op.root, submitted(page)).body) == json.dumps(preset.body)
     assert json.dumps(preview_of(page)) == json.dumps(preset.body)
     assert f"Preset: {preset.title}" in banner(page)
     assert sorted(marked_fields(page)) == sorted(preset.body)
@@ -417,30 +421,66 @@ GA_BODY = {
     "expires_after": {"anchor": "created_at", "seconds": 600},
     "session": {"type": "realtime", "instructions": "Be brief."},
 }
+TRANSLATION_BODY = {
+    "expires_after": {"anchor": "created_at", "seconds": 300},
+    "session": {
+        "model": "gpt-realtime-translate",
+        "audio": {"input": {"transcription": None}, "output": {"language": "es"}},
+    },
+}
+#: A body for each operation other than the default one.
+OTHER_BODIES = {"client-secrets": GA_BODY, "translation-client-secrets": TRANSLATION_BODY}
 
 
-def test_link_of_another_operation_names_it_and_opens_it(client: FlaskClient, app: Any) -> None:
-    other = "client-secrets"
+def test_every_other_operation_has_a_body_here(app: Any) -> None:
+    assert set(OTHER_BODIES) == set(all_operations()) - {app.config["DEFAULT_OPERATION"]}
+
+
+@pytest.mark.parametrize("other", list(OTHER_BODIES))
+def test_link_of_another_operation_names_it_and_opens_it(
+    client: FlaskClient, app: Any, other: str
+) -> None:
+    body = OTHER_BODIES[other]
     assert app.config["DEFAULT_OPERATION"] != other
-    page = client.post("/import", data={"op": other, "pasted": json.dumps(GA_BODY)})
+    page = client.post("/import", data={"op": other, "pasted": json.dumps(body)})
     form = MultiDict(submitted(page.get_data(as_text=True)))
     fragment = client.post("/share", data=form, headers=HX).get_data(as_text=True)
     url = html.unescape(re.search(r'id="share-url"[^>]*value="([^"]+)"', fragment).group(1))
     assert f"/?op={other}&p=1." in url
     opened = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
     assert f'name="op" value="{other}"' in opened
-    assert json.dumps(preview_of(opened)) == json.dumps(GA_BODY)
+    assert json.dumps(preview_of(opened)) == json.dumps(body)
 
 
-def test_import_of_a_curl_command_opens_the_operation_its_url_calls(client: FlaskClient) -> None:
-    curl = f"curl https://api.openai.com/v1/realtime/client_secrets -d '{json.dumps(GA_BODY)}'"
+@pytest.mark.parametrize("other", list(OTHER_BODIES))
+def test_import_of_a_curl_command_opens_the_operation_its_url_calls(
+    client: FlaskClient, other: str
+) -> None:
+    body = OTHER_BODIES[other]
+    url = "https://api.openai.com/v1" + get_operation(other).path
+    curl = f"curl {url} -H 'Authorization: Bearer {SECRETS[0]}' -d '{json.dumps(body)}'"
     response = client.post("/import", data={"op": "sessions", "pasted": curl}, headers=HX)
     page = response.get_data(as_text=True)
-    assert 'name="op" value="client-secrets"' in page
-    assert json.dumps(preview_of(page)) == json.dumps(GA_BODY)
+    assert f'name="op" value="{other}"' in page
+    assert json.dumps(preview_of(page)) == json.dumps(body)
+    assert SECRETS[0] not in page
     # With htmx the whole page is loaded, since the header names the operation too.
-    assert response.headers["HX-Redirect"].startswith("/?op=client-secrets&p=1.")
+    assert response.headers["HX-Redirect"].startswith(f"/?op={other}&p=1.")
     assert "HX-Push-Url" not in response.headers
+
+
+def test_a_pasted_translation_body_fills_its_form(
+    client: FlaskClient, translation_op: Operation
+) -> None:
+    """Pasted JSON on the translation page fills the translation form, nulls included."""
+    pasted = json.dumps(TRANSLATION_BODY, indent=2)
+    response = client.post("/import", data={"op": translation_op.id, "pasted": pasted})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    built = build_body(translation_op.root, submitted(page))
+    assert built.errors == {}
+    assert json.dumps(built.body) == json.dumps(TRANSLATION_BODY)
+    assert "Imported from a pasted" in banner(page)
 
 
 def test_an_old_beta_link_opens_the_beta_form_when_ga_is_the_default(make_app) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from playground.operations import Operation, get_operation
+from playground.operations import Operation, all_operations, get_operation
 from playground.snippets import (
     DEFAULT_BASE_URL,
     LANGUAGES,
@@ -188,6 +188,16 @@ def test_loose_paths_are_what_the_ga_sdk_types_refuse() -> None:
     assert loose_paths(op.root, {"session": {**session, "prompt": None}}) == set()
 
 
+def test_the_translation_sdk_types_take_every_null_and_any_model() -> None:
+    """The npm types of a translation secret allow null for noise reduction and transcription,
+    and type both models as any string: the TypeScript tab flags nothing."""
+    op = get_operation("translation-client-secrets")
+    audio_in = {"noise_reduction": None, "transcription": None}
+    body = {"session": {"model": "mine", "audio": {"input": audio_in}}}
+    assert loose_paths(op.root, body) == set()
+    assert "@ts-ignore" not in render_snippet(op, "typescript_openai", body)
+
+
 def test_typed_values_follow_the_tagged_branch() -> None:
     """In a union of typed objects the branch whose ``type`` matches is walked (an MCP tool's
     ``headers`` is its free-JSON field), and free JSON is not entered."""
@@ -303,13 +313,27 @@ def test_utdk_tab_needs_a_utdk_method(sessions_op: Operation) -> None:
         render_snippet(bare, "typescript_utdk", {})
 
 
-@pytest.mark.parametrize("lang", list(LANGUAGES))
-def test_snippet_names_the_sdk_method_path_and_key_variable(
-    sessions_op: Operation, lang: str
-) -> None:
+#: A small non-empty body for each operation.
+SOME_BODY = {
+    "sessions": {"instructions": "hi"},
+    "client-secrets": {"session": {"type": "realtime"}},
+    "translation-client-secrets": {"session": {"model": "gpt-realtime-translate"}},
+}
+
+
+@pytest.mark.parametrize(
+    ("op_id", "lang"),
+    [
+        (op_id, lang.id)
+        for op_id in all_operations()
+        for lang in languages_for(get_operation(op_id))
+    ],
+)
+def test_snippet_names_the_sdk_method_path_and_key_variable(op_id: str, lang: str) -> None:
     """The method comes from the operation data, the URL from its path, the key from env."""
-    text = render_snippet(sessions_op, lang, {"instructions": "hi"})
-    sdk = sessions_op.extra["sdk"]
+    op = get_operation(op_id)
+    text = render_snippet(op, lang, SOME_BODY[op_id])
+    sdk = op.extra["sdk"]
     if lang == "python_openai":
         assert f"client.{sdk['python']}(\n" in text
         assert 'os.environ["OPENAI_API_KEY"]' in text
@@ -319,7 +343,7 @@ def test_snippet_names_the_sdk_method_path_and_key_variable(
         assert text.startswith("import openai from '@utdk/openai';")
         assert f"await openai.{sdk['utdk']}({{" in text
     else:
-        assert DEFAULT_BASE_URL + sessions_op.path in text
+        assert DEFAULT_BASE_URL + op.path in text
     assert "OPENAI_API_KEY" in text
     assert text.endswith("\n") and not text.endswith("\n\n")
 
@@ -355,10 +379,17 @@ def test_unknown_language_is_a_key_error(sessions_op: Operation) -> None:
         render_snippet(sessions_op, "cobol", {})
 
 
-@pytest.mark.parametrize("op_id", ["sessions", "client-secrets"])
+CORPUS_FILES = {
+    "sessions": "snippet_bodies.json",
+    "client-secrets": "snippet_bodies_ga.json",
+    "translation-client-secrets": "snippet_bodies_translation.json",
+}
+
+
+@pytest.mark.parametrize("op_id", list(CORPUS_FILES))
 def test_tabs_rendered_together_equal_each_rendered_alone(op_id: str) -> None:
     """The pane lays a body out once for all tabs: what it shows is what each language gives."""
-    fixture = "snippet_bodies.json" if op_id == "sessions" else "snippet_bodies_ga.json"
+    fixture = CORPUS_FILES[op_id]
     bodies = json.loads((ROOT / "tests" / "fixtures" / fixture).read_text())
     op = get_operation(op_id)
     assert len(bodies) >= 5

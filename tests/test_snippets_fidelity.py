@@ -35,6 +35,7 @@ TESTS = Path(__file__).resolve().parent
 CORPUS_FILES = {
     "sessions": ("snippet_bodies.json", True),
     "client-secrets": ("snippet_bodies_ga.json", False),
+    "translation-client-secrets": ("snippet_bodies_translation.json", False),
 }
 CORPORA: dict[str, dict[str, Any]] = {
     op_id: json.loads((TESTS / "fixtures" / name).read_text(encoding="utf-8"))
@@ -226,7 +227,10 @@ def test_typescript_snippets_type_check(ts_build: tuple[Path, Any]) -> None:
     assert done.stdout.strip() == ""
     built = {path.name for path in (folder / "out").glob("*.js")}
     assert {
-        f"client-secrets.{case}.typescript_openai.js" for case in CORPORA["client-secrets"]
+        f"{op_id}.{case}.{lang.id}.js"
+        for op_id, case in BODY_CASES
+        for lang in languages_for(get_operation(op_id))
+        if lang.id in TS_LANGS
     } <= built
 
 

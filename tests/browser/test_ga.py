@@ -63,3 +63,46 @@ def test_ga_nested_fields_send_to_the_mock_and_convert_a_beta_preset(page, expec
     assert body["session"]["tool_choice"] == "auto"
     assert [t["name"] for t in body["session"]["tools"]] == ["lookup_order", "book_callback"]
     assert body["session"]["output_modalities"] == ["audio"]
+
+
+def test_translation_secret_from_the_picker_a_preset_and_the_mock(page) -> None:
+    """Choose the translation operation, start from a preset, change the language, send to the
+    mock and get a key for a translation session."""
+    page.goto("/")
+    page.get_by_role("link", name=re.compile(r"^Translation client secret \(GA\)")).click()
+    expect(page).to_have_url(re.compile(r"op=translation-client-secrets"))
+    expect(page.locator("#e-f-session-model")).to_have_text("Required.")
+
+    page.get_by_test_id("presets").locator("summary").click()
+    page.locator("[data-preset='headset-with-source-transcript']").click()
+    expect(page).to_have_url(re.compile(r"preset=headset-with-source-transcript"))
+    expect(page.locator("#e-f-session-model")).to_have_text("")
+    page.locator("#f-session-audio-output-language").fill("it")
+    page.wait_for_function(
+        "() => document.querySelector('#request-body').textContent.includes('\"it\"')"
+    )
+    assert preview(page) == {
+        "session": {
+            "model": "gpt-realtime-translate",
+            "audio": {
+                "input": {
+                    "noise_reduction": {"type": "near_field"},
+                    "transcription": {"model": "gpt-realtime-whisper"},
+                },
+                "output": {"language": "it"},
+            },
+        }
+    }
+    snippet = page.get_by_test_id("snippet")
+    expect(snippet).to_contain_text("client.realtime.translations.clientSecrets.create")
+
+    page.get_by_role("button", name="Built-in mock (offline)").click()
+    page.get_by_label("API key").fill("sk-test-translation-0000")
+    page.get_by_role("button", name="Send").click()
+    response = page.get_by_test_id("response")
+    expect(response.get_by_test_id("response-status")).to_have_text("200 OK")
+    expect(page.locator("#ephemeral-key")).to_have_value(re.compile(r"^ek_[0-9a-f]{32}$"))
+    answer = json.loads(response.get_by_test_id("response-body").inner_text())
+    assert answer["session"]["type"] == "translation"
+    assert answer["session"]["audio"]["output"] == {"language": "it"}
+    assert "realtime/translations/client_secrets" in response.inner_text()
