@@ -50,7 +50,11 @@ def _bodies(tree: Path, scratch: Path) -> dict[str, tuple[str, Path]]:
         path = scratch / f"{len(found)}.json"
         path.write_text(json.dumps(json.loads(preset.read_text())["body"]))
         found[name] = (preset.parent.name, path)
-    fixtures = {"snippet_bodies.json": "sessions", "snippet_bodies_ga.json": "client-secrets"}
+    fixtures = {
+        "snippet_bodies.json": "sessions",
+        "snippet_bodies_ga.json": "client-secrets",
+        "snippet_bodies_translation.json": "translation-client-secrets",
+    }
     for fixture, op in fixtures.items():
         source = tree / "tests" / "fixtures" / fixture
         if not source.exists():

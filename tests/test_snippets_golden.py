@@ -41,4 +41,4 @@ def test_no_golden_file_is_left_without_its_case() -> None:
 
 def test_every_operation_with_presets_has_golden_files() -> None:
     ops = {path.relative_to(GOLDEN.GOLDEN).parts[0] for path in CASES}
-    assert {"sessions", "client-secrets"} <= ops
+    assert {"sessions", "client-secrets", "translation-client-secrets"} <= ops

@@ -1,0 +1,16 @@
+const response = await fetch('https://api.openai.com/v1/realtime/translations/client_secrets', {
+  method: 'POST',
+  headers: {
+    Authorization: `Bearer ${process.env.OPENAI_API_KEY}`,
+    'Content-Type': 'application/json',
+  },
+  body: JSON.stringify({
+    expires_after: { anchor: 'created_at', seconds: 600 },
+    session: {
+      model: 'gpt-realtime-translate',
+      audio: { output: { language: 'es' } },
+    },
+  }),
+});
+if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+console.log(await response.json());
