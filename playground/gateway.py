@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
-from . import inprocess, mock
+from . import hosts, inprocess, mock
 from .body import FormData
 from .operations import Operation, get_operation
 from .page import PageState
@@ -114,7 +114,7 @@ def init_app(app: Flask) -> None:
     allowed = _allowed_hosts(app.config["SSRF_ALLOWED_HOSTS"], app.config["GATEWAYS"])
     guard = Guard.of(allowed) if app.config["SSRF_GUARD"] else None
     upstream = Upstream(limits, guard=guard)
-    upstream.mount_app(inprocess.BASE, app)
+    upstream.mount_app(inprocess.BASE, hosts.in_process(app))
     app.extensions[_EXTENSION] = upstream
     app.register_blueprint(bp)
 
@@ -137,7 +137,8 @@ def _own_mock_base(base: str) -> bool:
     if "mock" not in current_app.blueprints:
         return False
     parts = urlsplit(base)
-    return parts.netloc.lower() == request.host.lower() and parts.path.rstrip("/") == mock.PREFIX
+    own = urlsplit(hosts.own_url_root())
+    return parts.netloc.lower() == own.netloc.lower() and parts.path.rstrip("/") == mock.PREFIX
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def _send_panel() -> dict[str, Any]:
     def send_panel() -> SendPanel:
         mock_url = ""
         if not current_app.config["SEND_CONFIGURED_ONLY"] and "mock" in current_app.blueprints:
-            mock_url = url_for("mock.base", _external=True).rstrip("/")
+            mock_url = hosts.own_url_root() + url_for("mock.base").rstrip("/")
         return SendPanel(
             gateway_names=list(current_app.config["GATEWAYS"]),
             configured_only=bool(current_app.config["SEND_CONFIGURED_ONLY"]),
