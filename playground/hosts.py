@@ -113,6 +113,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def is_wildcard(host: str) -> bool:
+    """Give whether ``host`` (a ``--host`` value) binds every interface."""
+    return host.strip("[]") in ("", "0.0.0.0", "::")
+
+
 def _with_port(name: str, port: int) -> str:
     return f"[{name}]:{port}" if ":" in name else f"{name}:{port}"
 
@@ -121,7 +126,7 @@ def serve_hosts(host: str, port: int) -> list[str]:
     """Give what ``realtime-playground serve --host HOST --port PORT`` trusts: that name and
     port, the loopback names on a loopback bind, and this machine's names on a wildcard one."""
     name = host.strip("[]").lower()
-    wildcard = name in ("", "0.0.0.0", "::")
+    wildcard = is_wildcard(host)
     names = [] if wildcard else [name]
     if wildcard or is_loopback(host):
         names += ["localhost", "127.0.0.1", "::1"]
