@@ -121,9 +121,11 @@ def test_slow_sends_are_capped_and_other_visitors_are_still_served(
     over_all = second.send(gateway, timeout=10)
     assert over_all.status_code == 429 and "on this server" in over_all.text
     assert len(slow.requests) == 3
-    # A third visitor still loads the page, and can preview.
+    # A third visitor still loads the page; the own mock, answered in process, is not counted.
     page = third.load(timeout=10)
     assert page.status_code == 200 and "turn_detection" in page.text
+    mocked = first.send(served.url + "/mock/v1", timeout=10)
+    assert mocked.status_code == 200 and "ek_" in mocked.text
 
     slow.release.set()
     for thread in held:
