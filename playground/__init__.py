@@ -32,9 +32,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from . import assets, csrf, errors, limits, page, security
+    from . import assets, csrf, errors, hosts, limits, page, security
 
     errors.init_app(app)
+    hosts.init_app(app)  # first: nothing else runs for a host or origin it refuses
     assets.init_app(app)
     limits.init_app(app)
     security.init_app(app)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import os
 import sys
 from typing import Any, TextIO
 
 from . import strict_json
+from .hosts import is_loopback, is_wildcard, serve_hosts
 from .migrate import migrate
 from .operations import Operation, all_operations, get_operation
 from .validation import validate_body
@@ -22,23 +22,34 @@ def _read_json(source: str, stdin: TextIO) -> object:
         return strict_json.loads(handle.read())
 
 
-def _loopback(host: str) -> bool:
-    """Give whether ``host`` (a --host value) is a loopback-only address."""
-    if host.strip("[]").lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+_loopback = is_loopback  # one rule for the SSRF default and the trusted host names
+
+
+def _serve_config(args: argparse.Namespace) -> dict[str, Any]:
+    """Give the settings ``serve`` makes from its options, where the environment sets none."""
+    config: dict[str, Any] = {}
+    # The SSRF guard is on unless a development server listens on loopback only: --prod is
+    # for a team, often behind a reverse proxy on the same host's loopback.
+    if "PLAYGROUND_SSRF_GUARD" not in os.environ:
+        config["SSRF_GUARD"] = args.prod or not _loopback(args.host)
+    if "PLAYGROUND_TRUSTED_HOSTS" not in os.environ:
+        config["TRUSTED_HOSTS"] = serve_hosts(args.host, args.port)
+        if is_wildcard(args.host):
+            print(
+                f"Answering for: {', '.join(config['TRUSTED_HOSTS'])} "
+                "(set PLAYGROUND_TRUSTED_HOSTS for any other name)",
+                file=sys.stderr,
+            )
+    if args.prod and "PLAYGROUND_SEND_MAX_IN_FLIGHT" not in os.environ:
+        # Half of each worker's threads may wait on upstreams; the rest stay free for pages.
+        config["SEND_MAX_IN_FLIGHT"] = max(1, args.threads // 2)
+    return config
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from . import create_app
 
-    # The SSRF guard is on unless this server listens on loopback only (or the env says).
-    config = (
-        {} if "PLAYGROUND_SSRF_GUARD" in os.environ else {"SSRF_GUARD": not _loopback(args.host)}
-    )
+    config = _serve_config(args)
     app = create_app(config)
     if not args.prod:
         app.run(host=args.host, port=args.port, debug=args.debug)

@@ -7,9 +7,12 @@ cannot set them. Operators can configure named gateways whose key the server rea
 environment variable; ``SEND_CONFIGURED_ONLY`` allows only those (hosted mode).
 
 Configuration (also from the environment as ``PLAYGROUND_<NAME>``, JSON values):
-``SEND_CONNECT_TIMEOUT``, ``SEND_READ_TIMEOUT``, ``SEND_DEADLINE`` (seconds),
+``SEND_CONNECT_TIMEOUT``, ``SEND_READ_TIMEOUT``, ``SEND_DEADLINE`` (seconds, for the operator's
+gateways), ``SEND_VISITOR_DEADLINE`` (for a URL a visitor typed, at most ``SEND_DEADLINE``),
 ``SEND_MAX_BYTES``, ``GATEWAYS`` (``[{"name", "base_url", "key_env"}]``, optional
-``organization`` and ``project``), ``SEND_CONFIGURED_ONLY``.
+``organization`` and ``project``), ``SEND_CONFIGURED_ONLY``, ``SEND_MAX_IN_FLIGHT`` and
+``SEND_MAX_IN_FLIGHT_PER_CLIENT`` (sends waiting on upstreams at once, in each process; see
+:mod:`playground.in_flight`).
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ from __future__ import annotations
 import os
 import re
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
-from . import inprocess, mock
+from . import hosts, inprocess, mock
 from .body import FormData
+from .csrf import answer_refused
+from .in_flight import InFlightLimit, TooManyInFlight
 from .operations import Operation, get_operation
 from .page import PageState
 from .ssrf import ALLOWED_BY_DEFAULT, Guard
@@ -37,6 +43,10 @@ DEFAULTS: dict[str, Any] = {
     "SEND_CONNECT_TIMEOUT": 5.0,
     "SEND_READ_TIMEOUT": 30.0,
     "SEND_DEADLINE": 60.0,
+    # A URL a visitor typed may be a server built to hold the thread: it gets less time.
+    "SEND_VISITOR_DEADLINE": 20.0,
+    "SEND_MAX_IN_FLIGHT": 8,
+    "SEND_MAX_IN_FLIGHT_PER_CLIENT": 2,
     "SEND_MAX_BYTES": 1024 * 1024,
     "GATEWAYS": [],
     "SEND_CONFIGURED_ONLY": False,
@@ -54,6 +64,7 @@ GATEWAY_HEADER = "X-Playground-Gateway"
 GATEWAY_NAME_HEADER = "X-Playground-Gateway-Name"
 INVALID_HEADER = "X-Playground-Invalid"
 _EXTENSION = "playground.upstream"
+_IN_FLIGHT = "playground.in_flight"
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,11 @@ def init_app(app: Flask) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     app.config["GATEWAYS"] = parse_gateways(app.config["GATEWAYS"])
+    app.extensions[_IN_FLIGHT] = InFlightLimit(
+        total=_setting(app, "SEND_MAX_IN_FLIGHT", int, 1),
+        per_client=_setting(app, "SEND_MAX_IN_FLIGHT_PER_CLIENT", int, 1),
+    )
+    _setting(app, "SEND_VISITOR_DEADLINE", float, 0.001)
     limits = Limits(
         connect_timeout=float(app.config["SEND_CONNECT_TIMEOUT"]),
         read_timeout=float(app.config["SEND_READ_TIMEOUT"]),
@@ -114,9 +130,17 @@ def init_app(app: Flask) -> None:
     allowed = _allowed_hosts(app.config["SSRF_ALLOWED_HOSTS"], app.config["GATEWAYS"])
     guard = Guard.of(allowed) if app.config["SSRF_GUARD"] else None
     upstream = Upstream(limits, guard=guard)
-    upstream.mount_app(inprocess.BASE, app)
+    upstream.mount_app(inprocess.BASE, hosts.in_process(app))
     app.extensions[_EXTENSION] = upstream
     app.register_blueprint(bp)
+
+
+def _setting(app: Flask, name: str, kind: type[int] | type[float], least: float) -> Any:
+    """Give the setting ``name`` as a ``kind`` of at least ``least``, or raise ``ValueError``."""
+    value = app.config[name]
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < least:
+        raise ValueError(f"{name} must be a number of at least {least:g}, not {value!r}")
+    return kind(value)
 
 
 def _allowed_hosts(hosts: Any, gateways: dict[str, ConfiguredGateway]) -> list[str]:
@@ -137,7 +161,8 @@ def _own_mock_base(base: str) -> bool:
     if "mock" not in current_app.blueprints:
         return False
     parts = urlsplit(base)
-    return parts.netloc.lower() == request.host.lower() and parts.path.rstrip("/") == mock.PREFIX
+    own = urlsplit(hosts.own_url_root())
+    return parts.netloc.lower() == own.netloc.lower() and parts.path.rstrip("/") == mock.PREFIX
 
 
 @dataclass(frozen=True)
@@ -154,7 +179,7 @@ def _send_panel() -> dict[str, Any]:
     def send_panel() -> SendPanel:
         mock_url = ""
         if not current_app.config["SEND_CONFIGURED_ONLY"] and "mock" in current_app.blueprints:
-            mock_url = url_for("mock.base", _external=True).rstrip("/")
+            mock_url = hosts.own_url_root() + url_for("mock.base").rstrip("/")
         return SendPanel(
             gateway_names=list(current_app.config["GATEWAYS"]),
             configured_only=bool(current_app.config["SEND_CONFIGURED_ONLY"]),
@@ -172,6 +197,7 @@ class Target:
     headers: dict[str, str]
     label: str
     secrets: dict[str, str]
+    deadline: float
 
 
 def _target(op: Operation) -> Target:
@@ -201,7 +227,8 @@ def _target(op: Operation) -> Target:
             gateway.organization: "[the gateway's organization]",
             gateway.project: "[the gateway's project]",
         }
-        return Target(gateway.base_url + op.path, headers, gateway.name, hidden)
+        deadline = float(current_app.config["SEND_DEADLINE"])
+        return Target(gateway.base_url + op.path, headers, gateway.name, hidden, deadline)
     if current_app.config["SEND_CONFIGURED_ONLY"]:
         raise RequestRefused("This server sends only to its configured gateways: choose one.")
     raw_url = unquote(request.headers.get(GATEWAY_HEADER, ""))
@@ -215,7 +242,11 @@ def _target(op: Operation) -> Target:
     project = check_credential(request.headers.get(PROJECT_HEADER, ""), "project")
     headers = request_headers(key, organization, project)
     hidden = {key: "[your key]", organization: "[your organization]", project: "[your project]"}
-    return Target(base + op.path, headers, "your gateway", hidden)
+    deadline = min(
+        float(current_app.config["SEND_VISITOR_DEADLINE"]),
+        float(current_app.config["SEND_DEADLINE"]),
+    )
+    return Target(base + op.path, headers, "your gateway", hidden, deadline)
 
 
 def _operation() -> Operation | None:
@@ -256,7 +287,26 @@ def send() -> Response:
         context["refused"] = str(exc)
         return _render(context)
     upstream: Upstream = current_app.extensions[_EXTENSION]
-    result = upstream.post_json(target.url, state.body, target.headers, redact=target.secrets)
+    in_flight: InFlightLimit = current_app.extensions[_IN_FLIGHT]
+    # The own mock, answered in this thread, never waits on anything: it is not counted.
+    hold = (
+        nullcontext()
+        if target.url.startswith(inprocess.BASE + "/")
+        else in_flight.hold(request.remote_addr or "", target.deadline)
+    )
+    try:
+        with hold:
+            result = upstream.post_json(
+                target.url,
+                state.body,
+                target.headers,
+                redact=target.secrets,
+                deadline=target.deadline,
+            )
+    except TooManyInFlight as exc:  # answered at once: a queued send would hold a thread too
+        response = answer_refused(exc.message, 429, keep_form=True)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     field_errors, error_field = _field_errors(state, result)
     context.update(
         result=result,

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from .body import FormData
+from .hosts import own_url_root
 from .link_state import load_body
 from .operations import Operation, all_operations
 from .page import PageState, _operation
@@ -69,7 +70,7 @@ def share() -> Response:
     state = PageState(op, FormData.of(request.form))
     result = ShareResult(problems=len(state.errors))
     try:
-        result.url = request.host_url.rstrip("/") + share_path(op, state.body)
+        result.url = own_url_root() + share_path(op, state.body)
     except ShareError as exc:
         result.error = str(exc)
     if not _is_htmx():

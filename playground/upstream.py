@@ -18,7 +18,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.cookiejar import DefaultCookiePolicy
 from importlib.metadata import PackageNotFoundError, version
@@ -275,25 +275,36 @@ class Upstream:
         self.session.close()
 
     def post_json(
-        self, url: str, body: Any, headers: dict[str, str], redact: Redact | None = None
+        self,
+        url: str,
+        body: Any,
+        headers: dict[str, str],
+        redact: Redact | None = None,
+        deadline: float | None = None,
     ) -> Result:
         """Give the :class:`Result` of POSTing ``body`` as JSON to ``url``.
 
         ``redact`` maps values (the key) to what stands for them in whatever the gateway sends
-        back, e.g. ``{key: "[your key]"}``.
+        back, e.g. ``{key: "[your key]"}``. ``deadline`` (seconds) replaces the limits' own.
         """
         started = time.monotonic()
-        with Deadline(self.limits.deadline) as watch:
-            result = self._exchange(url, body, headers, redact or {}, watch)
+        limits = self.limits if deadline is None else replace(self.limits, deadline=deadline)
+        with Deadline(limits.deadline) as watch:
+            result = self._exchange(url, body, headers, redact or {}, watch, limits)
         result.elapsed_ms = _ms(started)
         return result
 
     def _exchange(
-        self, url: str, body: Any, headers: dict[str, str], redact: Redact, watch: Deadline
+        self,
+        url: str,
+        body: Any,
+        headers: dict[str, str],
+        redact: Redact,
+        watch: Deadline,
+        limits: Limits,
     ) -> Result:
-        """Send and read the answer; when ``watch`` expires it cuts the connection, and whatever
-        arrived until then is reported as a timeout, not as the answer."""
-        limits = self.limits
+        """Send and read the answer (within ``limits``); when ``watch`` expires it cuts the
+        connection, and whatever arrived until then is reported as a timeout, not the answer."""
         result = Result()
         try:
             # Straight to the adapter, past Session.send: no cookie jar shared by every visitor,
@@ -310,10 +321,10 @@ class Upstream:
                 proxies={},
             )
         except Exception as exc:  # anything from requests/urllib3: told by type, never raised
-            return self._failed(result, exc, watch, answered=False)
+            return self._failed(result, exc, watch, limits, answered=False)
         with response:
             if watch.expired:  # cut while the headers were coming
-                return self._failed(result, None, watch, answered=False)
+                return self._failed(result, None, watch, limits, answered=False)
             result.status = response.status_code
             result.reason = _reason(response.status_code)
             result.content_type = response.headers.get("Content-Type", "")
@@ -321,18 +332,23 @@ class Upstream:
             try:
                 raw, cut = _read_capped(response, limits.max_bytes)
             except Exception as exc:  # a broken stream: told by type, never raised
-                return self._failed(result, exc, watch, answered=True)
+                return self._failed(result, exc, watch, limits, answered=True)
         if watch.expired and not cut:  # cut in the body
-            return self._failed(result, None, watch, answered=True)
+            return self._failed(result, None, watch, limits, answered=True)
         _fill_body(result, raw, cut, limits.max_bytes, redact)
         return result
 
     def _failed(
-        self, result: Result, exc: Exception | None, watch: Deadline, answered: bool
+        self,
+        result: Result,
+        exc: Exception | None,
+        watch: Deadline,
+        limits: Limits,
+        answered: bool,
     ) -> Result:
         """Fill ``result`` for a send that failed: by the deadline, or with ``exc``."""
         if watch.expired or exc is None:
-            seconds = _num(self.limits.deadline)
+            seconds = _num(limits.deadline)
             result.failure_kind = "timeout"
             result.failure = (
                 f"The gateway was still sending after {seconds} s and the response was "

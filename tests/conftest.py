@@ -13,10 +13,13 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from requests.adapters import HTTPAdapter
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from playground import create_app
@@ -364,3 +367,62 @@ def keep_alive() -> Iterator[KeepAliveServer]:
     yield server
     server.shutdown()
     server.server_close()
+
+
+class _FromAddress(HTTPAdapter):
+    """A transport adapter whose connections leave from ``address`` (any of 127/8 is local)."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+class Visitor:
+    """A visitor of a served playground, from its own loopback address: loads the page (its
+    cookie and CSRF token) and sends as the page does."""
+
+    def __init__(self, base_url: str, address: str = "127.0.0.1") -> None:
+        self.base_url = base_url
+        self.session = requests.Session()
+        self.session.trust_env = False
+        self.session.mount("http://", _FromAddress(address))
+        self.token = ""
+
+    def load(self, timeout: float = 30) -> requests.Response:
+        """Give the page, keeping its CSRF token."""
+        page = self.session.get(self.base_url + "/", timeout=timeout)
+        found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
+        self.token = found.group(1) if found else ""
+        return page
+
+    def send(self, gateway_url: str, timeout: float = 60) -> requests.Response:
+        """Give the answer to a send of the default form to ``gateway_url``."""
+        if not self.token:
+            self.load()
+        headers = {
+            "HX-Request": "true",
+            "X-CSRFToken": self.token,
+            "X-Playground-Gateway": quote(gateway_url),
+            "X-Playground-Key": "sk-visitor",
+        }
+        return self.session.post(
+            self.base_url + "/send", data={"op": "sessions"}, headers=headers, timeout=timeout
+        )
+
+
+@pytest.fixture
+def visitor() -> Iterator[Any]:
+    """Give a function making a :class:`Visitor` of ``base_url`` from ``address``."""
+    made: list[Visitor] = []
+
+    def make(base_url: str, address: str = "127.0.0.1") -> Visitor:
+        made.append(Visitor(base_url, address))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.session.close()

@@ -9,8 +9,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -45,38 +48,65 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+class _Prod:
+    """``serve --prod`` in a subprocess: its process, URL and a session that skips the env."""
+
+    def __init__(self, folder: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        port = _free_port()
+        self.log_path = folder / "serve.log"
+        self.log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "playground", "serve", "--prod", "--port", str(port), *args],
+            cwd=folder,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
+        self.url = f"http://127.0.0.1:{port}"
+        self.session = requests.Session()
+        self.session.trust_env = False
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.session.get(self.url + "/", timeout=2)
+                return
+            except requests.ConnectionError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    pytest.fail(f"serve --prod did not start: {self.log_path.read_text()}")
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, as an operator would) and close what was opened."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        self.session.close()
+
+
 @pytest.fixture
-def prod_server(tmp_path):
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "playground", "serve", "--prod", "--port", str(port)]
-        + ["--workers", "2", "--threads", "2"],
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    session = requests.Session()
-    session.trust_env = False
-    while True:
-        try:
-            session.get(url + "/", timeout=2)
-            break
-        except requests.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                log.close()
-                pytest.fail(f"serve --prod did not start: {(tmp_path / 'serve.log').read_text()}")
-            time.sleep(0.2)
-    yield process, url, session
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=20)
-    log.close()
-    session.close()
+def start_prod(tmp_path) -> Iterator[Any]:
+    """Give a function starting ``serve --prod ARGS`` (stopped when the test ends)."""
+    started: list[_Prod] = []
+
+    def start(*args: str, env: dict[str, str] | None = None) -> _Prod:
+        started.append(_Prod(tmp_path, *args, env=env))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def prod_server(start_prod):
+    server = start_prod("--workers", "2", "--threads", "2")
+    return server.process, server.url, server.session
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts workers through /proc")
@@ -119,3 +149,52 @@ def test_serve_prod_without_gunicorn_says_how_to_get_it(tmp_path) -> None:
 def test_serve_prod_refuses_debug(cli) -> None:
     result = cli("serve", "--prod", "--debug", "--port", "1")
     assert result.returncode == 2 and "--debug" in result.stderr
+
+
+def test_serve_prod_guards_sends_even_on_a_loopback_bind(prod_server, upstream, visitor) -> None:
+    # Behind a reverse proxy on the same host, --prod listens on 127.0.0.1: still guarded.
+    app, server = upstream
+    _, url, _ = prod_server
+    answer = visitor(url).send(server.url + "/v1", timeout=30)
+    assert answer.status_code == 200 and "internal addresses" in answer.text
+    assert app.requests == []
+
+
+def test_serve_prod_stays_available_while_slow_sends_hold_threads(
+    start_prod, upstream, visitor
+) -> None:
+    slow, upstream_server = upstream
+
+    def hold(environ: dict[str, Any], start_response: Any) -> Any:
+        slow.release.wait(30)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    slow.handler = hold
+    # One worker of four threads: without a cap, four slow sends would take all four.
+    server = start_prod("--workers", "1", "--threads", "4", env={"PLAYGROUND_SSRF_GUARD": "false"})
+    senders = [visitor(server.url, f"127.0.0.{n}") for n in range(1, 5)]
+    for sender in senders:
+        sender.load()
+    answers: list[requests.Response] = []
+    threads = [
+        threading.Thread(target=lambda s=s: answers.append(s.send(upstream_server.url + "/v1")))
+        for s in senders
+    ]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 20  # a bound against a hang, not a timing claim
+    while len(slow.requests) < 2 or len(answers) < 2:
+        assert time.monotonic() < deadline, "the sends never settled"
+        time.sleep(0.05)
+    refused = [a for a in answers if a.status_code == 429]
+    assert len(refused) == 2 and len(slow.requests) == 2  # two held, two answered at once
+    assert all(int(a.headers["Retry-After"]) >= 1 for a in refused)
+    assert all("Too many sends in progress on this server" in a.text for a in refused)
+    # Another visitor's page loads while the two sends still wait on the upstream.
+    page = visitor(server.url, "127.0.0.9").load(timeout=10)
+    assert page.status_code == 200 and "turn_detection" in page.text
+    slow.release.set()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(a.status_code for a in answers) == [200, 200, 429, 429]

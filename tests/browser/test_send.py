@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -206,3 +207,45 @@ def test_send_panel_and_snippet_tab_survive_a_preset_and_back(page, live_server)
     # The panel's own controls work again: a new gateway URL is stored and used.
     page.get_by_label("Gateway URL").fill("")
     expect(page.get_by_role("button", name="Send")).to_be_disabled()
+
+
+def test_too_many_sends_in_progress_is_said_in_the_pane(
+    page, live_server, upstream, visitor
+) -> None:
+    """Two sends of this address already wait on a slow gateway (the per-client default): the
+    page's own send is refused at once, and the pane says why."""
+    from playwright.sync_api import expect
+
+    slow, server = upstream
+
+    def hold(environ: dict[str, Any], start_response: Any) -> Any:
+        slow.release.wait(30)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    slow.handler = hold
+    others = visitor(live_server.url)
+    others.load()
+    waiting = [threading.Thread(target=others.send, args=(server.url + "/v1",)) for _ in "ab"]
+    for thread in waiting:
+        thread.start()
+    page.goto("/")
+    page.get_by_label("Gateway URL").fill(server.url + "/v1")
+    page.get_by_label("API key").fill(KEY)
+    expect(page.get_by_role("button", name="Send")).to_be_enabled()
+    for _ in range(400):  # both held before the page sends (a 20 s bound against a hang)
+        if len(slow.requests) == 2:
+            break
+        page.wait_for_timeout(50)
+    assert len(slow.requests) == 2
+    with page.expect_response("**/send") as answer:
+        page.get_by_role("button", name="Send").click()
+    assert answer.value.status == 429 and int(answer.value.headers["retry-after"]) >= 1
+    expect(page.get_by_test_id("send-failure")).to_contain_text(
+        "Too many sends in progress from your address"
+    )
+    expect(page.get_by_role("button", name="Send")).to_be_enabled()  # free to try again
+    slow.release.set()
+    for thread in waiting:
+        thread.join(30)
+    assert len(slow.requests) == 2  # the refused send never left
