@@ -65,8 +65,10 @@ class Deprecation:
         found = self.values.get(value) if isinstance(value, str) else None
         if found is not None:
             return found.warning(today)
+        if self.field_note:
+            return f"{name} is deprecated: {self.field_note}"
         if self.field_note is not None:
-            return f"{name} is deprecated. {self.field_note}".strip()
+            return f"{name} is deprecated."
         return ""
 
 

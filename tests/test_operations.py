@@ -154,8 +154,17 @@ def test_ranges_of_nested_numbers(sessions_op) -> None:
 
 # Keywords that only document a schema; every other keyword (but ``x-*``) is compared.
 # "deprecated" is an annotation too (the reference, older than SDK 3.57.0, lacks the
-# connector_id deprecation): what is deprecated is checked against the SDK in test_sdk_drift.
-DOCUMENTATION = {"description", "title", "examples", "$comment", "$schema", "$id", "$defs", "deprecated"}
+# connector_id deprecation): what is deprecated is tested in test_deprecations.
+DOCUMENTATION = {
+    "description",
+    "title",
+    "examples",
+    "$comment",
+    "$schema",
+    "$id",
+    "$defs",
+    "deprecated",
+}
 # Keywords that lead to other paths, compared through the facts of those paths.
 STRUCTURE = {"properties", "items", "oneOf", "anyOf", "required", "type"}
 
