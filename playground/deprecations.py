@@ -181,23 +181,6 @@ def body_warnings(root: Node, body: Any, today: date) -> dict[str, str]:
     return {json_path(path): text for path, text in form_warnings(root, built, today).items()}
 
 
-def choice_label(node: Node, value: str, today: date) -> str:
-    """Give the label of a choice: the value, or the value with its deprecation."""
-    found = deprecations_in_node(node).get(value)
-    return found.label(today) if found else value
-
-
-def deprecations_in_node(node: Node) -> dict[str, DeprecatedValue]:
-    """Give the deprecated values of one node."""
-    found = deprecation_of(node.schema)
-    return found.values if found else {}
-
-
-def current_first(values: list[str], deprecated: dict[str, DeprecatedValue]) -> list[str]:
-    """Give ``values`` with the current ones first, each group in its own order."""
-    return [v for v in values if v not in deprecated] + [v for v in values if v in deprecated]
-
-
 def today_from(setting: Any) -> date:
     """Give the day deprecations are judged on: ``setting`` (a date or YYYY-MM-DD) or today."""
     if isinstance(setting, date):
