@@ -32,8 +32,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from . import assets, csrf, errors, hosts, limits, page, security
+    from . import assets, csrf, errors, hosts, limits, operations, page, security
 
+    # First: every other part asks for the app's operations, and a broken document stops here.
+    operations.init_app(app)
     errors.init_app(app)
     hosts.init_app(app)  # first: nothing else runs for a host or origin it refuses
     assets.init_app(app)

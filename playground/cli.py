@@ -6,13 +6,18 @@ import argparse
 import json
 import os
 import sys
+from datetime import date
 from typing import Any, TextIO
 
 from . import strict_json
+from .deprecations import body_warnings
 from .hosts import is_loopback, is_wildcard, serve_hosts
 from .migrate import migrate
-from .operations import Operation, all_operations, get_operation
+from .operations import Operation, OperationsError, get_operation, load_operations
 from .validation import validate_body
+
+#: Where ``--operations-dir`` comes from when not given (as the server's setting).
+OPERATIONS_DIR_ENV = "PLAYGROUND_OPERATIONS_DIR"
 
 
 def _read_json(source: str, stdin: TextIO) -> object:
@@ -50,6 +55,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from . import create_app
 
     config = _serve_config(args)
+    if args.operations_dir:
+        config["OPERATIONS_DIR"] = args.operations_dir
     app = create_app(config)
     if not args.prod:
         app.run(host=args.host, port=args.port, debug=args.debug)
@@ -81,15 +88,19 @@ def _valid_body(op: Operation, source: str) -> dict[str, Any] | None:
 
 
 def _cmd_body(args: argparse.Namespace) -> int:
-    body = _valid_body(get_operation(args.op), args.file)
+    op = get_operation(args.op, args.operations)
+    body = _valid_body(op, args.file)
     if body is None:
         return 1
+    # Deprecated values are sent as they are: said on stderr, and the body is still valid.
+    for path, message in body_warnings(op.root, body, args.today or date.today()).items():
+        print(f"warning: {path}: {message}", file=sys.stderr)
     print(json.dumps(body, indent=2, ensure_ascii=False))
     return 0
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
-    body = _valid_body(get_operation("sessions"), args.file)
+    body = _valid_body(get_operation("sessions", args.operations), args.file)
     if body is None:
         return 1
     result = migrate(body)
@@ -102,7 +113,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 def _cmd_snippet(args: argparse.Namespace) -> int:
     from .snippets import LANGUAGES, languages_for, render_snippet
 
-    op = get_operation(args.op)
+    op = get_operation(args.op, args.operations)
     if args.list:
         for lang in languages_for(op):
             print(f"{lang.id}\t{lang.label}")
@@ -122,11 +133,26 @@ def _cmd_snippet(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Give the argument parser with every subcommand."""
+def _dir_parser() -> argparse.ArgumentParser:
+    """Give the parser of the options every command shares (read before the operations)."""
+    shared = argparse.ArgumentParser(add_help=False, allow_abbrev=False)  # not --op
+    shared.add_argument(
+        "--operations-dir",
+        default=os.environ.get(OPERATIONS_DIR_ENV) or None,
+        help=f"a folder of more *.openapi.json operations (default: ${OPERATIONS_DIR_ENV})",
+    )
+    return shared
+
+
+def build_parser(ops: dict[str, Operation] | None = None) -> argparse.ArgumentParser:
+    """Give the argument parser with every subcommand; ``--op`` chooses among ``ops``."""
+    names = sorted(ops if ops is not None else load_operations())
     parser = argparse.ArgumentParser(prog="realtime-playground", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the playground web app")
+    shared = [_dir_parser()]
+    serve = sub.add_parser(
+        "serve", parents=shared, allow_abbrev=False, help="run the playground web app"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--debug", action="store_true")
@@ -140,29 +166,51 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads", type=int, default=4, help="with --prod: threads per worker (default: 4)"
     )
     serve.set_defaults(func=_cmd_serve)
-    body = sub.add_parser("body", help="validate a request body and print it normalized")
+    body = sub.add_parser(
+        "body",
+        parents=shared,
+        allow_abbrev=False,
+        help="validate a request body and print it normalized",
+    )
     body.add_argument("file", help="a JSON file, or - for standard input")
-    body.add_argument("--op", default="sessions", choices=sorted(all_operations()))
+    body.add_argument("--op", default="sessions", choices=names)
+    body.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        help="judge deprecated values on this day, YYYY-MM-DD (default: today)",
+    )
     body.set_defaults(func=_cmd_body)
     migrate_ = sub.add_parser(
         "migrate",
+        parents=shared,
+        allow_abbrev=False,
         help="convert a beta /realtime/sessions body to a GA /realtime/client_secrets body",
     )
     migrate_.add_argument("file", help="a JSON file, or - for standard input")
     migrate_.set_defaults(func=_cmd_migrate)
-    snippet = sub.add_parser("snippet", help="print a code snippet that sends a request body")
+    snippet = sub.add_parser(
+        "snippet",
+        parents=shared,
+        allow_abbrev=False,
+        help="print a code snippet that sends a request body",
+    )
     snippet.add_argument("file", nargs="?", default="-", help="a JSON file, or - (the default)")
     snippet.add_argument("--lang", help="the snippet language (see --list)")
     snippet.add_argument("--list", action="store_true", help="name the languages and stop")
-    snippet.add_argument("--op", default="sessions", choices=sorted(all_operations()))
+    snippet.add_argument("--op", default="sessions", choices=names)
     snippet.add_argument("--base-url", help="a gateway's base URL (default: the public API)")
     snippet.set_defaults(func=_cmd_snippet)
-    _add_link_command(sub)
+    _add_link_command(sub, names)
     return parser
 
 
-def _add_link_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    link = sub.add_parser("link", help="print the share link of a request body")
+def _add_link_command(sub: argparse._SubParsersAction, names: list[str]) -> None:  # type: ignore[type-arg]
+    link = sub.add_parser(
+        "link",
+        parents=[_dir_parser()],
+        allow_abbrev=False,
+        help="print the share link of a request body",
+    )
     link.add_argument("file", help="a JSON file, or - for standard input")
     link.add_argument(
         "--base-url",
@@ -171,7 +219,7 @@ def _add_link_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     )
     link.add_argument(
         "--op",
-        choices=sorted(all_operations()),
+        choices=names,
         help="the operation the body is for (default: the app's default operation)",
     )
     link.set_defaults(func=_cmd_link)
@@ -181,7 +229,7 @@ def _cmd_link(args: argparse.Namespace) -> int:
     from . import create_app
     from .share import ShareError, share_url
 
-    op = get_operation(args.op or create_app().config["DEFAULT_OPERATION"])
+    op = get_operation(args.op or create_app().config["DEFAULT_OPERATION"], args.operations)
     try:
         body = _read_json(args.file, sys.stdin)
     except (OSError, ValueError) as exc:
@@ -204,5 +252,13 @@ def _cmd_link(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; give the exit status."""
-    args = build_parser().parse_args(argv)
+    # The operations decide the choices of --op, so the folder is read before the rest.
+    known, _ = _dir_parser().parse_known_args(argv)
+    try:
+        ops = load_operations(known.operations_dir)
+    except OperationsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args = build_parser(ops).parse_args(argv)
+    args.operations = ops
     return int(args.func(args))

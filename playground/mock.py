@@ -1,7 +1,8 @@
 """The built-in mock upstream at ``/mock/v1``: every operation answered like the real API.
 
-One route per operation, at the operation's own path, so a new operation document gets its
-mock with no code. Switched off with ``MOCK_ENABLED = False``.
+One route per operation of the app (an operator's own documents too), at the operation's own
+path, so a new operation document gets its mock with no code. Switched off with
+``MOCK_ENABLED = False``.
 """
 
 from __future__ import annotations
@@ -9,28 +10,38 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import csrf, mock_responses, strict_json
-from .operations import Operation, all_operations
+from .operations import EXTENSION_KEY, Operation, all_operations
 from .validation import validate_body
 
 PREFIX = "/mock/v1"
-bp = Blueprint("mock", __name__, url_prefix=PREFIX)
 
 
 def init_app(app: Flask) -> None:
-    """Register the mock unless the configuration switches it off."""
+    """Register the mock of the app's operations unless the configuration switches it off."""
     app.config.setdefault("MOCK_ENABLED", True)
     if app.config["MOCK_ENABLED"]:
+        bp = _blueprint(app.extensions[EXTENSION_KEY].values())
         csrf.exempt(bp)  # an API taking a Bearer key, not a cookie: nothing to forge
         app.register_blueprint(bp)
 
 
-@bp.get("/")
+def _blueprint(ops: Iterable[Operation]) -> Blueprint:
+    """Give a mock blueprint with one route per operation (each app has its own operations)."""
+    bp = Blueprint("mock", __name__, url_prefix=PREFIX)
+    bp.add_url_rule("/", "base", base, methods=["GET"])
+    bp.register_error_handler(RequestEntityTooLarge, _too_large)
+    for op in ops:
+        bp.add_url_rule(op.path, f"op_{op.id}", _view(op), methods=[op.method])
+    return bp
+
+
 def base() -> Response:
     """Give a short description of the mock (its URL is the gateway URL to use)."""
     ops = [f"{op.method} {PREFIX}{op.path}" for op in all_operations().values()]
@@ -72,10 +83,5 @@ def error_answer(status: int, message: str) -> Response:
     return _answer(status, mock_responses.api_error(message), time.monotonic())
 
 
-@bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error: RequestEntityTooLarge) -> Response:
     return error_answer(413, "The request body is too large for the playground's mock.")
-
-
-for _op in all_operations().values():
-    bp.add_url_rule(_op.path, f"op_{_op.id}", _view(_op), methods=[_op.method])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -11,6 +12,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    has_app_context,
     redirect,
     render_template,
     request,
@@ -18,12 +20,22 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
-from .body import Built, FormData, add_row, build_body, form_from_body, remove_row, row_index
+from .body import (
+    CUSTOM,
+    Built,
+    FormData,
+    add_row,
+    build_body,
+    form_from_body,
+    remove_row,
+    row_index,
+)
+from .deprecations import deprecation_of, deprecations_in, form_warnings, row_zero, today_from
 from .forms import SessionForm, default_text, field_id
 from .link_state import Loaded, load_query, operation_for_token
 from .migrate import Note, migrate
 from .operations import Operation, all_operations, get_operation
-from .schema import join, json_path
+from .schema import Node, join, json_path
 from .share import ShareError, decode_token, encode_token
 from .validation import validate_body
 
@@ -47,10 +59,16 @@ for _helper in (field_id, default_text, join, json_path):
     bp.add_app_template_global(_helper)
 
 
+@bp.app_template_global()
+def has_deprecations(node: Node) -> bool:
+    """Say whether a field has deprecated values (or is deprecated): it gets a warning slot."""
+    return deprecation_of(node.schema) is not None
+
+
 class PageState:
     """Everything the page shows for one state of the form: fields, body, errors."""
 
-    def __init__(self, op: Operation, data: FormData) -> None:
+    def __init__(self, op: Operation, data: FormData, today: date | None = None) -> None:
         self.op = op
         self.data = data
         self.built: Built = build_body(op.root, data)
@@ -58,6 +76,11 @@ class PageState:
         self.errors: dict[str, str] = dict(self.built.errors)
         for path, message in validate_body(op.request_schema, op.root, self.body).items():
             self.errors.setdefault(self.built.form_path(path) or path, message)
+        self.today = today or today_from(
+            current_app.config.get("DEPRECATIONS_TODAY") if has_app_context() else None
+        )
+        # Warnings, not errors: a deprecated value is still sent, and Send stays "Send".
+        self.warnings = form_warnings(op.root, self.built, self.today)
         self._form: SessionForm | None = None
 
     @property
@@ -65,6 +88,7 @@ class PageState:
         """Give the WTForms form (built only when a template needs the fields)."""
         if self._form is None:
             self._form = SessionForm(self.op.root, self.data)
+            _mark_deprecated_choices(self._form, self.op.root, self.today)
         return self._form
 
     @property
@@ -75,6 +99,34 @@ class PageState:
     def context(self, **extra: Any) -> dict[str, Any]:
         """Give the template context."""
         return {"op": self.op, "ops": all_operations(), "state": self, **extra}
+
+
+def _mark_deprecated_choices(form: SessionForm, root: Node, today: date) -> None:
+    """Label the deprecated choices of every select and move them after the current ones."""
+    table = deprecations_in(root)
+    if not table:
+        return
+    for field in form.form:
+        found = table.get(row_zero(field.name))
+        choices = getattr(field, "choices", None)
+        if found is None or not found.values or not isinstance(choices, list):
+            continue
+        old = [c for c in choices if c.value in found.values]
+        kept = [c for c in choices if c.value not in found.values]
+        # Before "Custom value…" (or a loaded value that is not a choice), after the rest.
+        at = next(
+            (
+                i
+                for i, c in enumerate(kept)
+                if c.value == CUSTOM or c.label.endswith("(not a choice)")
+            ),
+            len(kept),
+        )
+        relabelled = [
+            type(c)(c.value, found.values[c.value].label(today), c.render_kw, c.optgroup)
+            for c in old
+        ]
+        field.choices = kept[:at] + relabelled + kept[at:]
 
 
 def _operation(op_id: str | None = None) -> Operation:

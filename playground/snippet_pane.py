@@ -45,14 +45,16 @@ def snippet_views(
     gateway refresh sends the same body again.
     """
     key = json.dumps(body, ensure_ascii=False)  # key order matters: the snippet keeps it
-    return list(_cached_views(op.id, key, selected, GATEWAY_PLACEHOLDER if gateway else None))
+    return list(_cached_views(op, key, selected, GATEWAY_PLACEHOLDER if gateway else None))
 
 
 @lru_cache(maxsize=128)
 def _cached_views(
-    op_id: str, body_json: str, selected: str | None, base_url: str | None
+    op: Operation, body_json: str, selected: str | None, base_url: str | None
 ) -> tuple[SnippetView, ...]:
-    return tuple(_views(get_operation(op_id), json.loads(body_json), selected, base_url))
+    # Keyed by the operation object (hashed by identity): two apps may serve different
+    # documents under one operation id.
+    return tuple(_views(op, json.loads(body_json), selected, base_url))
 
 
 def _views(

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-import typing
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, NotRequired, Required
+from typing import Any
 
 import pytest
 from openapi_spec_validator import validate
-from typing_extensions import is_typeddict
 
 from playground.operations import all_operations, get_operation
 from playground.schema import resolve_refs
@@ -178,7 +176,18 @@ def test_ranges_of_nested_numbers(sessions_op) -> None:
 
 
 # Keywords that only document a schema; every other keyword (but ``x-*``) is compared.
-DOCUMENTATION = {"description", "title", "examples", "$comment", "$schema", "$id", "$defs"}
+# "deprecated" is an annotation too (the reference, older than SDK 3.57.0, lacks the
+# connector_id deprecation): what is deprecated is tested in test_deprecations.
+DOCUMENTATION = {
+    "description",
+    "title",
+    "examples",
+    "$comment",
+    "$schema",
+    "$id",
+    "$defs",
+    "deprecated",
+}
 # Keywords that lead to other paths, compared through the facts of those paths.
 STRUCTURE = {"properties", "items", "oneOf", "anyOf", "required", "type"}
 
@@ -330,92 +339,3 @@ def _edit(schema: dict[str, Any], dotted: str, change: Any) -> dict[str, Any]:
 def test_the_comparison_notices_a_difference(where, change, found) -> None:
     schema = get_operation("client-secrets").request_schema
     assert found in _differences(_facts(_edit(schema, where, change)), _facts(schema))
-
-
-# The SDK request type each operation's document follows field for field (module, class).
-SDK_REQUEST_TYPES = {
-    "translation-client-secrets": (
-        "openai.types.realtime.translations.client_secret_create_params",
-        "ClientSecretCreateParams",
-    ),
-}
-SDK_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
-
-
-def _sdk_facts(
-    hint: Any, path: str = "", out: dict[str, dict[str, Any]] | None = None
-) -> dict[str, dict[str, Any]]:
-    """Give ``{path: {type, nullable, enum}}`` for an SDK ``TypedDict`` and all it reaches."""
-    out = {} if out is None else out
-    args = [a for a in typing.get_args(hint) if a is not type(None)]
-    nullable = typing.get_origin(hint) is typing.Union and len(args) < len(typing.get_args(hint))
-    if nullable:
-        (hint,) = args  # Optional[X]: one type besides None
-    facts: dict[str, Any] = {"nullable": nullable}
-    if typing.get_origin(hint) is Literal:
-        facts |= {"type": ["string"], "enum": sorted(typing.get_args(hint))}
-    elif is_typeddict(hint):
-        facts["type"] = ["object"]
-        hints = typing.get_type_hints(hint, include_extras=True)
-        for key, sub in hints.items():
-            child = f"{path}.{key}" if path else key
-            _sdk_facts(_strip_required(sub), child, out)
-            out[child]["required"] = _is_required(sub, hint.__total__)
-    else:
-        facts["type"] = [SDK_JSON_TYPES[hint]]
-    out[path] = {**facts, **out.get(path, {})}
-    return out
-
-
-def _is_required(hint: Any, total: bool) -> bool:
-    """Say whether a ``TypedDict`` key must be given (read from its hint: the SDK modules'
-    postponed annotations leave ``__required_keys__`` unreliable)."""
-    origin = typing.get_origin(hint)
-    return origin is Required or (total and origin is not NotRequired)
-
-
-def _strip_required(hint: Any) -> Any:
-    while typing.get_origin(hint) in (Required, NotRequired):
-        (hint,) = typing.get_args(hint)
-    return hint
-
-
-def _comparable(facts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Give our facts as the SDK's types can state them (a ``const`` is a one-value enum)."""
-    kept = {}
-    for path, fact in facts.items():
-        enum = fact.get("enum", [fact["const"]] if "const" in fact else None)
-        kept[path] = {k: fact[k] for k in ("type", "nullable", "required") if k in fact}
-        if enum is not None:
-            kept[path]["enum"] = sorted(enum)
-    return kept
-
-
-@pytest.mark.parametrize("op_id", list(SDK_REQUEST_TYPES))
-def test_request_schema_matches_the_sdk_type_field_for_field(op_id: str) -> None:
-    """Every key the installed openai SDK's request type has, with its JSON type, enum,
-    nullability and whether it is required: no more, no fewer."""
-    module, name = SDK_REQUEST_TYPES[op_id]
-    sdk_type = getattr(pytest.importorskip(module), name)
-    ours = _comparable(_facts(get_operation(op_id).request_schema))
-    theirs = _sdk_facts(sdk_type)
-    assert _differences(ours, theirs) == []
-    assert "session.audio.input.noise_reduction.type" in theirs  # the walk went all the way
-
-
-def test_the_sdk_comparison_notices_a_difference() -> None:
-    schema = get_operation("translation-client-secrets").request_schema
-    module, name = SDK_REQUEST_TYPES["translation-client-secrets"]
-    theirs = _sdk_facts(getattr(pytest.importorskip(module), name))
-    required = _edit(schema, "properties.session", lambda s: s.update(required=[]))
-    assert "session.model: required is False, reference True" in _differences(
-        _comparable(_facts(required)), theirs
-    )
-    widened = _edit(
-        schema,
-        "properties.session.properties.audio.properties.output.properties.language",
-        lambda s: s.update(type=["string", "null"]),
-    )
-    assert "session.audio.output.language: nullable is True, reference False" in _differences(
-        _comparable(_facts(widened)), theirs
-    )

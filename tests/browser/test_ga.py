@@ -65,7 +65,7 @@ def test_ga_nested_fields_send_to_the_mock_and_convert_a_beta_preset(page, expec
     assert body["session"]["output_modalities"] == ["audio"]
 
 
-def test_translation_secret_from_the_picker_a_preset_and_the_mock(page) -> None:
+def test_translation_secret_from_the_picker_a_preset_and_the_mock(page, expect) -> None:
     """Choose the translation operation, start from a preset, change the language, send to the
     mock and get a key for a translation session."""
     page.goto("/")

@@ -4,7 +4,7 @@ curl 'https://api.openai.com/v1/realtime/client_secrets' \
   -d '{
   "session": {
     "type": "realtime",
-    "model": "gpt-realtime",
+    "model": "gpt-realtime-2.1",
     "instructions": "Answer questions about our product. Search the docs before answering.",
     "tools": [
       {

@@ -7,7 +7,7 @@ const response = await fetch('https://api.openai.com/v1/realtime/client_secrets'
   body: JSON.stringify({
     session: {
       type: 'realtime',
-      model: 'gpt-realtime',
+      model: 'gpt-realtime-2.1',
       instructions: 'Answer questions about our product. Search the docs before answering.',
       tools: [
         {

@@ -7,7 +7,7 @@ client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
 result = client.realtime.client_secrets.create(
     session={
         "type": "realtime",
-        "model": "gpt-realtime",
+        "model": "gpt-realtime-2.1",
         "instructions": "Answer questions about our product. Search the docs before answering.",
         "tools": [
             {

@@ -8,7 +8,7 @@ response = requests.post(
     json={
         "session": {
             "type": "realtime",
-            "model": "gpt-realtime",
+            "model": "gpt-realtime-2.1",
             "instructions": "Answer questions about our product. Search the docs before answering.",
             "tools": [
                 {

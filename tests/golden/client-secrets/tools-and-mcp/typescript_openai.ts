@@ -5,7 +5,7 @@ const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
 const result = await client.realtime.clientSecrets.create({
   session: {
     type: 'realtime',
-    model: 'gpt-realtime',
+    model: 'gpt-realtime-2.1',
     instructions: 'Answer questions about our product. Search the docs before answering.',
     tools: [
       {

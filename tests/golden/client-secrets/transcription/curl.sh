@@ -14,7 +14,7 @@ curl 'https://api.openai.com/v1/realtime/client_secrets' \
           "type": "near_field"
         },
         "transcription": {
-          "model": "gpt-4o-transcribe",
+          "model": "gpt-transcribe",
           "language": "en"
         },
         "turn_detection": {

@@ -12,7 +12,7 @@ response = requests.post(
                 "input": {
                     "format": {"type": "audio/pcm", "rate": 24000},
                     "noise_reduction": {"type": "near_field"},
-                    "transcription": {"model": "gpt-4o-transcribe", "language": "en"},
+                    "transcription": {"model": "gpt-transcribe", "language": "en"},
                     "turn_detection": {
                         "type": "server_vad",
                         "threshold": 0.5,

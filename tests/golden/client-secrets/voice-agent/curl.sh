@@ -8,7 +8,7 @@ curl 'https://api.openai.com/v1/realtime/client_secrets' \
   },
   "session": {
     "type": "realtime",
-    "model": "gpt-realtime",
+    "model": "gpt-realtime-2.1",
     "instructions": "You are a friendly voice assistant. Keep answers short.",
     "output_modalities": [
       "audio"
@@ -23,7 +23,7 @@ curl 'https://api.openai.com/v1/realtime/client_secrets' \
           "type": "far_field"
         },
         "transcription": {
-          "model": "gpt-4o-transcribe",
+          "model": "gpt-transcribe",
           "language": "en"
         },
         "turn_detection": {

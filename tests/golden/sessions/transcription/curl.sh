@@ -6,7 +6,7 @@ curl 'https://api.openai.com/v1/realtime/sessions' \
     "text"
   ],
   "input_audio_transcription": {
-    "model": "gpt-4o-transcribe",
+    "model": "gpt-transcribe",
     "language": "fr",
     "prompt": "Vocabulaire technique : API, webhook, latence."
   },

@@ -7,7 +7,7 @@ const response = await fetch('https://api.openai.com/v1/realtime/sessions', {
   body: JSON.stringify({
     modalities: ['text'],
     input_audio_transcription: {
-      model: 'gpt-4o-transcribe',
+      model: 'gpt-transcribe',
       language: 'fr',
       prompt: 'Vocabulaire technique : API, webhook, latence.',
     },

@@ -7,7 +7,7 @@ client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
 result = client.beta.realtime.sessions.create(
     modalities=["text"],
     input_audio_transcription={
-        "model": "gpt-4o-transcribe",
+        "model": "gpt-transcribe",
         "language": "fr",
         "prompt": "Vocabulaire technique : API, webhook, latence.",
     },

@@ -8,7 +8,7 @@ response = requests.post(
     json={
         "modalities": ["text"],
         "input_audio_transcription": {
-            "model": "gpt-4o-transcribe",
+            "model": "gpt-transcribe",
             "language": "fr",
             "prompt": "Vocabulaire technique : API, webhook, latence.",
         },

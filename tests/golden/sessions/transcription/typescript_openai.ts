@@ -5,7 +5,7 @@ const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
 const result = await client.beta.realtime.sessions.create({
   modalities: ['text'],
   input_audio_transcription: {
-    model: 'gpt-4o-transcribe',
+    model: 'gpt-transcribe',
     language: 'fr',
     prompt: 'Vocabulaire technique : API, webhook, latence.',
   },

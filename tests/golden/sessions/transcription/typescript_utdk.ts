@@ -4,7 +4,7 @@ import openai from '@utdk/openai';
 const result = await openai.createRealtimeSession({
   modalities: ['text'],
   input_audio_transcription: {
-    model: 'gpt-4o-transcribe',
+    model: 'gpt-transcribe',
     language: 'fr',
     prompt: 'Vocabulaire technique : API, webhook, latence.',
   },

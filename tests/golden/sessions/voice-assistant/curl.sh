@@ -12,7 +12,7 @@ curl 'https://api.openai.com/v1/realtime/sessions' \
   "input_audio_format": "pcm16",
   "output_audio_format": "pcm16",
   "input_audio_transcription": {
-    "model": "gpt-4o-mini-transcribe"
+    "model": "gpt-transcribe"
   },
   "turn_detection": {
     "type": "server_vad",

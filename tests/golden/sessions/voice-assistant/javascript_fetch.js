@@ -11,7 +11,7 @@ const response = await fetch('https://api.openai.com/v1/realtime/sessions', {
     voice: 'verse',
     input_audio_format: 'pcm16',
     output_audio_format: 'pcm16',
-    input_audio_transcription: { model: 'gpt-4o-mini-transcribe' },
+    input_audio_transcription: { model: 'gpt-transcribe' },
     turn_detection: {
       type: 'server_vad',
       threshold: 0.5,

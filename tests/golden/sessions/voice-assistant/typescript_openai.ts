@@ -9,7 +9,7 @@ const result = await client.beta.realtime.sessions.create({
   voice: 'verse',
   input_audio_format: 'pcm16',
   output_audio_format: 'pcm16',
-  input_audio_transcription: { model: 'gpt-4o-mini-transcribe' },
+  input_audio_transcription: { model: 'gpt-transcribe' },
   turn_detection: {
     type: 'server_vad',
     threshold: 0.5,
