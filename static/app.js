@@ -1,27 +1,20 @@
-// Copies the error messages that come with each preview into the slots next to the fields.
-// Served as a static file: the page runs no inline script and no eval.
+// Each field's error slot comes out of band with every answer to a change of the form
+// (templates/partials/_problems.html). A slot whose message would not change is left alone (a
+// live region would say it again at every keystroke); the field's input is marked
+// aria-invalid while its slot holds a message. Static file: no inline script, no eval.
 (function () {
   "use strict";
-  function applyErrors(source) {
-    const messages = new Map();
-    source.querySelectorAll("[data-for]").forEach(function (el) {
-      messages.set(el.dataset.for, el.textContent);
-    });
-    document.querySelectorAll("#session-form .error[id^='e-']").forEach(function (slot) {
-      const text = messages.get(slot.id) || "";
-      if (slot.textContent !== text) slot.textContent = text;
-      const input = document.getElementById(slot.id.slice(2));
-      if (input) {
-        if (text) input.setAttribute("aria-invalid", "true");
-        else input.removeAttribute("aria-invalid");
-      }
-    });
-  }
-  document.addEventListener("htmx:afterSettle", function () {
-    const source = document.getElementById("error-slots");
-    if (source && source.dataset.fresh !== undefined) {
-      delete source.dataset.fresh;
-      applyErrors(source);
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    const slot = event.detail.target;
+    if (!slot || !slot.id || slot.id.indexOf("e-") !== 0) return;
+    const text = event.detail.fragment.textContent;
+    if (slot.textContent === text) {
+      event.detail.shouldSwap = false;
+      return;
     }
+    const input = document.getElementById(slot.id.slice(2));
+    if (!input) return;
+    if (text) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
   });
 })();
