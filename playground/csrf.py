@@ -24,10 +24,11 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from .body import FormData
 
+# The header htmx sends the token in, and the one a refused htmx request gets a fresh token in.
+from .page_constants import CSRF_TOKEN_HEADER as TOKEN_HEADER
+from .page_constants import FRESH_CSRF_TOKEN_HEADER as FRESH_TOKEN_HEADER
+
 csrf = CSRFProtect()
-#: The header htmx sends the token in, and the one a refused htmx request gets a fresh token in.
-TOKEN_HEADER = "X-CSRFToken"
-FRESH_TOKEN_HEADER = "X-Playground-CSRF-Token"
 _log = logging.getLogger(__name__)
 
 MESSAGE_EXPIRED = (

@@ -33,6 +33,14 @@ from .csrf import answer_refused
 from .in_flight import InFlightLimit, TooManyInFlight
 from .operations import Operation, get_operation
 from .page import PageState
+from .page_constants import (  # the request headers static/auth.js sets on the send request
+    GATEWAY_HEADER,
+    GATEWAY_NAME_HEADER,
+    INVALID_HEADER,
+    KEY_HEADER,
+    ORGANIZATION_HEADER,
+    PROJECT_HEADER,
+)
 from .ssrf import ALLOWED_BY_DEFAULT, Guard
 from .upstream import Limits, RequestRefused, Result, Upstream, check_credential, request_headers
 from .upstream import check_gateway_url as _check_url
@@ -56,13 +64,6 @@ DEFAULTS: dict[str, Any] = {
     "SSRF_ALLOWED_HOSTS": list(ALLOWED_BY_DEFAULT),
 }
 
-#: The request headers ``static/auth.js`` sets on the send request.
-KEY_HEADER = "X-Playground-Key"
-ORGANIZATION_HEADER = "X-Playground-Organization"
-PROJECT_HEADER = "X-Playground-Project"
-GATEWAY_HEADER = "X-Playground-Gateway"
-GATEWAY_NAME_HEADER = "X-Playground-Gateway-Name"
-INVALID_HEADER = "X-Playground-Invalid"
 _EXTENSION = "playground.upstream"
 _IN_FLIGHT = "playground.in_flight"
 

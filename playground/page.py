@@ -35,6 +35,7 @@ from .forms import SessionForm, default_text, field_id
 from .link_state import Loaded, load_query, operation_for_token
 from .migrate import Note, migrate
 from .operations import Operation, all_operations, get_operation
+from .page_constants import page_constants
 from .schema import Node, join, json_path
 from .share import ShareError, decode_token, encode_token
 from .validation import validate_body
@@ -55,7 +56,7 @@ def prose(text: str) -> Markup:
     return Markup("".join(out))
 
 
-for _helper in (field_id, default_text, join, json_path):
+for _helper in (field_id, default_text, join, json_path, page_constants):
     bp.add_app_template_global(_helper)
 
 
@@ -163,24 +164,42 @@ def index() -> str:
     return render_template("index.html", **PageState(op, data).context(loaded=loaded))
 
 
-@bp.post("/preview")
-def preview() -> Response:
-    """Render the request-body preview and every field's error slot (swapped out of band)."""
+def _form_answer(state: PageState, **parts: bool) -> str:
+    """Give what follows the form for ``state`` (``partials/_form_answer.html``): the preview,
+    and out of band the send check, plus the ``parts`` asked for (``field_slots``,
+    ``with_snippet``, ``preview_oob``)."""
+    return render_template("partials/_form_answer.html", oob=True, **parts, **state.context())
+
+
+@bp.post("/update")
+def update() -> Response:
+    """Render what the page shows beside the form as it changes, from one body: the preview,
+    and out of band every field's error slot, the send check and the snippet panels."""
     op = _operation()
-    # A preview fired while a row button's request is in flight carries that button (htmx adds
+    # A request fired while a row button's request is in flight carries that button (htmx adds
     # the form's last clicked submitter): apply its action, so both answers show the same body.
     state = PageState(op, _form_data(op))
-    html = render_template("partials/_preview.html", oob=True, **state.context())
+    html = _form_answer(state, field_slots=True, with_snippet=True)
     return Response(html, mimetype="text/html")
+
+
+@bp.post("/preview")
+def preview() -> Response:
+    """Render the request-body preview and every field's error slot (out of band), without
+    the snippet (the page asks POST /update; this answers other clients)."""
+    op = _operation()
+    state = PageState(op, _form_data(op))
+    return Response(_form_answer(state, field_slots=True), mimetype="text/html")
 
 
 @bp.post("/form")
 def form_fields() -> Response:
-    """Render the form fields after adding or removing a row, with the preview out of band."""
+    """Render the form fields after adding or removing a row, with the preview, the send check
+    and the snippet panels out of band (the new fields hold their own error slots)."""
     op = _operation()
     state = PageState(op, _form_data(op))
     html = render_template("partials/_form_fields.html", **state.context())
-    html += render_template("partials/_preview.html", oob_self=True, **state.context())
+    html += _form_answer(state, preview_oob=True, with_snippet=True)
     return Response(html, mimetype="text/html")
 
 

@@ -1,6 +1,7 @@
 """The snippet pane: one tab per language, refreshed as the form changes.
 
-The visitor's gateway URL stays in the browser: a snippet request says only whether there is
+The page gets the panels with every answer to a change of the form (``POST /update``, out of
+band). The visitor's gateway URL stays in the browser: a request says only whether there is
 one (``_gateway=1``), and the snippets then show :data:`GATEWAY_PLACEHOLDER`, which
 ``static/snippet.js`` replaces with the URL in the page.
 """
@@ -14,9 +15,12 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup, escape
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .body import FormData, build_body
 from .operations import Operation, get_operation
+from .page_constants import GATEWAY_FLAG_FIELD, SNIPPET_LANG_FIELD
 from .snippets import GATEWAY_PLACEHOLDER, VERBATIM_URL, languages_for, render_snippets
 from .snippets.highlight import highlight
 
@@ -73,10 +77,21 @@ def _views(
     return views
 
 
+def requested_snippet_views(op: Operation, body: Any) -> list[SnippetView]:
+    """Give the pane's tabs for ``body`` as this request asks: the tab the page shows
+    (``_snippet_lang``) highlighted, for the visitor's gateway when it says it has one."""
+    try:
+        asked = request.form
+    except RequestEntityTooLarge:  # the page that says so is drawn with the defaults
+        asked = ImmutableMultiDict()
+    selected = asked.get(SNIPPET_LANG_FIELD)
+    return snippet_views(op, body, selected, asked.get(GATEWAY_FLAG_FIELD) == "1")
+
+
 @bp.app_context_processor
 def _snippet_globals() -> dict[str, Any]:
     return {
-        "snippet_views": snippet_views,
+        "requested_snippet_views": requested_snippet_views,
         "gateway_placeholder": GATEWAY_PLACEHOLDER,
         "gateway_verbatim": VERBATIM_URL,
     }
@@ -84,14 +99,14 @@ def _snippet_globals() -> dict[str, Any]:
 
 @bp.post("/snippet")
 def snippet() -> Response:
-    """Render the snippet panels for the form's body (the page swaps them in place)."""
+    """Render the snippet panels for the form's body alone (the page itself gets them with the
+    preview, from ``POST /update``)."""
     op_id = request.form.get("op") or current_app.config["DEFAULT_OPERATION"]
     try:
         op = get_operation(op_id)
     except KeyError:
         abort(404, description=f"Unknown operation {op_id!r}.")
     body = build_body(op.root, FormData.of(request.form)).body
-    gateway = request.form.get("_gateway") == "1"
-    views = snippet_views(op, body, request.form.get("_snippet_lang"), gateway)
+    views = requested_snippet_views(op, body)
     html = render_template("partials/_snippet.html", op=op, views=views, panels_only=True)
     return Response(html, mimetype="text/html")

@@ -37,6 +37,7 @@ from urllib3.exceptions import (
 from . import strict_json
 from .deadline import Deadline, DeadlineAdapter
 from .inprocess import WSGIAdapter
+from .page_constants import HEADER_VALUE_CHAR
 from .ssrf import AddressRefused, Guard, PinnedAdapter
 
 
@@ -51,7 +52,7 @@ USER_AGENT = _user_agent()
 #: Response headers worth showing: request id, processing time, rate limits, retry hints.
 SHOWN_HEADERS = ("x-request-id", "openai-processing-ms", "openai-version", "retry-after")
 SHOWN_PREFIXES = ("x-ratelimit-",)
-_PRINTABLE = re.compile(r"[\x21-\x7e]+")
+_PRINTABLE = re.compile(HEADER_VALUE_CHAR + "+")  # what static/auth.js lets through
 _CHUNK = 16 * 1024
 _log = logging.getLogger(__name__)
 

@@ -1,32 +1,23 @@
-// Copies the error messages and deprecation warnings that come with each preview into the
-// slots next to the fields. Served as a static file: the page runs no inline script and no eval.
+// Each field's error and warning slots come out of band with every answer to a change of the
+// form (templates/partials/_problems.html). A slot whose message would not change is left alone
+// (a live region would say it again at every keystroke); the field's input is marked
+// aria-invalid while its error slot holds a message (a warning never marks it: the value is
+// still sent as it is). Static file: no inline script, no eval.
 (function () {
   "use strict";
-  function apply(source, selector, invalidates) {
-    const messages = new Map();
-    source.querySelectorAll("[data-for]").forEach(function (el) {
-      messages.set(el.dataset.for, el.textContent);
-    });
-    document.querySelectorAll(selector).forEach(function (slot) {
-      const text = messages.get(slot.id) || "";
-      if (slot.textContent !== text) slot.textContent = text;
-      const input = invalidates ? document.getElementById(slot.id.slice(2)) : null;
-      if (input) {
-        if (text) input.setAttribute("aria-invalid", "true");
-        else input.removeAttribute("aria-invalid");
-      }
-    });
-  }
-  function applyFresh(id, selector, invalidates) {
-    const source = document.getElementById(id);
-    if (source && source.dataset.fresh !== undefined) {
-      delete source.dataset.fresh;
-      apply(source, selector, invalidates);
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    const slot = event.detail.target;
+    if (!slot || !slot.id) return;
+    const error = slot.id.indexOf("e-") === 0;
+    if (!error && slot.id.indexOf("w-") !== 0) return;
+    const text = event.detail.fragment.textContent;
+    if (slot.textContent === text) {
+      event.detail.shouldSwap = false;
+      return;
     }
-  }
-  document.addEventListener("htmx:afterSettle", function () {
-    applyFresh("error-slots", "#session-form .error[id^='e-']", true);
-    // A warning never marks the input invalid: the value is still sent as it is.
-    applyFresh("warning-slots", "#session-form .warning[id^='w-']", false);
+    const input = error ? document.getElementById(slot.id.slice(2)) : null;
+    if (!input) return;
+    if (text) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
   });
 })();

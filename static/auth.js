@@ -1,46 +1,16 @@
 // Keeps the gateway URL and the credentials in browser storage and adds them to the send
-// request only (as X-Playground-* headers, on htmx:configRequest). Never part of the form.
-// Gateway URL: localStorage. Key, organization, project: sessionStorage, or localStorage when
-// "Remember on this device" is on. Static file: no inline script, no eval.
+// request only (as the X-Playground-* headers the server names, on htmx:configRequest), never
+// part of the form. Storage itself: window.Playground.store (static/playground.js).
+// Static file: no inline script, no eval.
 (function () {
   "use strict";
-  const PREFIX = "playground.";
-  const GATEWAY = PREFIX + "gateway";
-  const CHOICE = PREFIX + "gatewayName";
-  const REMEMBER = PREFIX + "remember";
-  // Set for a moment by Forget: the other tabs of this site forget what they hold as well.
-  const FORGOTTEN = PREFIX + "forgotten";
-  const SECRETS = { key: "auth-key", organization: "auth-organization", project: "auth-project" };
-  const HEADERS = {
-    key: "X-Playground-Key",
-    organization: "X-Playground-Organization",
-    project: "X-Playground-Project",
-  };
-  const PRINTABLE = /^[\x21-\x7e]*$/;
+  const P = window.Playground;
+  const store = P.store;
+  const HEADERS = P.constants.headers;
+  const INPUTS = { key: "auth-key", organization: "auth-organization", project: "auth-project" };
+  const PRINTABLE = new RegExp("^" + P.constants.headerValueChar + "*$");
 
   function byId(id) { return document.getElementById(id); }
-
-  function store(kind) {
-    try {
-      return kind === "local" ? window.localStorage : window.sessionStorage;
-    } catch (e) {
-      return null; // storage switched off: values live only in the inputs
-    }
-  }
-  function read(kind, name) {
-    const s = store(kind);
-    try { return s ? s.getItem(name) || "" : ""; } catch (e) { return ""; }
-  }
-  function write(kind, name, value) {
-    const s = store(kind);
-    try {
-      if (!s) return;
-      if (value) s.setItem(name, value); else s.removeItem(name);
-    } catch (e) { /* quota or privacy mode: keep going without storage */ }
-  }
-
-  function remembering() { return read("local", REMEMBER) === "1"; }
-  function secretStore() { return remembering() ? "local" : "session"; }
 
   function choice() {
     const select = byId("auth-gateway-choice");
@@ -48,20 +18,16 @@
   }
 
   function saveSecrets() {
-    const keep = secretStore();
-    const drop = keep === "local" ? "session" : "local";
-    Object.keys(SECRETS).forEach(function (name) {
-      const input = byId(SECRETS[name]);
-      if (!input) return;
-      write(keep, PREFIX + name, input.value);
-      write(drop, PREFIX + name, "");
+    store.secrets.forEach(function (name) {
+      const input = byId(INPUTS[name]);
+      if (input) store.setSecret(name, input.value);
     });
   }
 
   function updateNote() {
     const note = byId("auth-storage-note");
     if (!note) return;
-    note.textContent = remembering()
+    note.textContent = store.remembering()
       ? "Key, organization and project are kept on this device until you press Forget."
       : "Key, organization and project are kept for this tab only.";
   }
@@ -88,41 +54,34 @@
   // ``announce``: after the page's first restore, a new gateway URL concerns the snippets too.
   function restoreShared(announce) {
     const gateway = byId("auth-gateway");
-    if (gateway && gateway.value !== read("local", GATEWAY)) {
-      gateway.value = read("local", GATEWAY);
+    if (gateway && gateway.value !== store.get("gateway")) {
+      gateway.value = store.get("gateway");
       if (announce) gatewayChanged(gateway);
     }
     const select = byId("auth-gateway-choice");
     if (select) {
-      const saved = read("local", CHOICE);
+      const saved = store.get("gatewayName");
       const known = Array.prototype.some.call(select.options, function (o) { return o.value === saved; });
       select.value = known ? saved : select.options.length ? select.options[0].value : "";
     }
     const remember = byId("auth-remember");
-    if (remember) remember.checked = remembering();
+    if (remember) remember.checked = store.remembering();
     updateNote();
     updateSend();
   }
 
   function restore() {
-    const kind = secretStore();
-    Object.keys(SECRETS).forEach(function (name) {
-      const input = byId(SECRETS[name]);
-      if (input) input.value = read(kind, PREFIX + name);
+    store.secrets.forEach(function (name) {
+      const input = byId(INPUTS[name]);
+      if (input) input.value = store.secret(name);
     });
     restoreShared(false);
   }
 
-  // Wipe this tab's credentials: its storage and its inputs.
-  function wipe() {
-    ["local", "session"].forEach(function (kind) {
-      Object.keys(SECRETS).forEach(function (name) { write(kind, PREFIX + name, ""); });
-      write(kind, GATEWAY, "");
-      write(kind, CHOICE, "");
-      write(kind, REMEMBER, "");
-    });
-    Object.keys(SECRETS).forEach(function (name) {
-      const input = byId(SECRETS[name]);
+  // Empty this tab's inputs once its storage is wiped (by Forget here or in another tab).
+  function forgotten() {
+    store.secrets.forEach(function (name) {
+      const input = byId(INPUTS[name]);
       if (input) input.value = "";
     });
     restoreShared(true);
@@ -130,19 +89,15 @@
     if (note) note.textContent = "Forgotten: nothing is stored in this browser.";
   }
 
-  function forget() {
-    wipe();
-    write("local", FORGOTTEN, String(Date.now())); // tells the other tabs (a storage event)
-    write("local", FORGOTTEN, "");
-  }
-
   // Another tab changed what tabs share, or pressed Forget (which must reach this tab's own
   // sessionStorage too).
-  window.addEventListener("storage", function (event) {
-    if (!byId("send-panel")) return;
-    if (event.key === null || (event.key === FORGOTTEN && event.newValue)) wipe();
-    else if (event.key === GATEWAY || event.key === CHOICE || event.key === REMEMBER) restoreShared(true);
-  });
+  store.onOtherTab(
+    function () {
+      store.wipe();
+      if (byId("send-panel")) forgotten();
+    },
+    function () { if (byId("send-panel")) restoreShared(true); }
+  );
   // Back and Forward: the browser may put back what the page's inputs held; storage decides.
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) restore();
@@ -152,7 +107,7 @@
     const gateway = byId("auth-gateway");
     if (gateway) {
       gateway.addEventListener("input", function () {
-        write("local", GATEWAY, gateway.value.trim());
+        store.set("gateway", gateway.value.trim());
         updateSend();
       });
     }
@@ -160,7 +115,7 @@
       button.addEventListener("click", function () {
         if (!gateway) return;
         gateway.value = button.dataset.gateway;
-        write("local", GATEWAY, gateway.value);
+        store.set("gateway", gateway.value);
         updateSend();
         gatewayChanged(gateway);
       });
@@ -168,24 +123,29 @@
     const select = byId("auth-gateway-choice");
     if (select) {
       select.addEventListener("change", function () {
-        write("local", CHOICE, select.value);
+        store.set("gatewayName", select.value);
         updateSend();
       });
     }
-    Object.keys(SECRETS).forEach(function (name) {
-      const input = byId(SECRETS[name]);
+    store.secrets.forEach(function (name) {
+      const input = byId(INPUTS[name]);
       if (input) input.addEventListener("input", saveSecrets);
     });
     const remember = byId("auth-remember");
     if (remember) {
       remember.addEventListener("change", function () {
-        write("local", REMEMBER, remember.checked ? "1" : "");
+        store.set("remember", remember.checked ? "1" : "");
         saveSecrets(); // moves the values to the store that now applies
         updateNote();
       });
     }
     const forgetButton = byId("auth-forget");
-    if (forgetButton) forgetButton.addEventListener("click", forget);
+    if (forgetButton) {
+      forgetButton.addEventListener("click", function () {
+        store.forget();
+        forgotten();
+      });
+    }
     const toggle = byId("auth-key-toggle");
     const key = byId("auth-key");
     if (toggle && key) {
@@ -205,21 +165,21 @@
     const headers = event.detail.headers;
     const named = choice();
     if (named) {
-      headers["X-Playground-Gateway-Name"] = encodeURIComponent(named);
+      headers[HEADERS.gatewayName] = encodeURIComponent(named);
       return;
     }
     const gateway = byId("auth-gateway");
-    headers["X-Playground-Gateway"] = encodeURIComponent(gateway ? gateway.value.trim() : "");
+    headers[HEADERS.gateway] = encodeURIComponent(gateway ? gateway.value.trim() : "");
     const invalid = [];
-    Object.keys(SECRETS).forEach(function (name) {
-      const input = byId(SECRETS[name]);
+    store.secrets.forEach(function (name) {
+      const input = byId(INPUTS[name]);
       const value = input ? input.value : "";
       if (!value) return;
       // A header cannot carry spaces, line breaks or non-ASCII: let the server say so.
       if (PRINTABLE.test(value)) headers[HEADERS[name]] = value;
       else invalid.push(name);
     });
-    if (invalid.length) headers["X-Playground-Invalid"] = invalid[0];
+    if (invalid.length) headers[HEADERS.invalid] = invalid[0];
   });
 
   // Once per panel: the page's own, and each new one a preset, an import or Back swaps in with

@@ -1,4 +1,5 @@
-// The response viewer: copies the ephemeral key and counts down to its expiry.
+// The response viewer: counts the ephemeral key down to its expiry (its Copy button is
+// static/playground.js's), and says when the playground server could not be reached.
 // Static file: no inline script, no eval.
 (function () {
   "use strict";
@@ -28,28 +29,6 @@
     if (!timer && document.querySelector(".countdown[data-expires-at]")) {
       timer = setInterval(tick, 1000);
     }
-  }
-
-  function copy(button) {
-    const field = document.getElementById(button.dataset.copy);
-    if (!field) return;
-    const done = function () {
-      button.textContent = "Copied";
-      setTimeout(function () { button.textContent = "Copy"; }, 1500);
-    };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(field.value).then(done, function () { fallback(field, done); });
-    } else {
-      fallback(field, done);
-    }
-  }
-
-  function fallback(field, done) {
-    field.focus();
-    field.select();
-    try {
-      if (document.execCommand("copy")) done();
-    } catch (e) { /* the key stays selected for a manual copy */ }
   }
 
   // When the playground server itself cannot be reached or refuses the send, htmx swaps
@@ -83,10 +62,6 @@
     }
   });
 
-  document.addEventListener("click", function (event) {
-    const button = event.target.closest("button[data-copy]");
-    if (button) copy(button);
-  });
   document.addEventListener("htmx:afterSettle", startCountdown);
   document.addEventListener("DOMContentLoaded", startCountdown);
 })();

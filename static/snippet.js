@@ -1,192 +1,135 @@
-// The snippet pane: tabs (remembered in localStorage), refresh as the form or the gateway URL
-// changes, and Copy. The gateway URL never leaves the browser here: a snippet request says only
-// that there is one (_gateway=1), and the URL then takes the place of the placeholder the
-// server writes (when every language can hold it as typed: the pane's data-gateway-verbatim).
+// The snippet pane: tabs (remembered in browser storage), and the panels that come out of band
+// with every answer to a change of the form (POST /update), or of the gateway URL or the tab,
+// which ask the form's request again. The gateway URL never leaves the browser here: a request
+// says only that there is one (_gateway=1), and the URL then takes the place of the placeholder
+// the server writes (when every language can hold it as typed: the pane's
+// data-gateway-verbatim). Copy is static/playground.js's. Static file: no inline script, no eval.
 (function () {
   "use strict";
-  var TAB_KEY = "playground.snippetTab";
-  var GATEWAY_KEY = "playground.gateway";
-  var lastGateway = null;
-  var requestedLang = null;
+  const P = window.Playground;
+  const FIELDS = P.constants.fields;
+  let lastGateway = null;
+  let requestedLang = null;
+  let refreshQueued = false;
 
-  function read(key) {
-    try { return window.localStorage.getItem(key); } catch (e) { return null; }
-  }
-  function write(key, value) {
-    try { window.localStorage.setItem(key, value); } catch (e) { /* storage refused */ }
-  }
+  function byId(id) { return document.getElementById(id); }
   function tabs() {
     return Array.prototype.slice.call(document.querySelectorAll("#snippet [role=tab]"));
   }
   function current() {
-    var selected = document.querySelector("#snippet [role=tab][aria-selected=true]");
+    const selected = document.querySelector("#snippet [role=tab][aria-selected=true]");
     return selected ? selected.dataset.lang : null;
   }
-  // The gateway panel stores a URL, either as plain text or as JSON ({"url": ...} or a string).
-  function gatewayUrl() {
-    var raw = read(GATEWAY_KEY);
-    if (!raw) return "";
-    var value = raw;
-    try {
-      var parsed = JSON.parse(raw);
-      if (typeof parsed === "string") value = parsed;
-      else if (parsed && typeof parsed === "object") value = parsed.url || parsed.baseUrl || parsed.base_url || "";
-    } catch (e) { /* plain text */ }
-    value = String(value || "").trim().replace(/\/+$/, "");
-    return /^https?:\/\//i.test(value) ? value : "";
-  }
-  function pane() { return document.getElementById("snippet"); }
-  // Give the panels' HTML with the gateway URL where the server wrote the placeholder, before
-  // htmx swaps it in (so the placeholder never shows), and say when it has to stay.
-  function withGateway(html) {
-    var el = pane();
-    if (!el) return html;
-    var url = gatewayUrl();
-    var placeholder = el.dataset.gatewayPlaceholder;
-    var verbatim = Boolean(url) && new RegExp(el.dataset.gatewayVerbatim).test(url);
-    var note = el.querySelector("[data-gateway-note]");
+  // Write the gateway URL where the server wrote the placeholder, in the panels about to be
+  // swapped in (so the placeholder never shows), and say when it has to stay. The highlighter
+  // keeps the placeholder in one text node (tests/test_snippet_pane.py).
+  function writeGateway(panels) {
+    const pane = byId("snippet");
+    if (!pane) return;
+    const url = P.store.gatewayUrl();
+    const placeholder = pane.dataset.gatewayPlaceholder;
+    const verbatim = Boolean(url) && new RegExp(pane.dataset.gatewayVerbatim).test(url);
+    const note = pane.querySelector("[data-gateway-note]");
     if (note) note.hidden = !url || verbatim;
-    if (!verbatim || !placeholder) return html;
-    var escaped = url.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-    return html.split(placeholder).join(escaped);
+    if (!verbatim || !placeholder) return;
+    const walker = document.createTreeWalker(panels, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeValue.indexOf(placeholder) >= 0) {
+        node.nodeValue = node.nodeValue.split(placeholder).join(url);
+      }
+    }
   }
-  function panels() { return document.getElementById("snippet-panels"); }
+  // Ask the form's request again (once, however many reasons came in this turn).
   function refresh() {
-    var el = panels();
-    if (el && window.htmx) window.htmx.trigger(el, "snippet-refresh");
+    if (refreshQueued) return;
+    refreshQueued = true;
+    window.setTimeout(function () {
+      refreshQueued = false;
+      const form = byId("session-form");
+      if (form && window.htmx) window.htmx.trigger(form, "snippet-refresh");
+    }, 0);
+  }
+  function showIn(root, lang) {
+    root.querySelectorAll("[role=tabpanel]").forEach(function (panel) {
+      panel.hidden = panel.dataset.lang !== lang;
+    });
   }
   function show(lang, focus) {
-    var found = false;
+    let found = false;
     tabs().forEach(function (tab) {
-      var on = tab.dataset.lang === lang;
+      const on = tab.dataset.lang === lang;
       found = found || on;
       tab.setAttribute("aria-selected", on ? "true" : "false");
       tab.tabIndex = on ? 0 : -1;
       if (on && focus) tab.focus();
     });
-    if (!found) return false;
-    document.querySelectorAll("#snippet [role=tabpanel]").forEach(function (panel) {
-      panel.hidden = panel.dataset.lang !== lang;
-    });
-    return true;
-  }
-  function visiblePanel() {
-    return document.querySelector("#snippet [role=tabpanel]:not([hidden])");
+    if (found) showIn(byId("snippet"), lang);
+    return found;
   }
   // Highlighting is done on the server for the visible tab only: ask again when it is plain.
   function ensureHighlighted() {
-    var panel = visiblePanel();
+    const panel = document.querySelector("#snippet [role=tabpanel]:not([hidden])");
     if (panel && panel.dataset.highlighted !== "true" && requestedLang !== panel.dataset.lang) {
       refresh();
     }
   }
   function choose(lang, focus) {
     if (show(lang, focus)) {
-      write(TAB_KEY, lang);
+      P.store.set("snippetTab", lang);
       ensureHighlighted();
     }
   }
 
   document.addEventListener("click", function (event) {
-    var tab = event.target.closest && event.target.closest("#snippet [role=tab]");
-    if (tab) { choose(tab.dataset.lang, false); return; }
-    var copy = event.target.closest && event.target.closest("#snippet [data-snippet-copy]");
-    if (copy) copySnippet(copy);
+    const tab = event.target.closest && event.target.closest("#snippet [role=tab]");
+    if (tab) choose(tab.dataset.lang, false);
   });
   document.addEventListener("keydown", function (event) {
-    var tab = event.target.closest && event.target.closest("#snippet [role=tab]");
+    const tab = event.target.closest && event.target.closest("#snippet [role=tab]");
     if (!tab) return;
-    var all = tabs();
-    var i = all.indexOf(tab);
-    var next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: all.length - 1 }[event.key];
+    const all = tabs();
+    const i = all.indexOf(tab);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: all.length - 1 }[event.key];
     if (next === undefined) return;
     event.preventDefault();
     choose(all[(next + all.length) % all.length].dataset.lang, true);
   });
 
+  // Every request of the form (typing, a row button, a refresh) brings the panels back: say
+  // which tab to highlight and whether there is a gateway URL.
   document.addEventListener("htmx:configRequest", function (event) {
-    if (!event.detail.elt || event.detail.elt.id !== "snippet-panels") return;
+    const form = byId("session-form");
+    const elt = event.detail.elt;
+    if (!form || !elt || !(elt === form || form.contains(elt))) return;
     requestedLang = current();
-    if (requestedLang) event.detail.formData.set("_snippet_lang", requestedLang);
-    lastGateway = gatewayUrl();
-    if (lastGateway) event.detail.formData.set("_gateway", "1");
+    if (requestedLang) event.detail.formData.set(FIELDS.snippetLang, requestedLang);
+    lastGateway = P.store.gatewayUrl();
+    if (lastGateway) event.detail.formData.set(FIELDS.gatewayFlag, "1");
   });
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "snippet-panels") {
-      event.detail.serverResponse = withGateway(event.detail.serverResponse);
-    }
-  });
-  document.addEventListener("htmx:afterSettle", function (event) {
-    if (!event.detail.elt || event.detail.elt.id !== "snippet-panels") return;
-    var lang = current();
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "snippet-panels") return;
+    const panels = event.detail.fragment;
+    writeGateway(panels);
+    // The tab chosen while the answer was on its way stays the one shown.
+    const lang = current();
+    if (lang) showIn(panels, lang);
     requestedLang = null;
-    if (lang) show(lang, false);
-    ensureHighlighted();
-  });
-  // Rows added or removed: the preview comes back out of band, and so must the snippet.
-  document.addEventListener("htmx:oobAfterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "preview") refresh();
+    window.setTimeout(ensureHighlighted, 0); // once the panels are in
   });
   // The gateway URL lives in the send panel, which announces each change with a change event
   // on its input (typed, a button, Forget, or another tab: static/auth.js).
-  function gatewayMaybeChanged() {
-    if (gatewayUrl() !== (lastGateway || "")) refresh();
-  }
   document.addEventListener("change", function (event) {
-    var form = document.getElementById("session-form");
-    if (!form || !form.contains(event.target)) window.setTimeout(gatewayMaybeChanged, 0);
+    const form = byId("session-form");
+    if (form && form.contains(event.target)) return;
+    window.setTimeout(function () {
+      if (P.store.gatewayUrl() !== (lastGateway || "")) refresh();
+    }, 0);
   });
 
-  function say(button, text) {
-    var status = document.querySelector("#snippet [data-snippet-status]");
-    button.textContent = text;
-    if (status) status.textContent = text;
-    window.clearTimeout(button._reset);
-    button._reset = window.setTimeout(function () {
-      button.textContent = "Copy";
-      if (status) status.textContent = "";
-    }, 2000);
-  }
-  function copyWithTextarea(text) {
-    var area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.className = "offscreen";
-    document.body.appendChild(area);
-    area.select();
-    var ok = false;
-    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-    document.body.removeChild(area);
-    return ok;
-  }
-  function copySnippet(button) {
-    var panel = visiblePanel();
-    if (!panel) return;
-    var text = panel.querySelector("code").textContent;
-    function fallback() {
-      say(button, copyWithTextarea(text) ? "Copied" : "Press Ctrl+C to copy");
-      if (!button.textContent.startsWith("Copied")) {
-        var range = document.createRange();
-        range.selectNodeContents(panel.querySelector("code"));
-        var selection = window.getSelection();
-        selection.removeAllRanges();
-        selection.addRange(range);
-      }
-    }
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(function () { say(button, "Copied"); }, fallback);
-    } else {
-      fallback();
-    }
-  }
-
   function init() {
-    var stored = read(TAB_KEY);
-    var server = current();
-    if (stored && stored !== server && show(stored, false)) {
-      ensureHighlighted();
-    }
-    if (gatewayUrl()) refresh();
+    const stored = P.store.get("snippetTab");
+    if (stored && stored !== current() && show(stored, false)) ensureHighlighted();
+    if (P.store.gatewayUrl()) refresh();
   }
   // After htmx has processed the page: htmx (loaded first) does that on DOMContentLoaded, and a
   // deferred script runs while readyState is already "interactive", before that event, so a
@@ -194,7 +137,7 @@
   // Once per pane: the page's own, and each new one a preset, an import or Back swaps in with
   // <main> (rendered with the default tab and the public API's URL).
   function start() {
-    var pane = document.getElementById("snippet");
+    const pane = byId("snippet");
     if (!pane || pane.dataset.ready) return;
     pane.dataset.ready = "1";
     window.setTimeout(init, 0);

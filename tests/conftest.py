@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from html import unescape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,21 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """Give a CLI runner for the app."""
     return app.test_cli_runner()
+
+
+def _slot_messages(html: str) -> dict[str, str]:
+    """Give what an answer writes into each field's error (``e-``) and warning (``w-``) slot, out
+    of band, by slot id (an emptied slot is left out: partials/_problems.html)."""
+    found = re.findall(
+        r'<div hx-swap-oob="innerHTML:#([ew]-[\w-]+), #oob-fallback">(.*?)</div>', html
+    )
+    return {slot: unescape(message) for slot, message in found}
+
+
+@pytest.fixture
+def slot_messages() -> Any:
+    """Give a function reading the field error slots an answer fills (by slot id)."""
+    return _slot_messages
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,18 @@ import pytest
 
 from playground.csrf import FRESH_TOKEN_HEADER, _stored_secret_key
 
-POSTS = ["/", "/preview", "/form", "/send", "/snippet", "/share", "/import", "/export", "/convert"]
+POSTS = [
+    "/",
+    "/update",
+    "/preview",
+    "/form",
+    "/send",
+    "/snippet",
+    "/share",
+    "/import",
+    "/export",
+    "/convert",
+]
 HX = {"HX-Request": "true"}
 
 

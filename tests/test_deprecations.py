@@ -197,13 +197,14 @@ def test_the_dropdown_lists_current_models_first_and_labels_the_deprecated(clien
     assert _warning(html, "f-session-realtime-model") == ""  # nothing chosen, nothing said
 
 
-def test_choosing_a_deprecated_model_warns_next_to_the_field_and_send_stays_send(client) -> None:
+def test_choosing_a_deprecated_model_warns_next_to_the_field_and_send_stays_send(
+    client, slot_messages
+) -> None:
     data = {"op": "client-secrets", "session@mode": "realtime", GA_MODEL: "gpt-realtime"}
-    html = client.post("/preview", data=data).get_data(as_text=True)
-    assert (
-        '<span data-for="w-f-session-realtime-model">'
-        "gpt-realtime is deprecated: it shuts down on 2027-01-20.</span>"
-    ) in html
+    html = client.post("/update", data=data).get_data(as_text=True)
+    assert slot_messages(html)["w-f-session-realtime-model"] == (
+        "gpt-realtime is deprecated: it shuts down on 2027-01-20."
+    )
     assert '<span id="send-label" hx-swap-oob="true">Send</span>' in html
     assert 'data-testid="problems"' not in html  # a warning is not a problem in the form
     assert '"model": "gpt-realtime"' in unescape(html)  # and the value is sent as chosen
@@ -218,10 +219,10 @@ def test_without_javascript_the_warning_is_in_the_page(client) -> None:
     assert '<span id="send-label">Send</span>' in html
 
 
-def test_a_custom_value_on_the_beta_page_warns_too(client) -> None:
+def test_a_custom_value_on_the_beta_page_warns_too(client, slot_messages) -> None:
     data = {"op": "sessions", "model": CUSTOM, "model@custom": "gpt-audio-mini"}
-    html = client.post("/preview", data=data).get_data(as_text=True)
-    assert 'data-for="w-f-model">gpt-audio-mini is deprecated' in html
+    html = client.post("/update", data=data).get_data(as_text=True)
+    assert slot_messages(html)["w-f-model"].startswith("gpt-audio-mini is deprecated")
 
 
 def test_after_the_shutdown_day_the_page_says_the_api_refuses_it(make_app) -> None:

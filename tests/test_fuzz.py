@@ -14,7 +14,18 @@ from werkzeug.datastructures import MultiDict
 
 from playground import create_app
 
-ROUTES = ["/", "/preview", "/form", "/send", "/snippet", "/share", "/import", "/export", "/convert"]
+ROUTES = [
+    "/",
+    "/update",
+    "/preview",
+    "/form",
+    "/send",
+    "/snippet",
+    "/share",
+    "/import",
+    "/export",
+    "/convert",
+]
 FUZZ = settings(
     max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -13,6 +15,7 @@ from playground.forms import SessionForm, field_id
 from playground.operations import all_operations
 from playground.schema import ConstNode, iter_nodes
 from playground.share import decode_token, encode_token
+from playground.snippets import GATEWAY_PLACEHOLDER, LANGUAGES, render_snippet
 
 
 class Elements(HTMLParser):
@@ -131,17 +134,63 @@ def test_preview_shows_the_exact_body(client) -> None:
     assert json.loads(page.text["request-body"]) == {"turn_detection": None, "temperature": 0.9}
 
 
-def test_preview_lists_errors_and_sends_them_to_the_field_slots(client) -> None:
-    html = client.post("/preview", data={"temperature": "1.5"}).get_data(as_text=True)
-    assert 'data-for="e-f-temperature">Must be a number from 0.6 to 1.2; got 1.5.' in html
+@pytest.mark.parametrize("route", ["/preview", "/update"])
+def test_preview_lists_errors_and_sends_them_to_the_field_slots(
+    client, slot_messages, route
+) -> None:
+    html = client.post(route, data={"temperature": "1.5"}).get_data(as_text=True)
+    message = "Must be a number from 0.6 to 1.2; got 1.5."
+    assert slot_messages(html) == {"e-f-temperature": message}
     assert '<a href="#f-temperature">temperature</a>' in html
+    # The slots of problems now gone are emptied: every slot but this one's.
+    emptied = re.findall(r'<div hx-swap-oob="innerHTML:([^"]*)"></div>', html)
+    assert emptied == [
+        "#form-fields .error[id^=e-]:not(:empty):not(#e-f-temperature), #oob-fallback",
+        "#form-fields .warning[id^=w-]:not(:empty), #oob-fallback",  # no warning: all emptied
+    ]
+
+
+def _oob_panels(html: str) -> dict[str, str]:
+    """Give the snippet panels an answer brings out of band, as text by language."""
+    found = re.search(
+        r'<div id="snippet-panels" hx-swap-oob="innerHTML">(.*?)</div>\s*$', html, re.S
+    )
+    assert found, html
+    codes = re.findall(r'data-testid="snippet-(\w+)"[^>]*><code>(.*?)</code>', found.group(1), re.S)
+    return {lang: unescape(re.sub(r"<[^>]+>", "", code)) for lang, code in codes}
+
+
+def test_update_answers_preview_problems_and_snippet_from_one_body(client, sessions_op) -> None:
+    """One answer: the preview as the target; out of band the field slots, the send check and
+    every snippet panel, for the body the preview shows, the asked tab highlighted."""
+    form = {"op": "sessions", "temperature": "1.5", "instructions": "hi", "_snippet_lang": "curl"}
+    html = client.post("/update", data=form).get_data(as_text=True)
+    assert html.startswith('<section id="preview"')
+    body = json.loads(Elements(html).text["request-body"])
+    assert body == {"instructions": "hi", "temperature": 1.5}
+    assert '<span id="send-label" hx-swap-oob="true">Send anyway</span>' in html
+    assert re.search(r'<div id="send-check"[^>]*hx-swap-oob="true">.*?temperature', html, re.S)
+    panels = _oob_panels(html)
+    assert panels == {lang: render_snippet(sessions_op, lang, body) for lang in LANGUAGES}
+    assert 'data-lang="curl" data-highlighted="true">' in html
+    assert GATEWAY_PLACEHOLDER not in html
+
+
+def test_update_and_rows_bring_the_placeholder_when_there_is_a_gateway(client) -> None:
+    """``_gateway=1`` alone (never the URL) gives snippets with the placeholder the page fills;
+    a row button's answer brings the panels as well."""
+    for route, extra in (("/update", {}), ("/form", {"_action": "add:tools"})):
+        html = client.post(route, data={"op": "sessions", "_gateway": "1", **extra})
+        panels = _oob_panels(html.get_data(as_text=True))
+        assert set(panels) == set(LANGUAGES)
+        assert all(GATEWAY_PLACEHOLDER in text for text in panels.values()), route
 
 
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [('{"a": "\\ud800"}', "half of a character"), ("[" * 9000 + "]" * 9000, "nested more than")],
 )
-@pytest.mark.parametrize("route", ["/", "/preview", "/form", "/snippet"])
+@pytest.mark.parametrize("route", ["/", "/preview", "/update", "/form", "/snippet"])
 def test_json_the_page_could_not_show_is_an_error_on_its_field(
     client, route, typed, reason
 ) -> None:
@@ -163,7 +212,9 @@ def test_json_the_page_could_not_show_is_an_error_on_its_field(
         {"tools.²@row": "1"},
     ],
 )
-@pytest.mark.parametrize("route", ["/", "/preview", "/form", "/snippet", "/share", "/send"])
+@pytest.mark.parametrize(
+    "route", ["/", "/preview", "/update", "/form", "/snippet", "/share", "/send"]
+)
 def test_row_numbers_the_page_never_writes_are_ignored(client, route, extra) -> None:
     """``"²".isdigit()`` is true and int() refuses it; 5,000 digits are over int()'s limit."""
     form = {"op": "sessions", "tools@mode": "set", "tools.0@row": "1", "tools.0.name": "f"}
@@ -244,7 +295,7 @@ def test_enum_list_keeps_the_order_of_the_body(sessions_op) -> None:
     ],
 )
 def test_garbage_posts_get_a_page_not_a_500(client, data) -> None:
-    for url in ("/", "/preview", "/form"):
+    for url in ("/", "/preview", "/update", "/form"):
         assert client.post(url, data=data).status_code == 200
 
 

@@ -146,7 +146,10 @@ def test_hostile_values_in_the_ga_operation_come_out_escaped_everywhere(client) 
 def test_templates_reach_scripts_only_through_tojson() -> None:
     for path in (ROOT / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), path  # no inline script
+        # No inline script; a JSON data block (never run) holds one value written by tojson.
+        assert not re.search(r'<script(?![^>]*\b(?:src=|type="application/json"))[^>]*>', text)
+        for data in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', text, re.S):
+            assert re.fullmatch(r"\{\{[^{}]*\|tojson \}\}", data), (path, data)
         assert not re.search(r"\son[a-z]+=", text), path  # no inline handlers
         assert "|safe" not in text.replace(" ", ""), path  # nothing marked safe by hand
         for value in re.findall(r"\{\{[^}]*\}\}", text):

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_htmx_requests_carry_the_token_of_the_page(page) -> None:
     page.goto("/")
     token = page.locator('meta[name="csrf-token"]').get_attribute("content")
-    with page.expect_request("**/preview") as sent:
+    with page.expect_request("**/update") as sent:
         page.get_by_label("temperature", exact=True).fill("0.9")
     assert sent.value.headers["x-csrftoken"] == token
     page.wait_for_function(
@@ -28,14 +28,14 @@ def test_a_stale_token_is_explained_in_the_response_pane_then_renewed(page) -> N
         "document.querySelectorAll('input[name=csrf_token]').forEach(i => i.value = 'stale')"
     )
     field = page.get_by_label("temperature", exact=True)
-    with page.expect_response("**/preview") as refused:
+    with page.expect_response("**/update") as refused:
         field.fill("0.9")
     assert refused.value.status == 400
     failure = page.get_by_test_id("response").get_by_test_id("send-failure")
     failure.wait_for()
     assert "older session" in failure.inner_text() and "input is kept" in failure.inner_text()
     assert field.input_value() == "0.9"  # nothing the user typed was lost
-    with page.expect_response("**/preview") as again:
+    with page.expect_response("**/update") as again:
         field.fill("1.0")
     assert again.value.status == 200
     page.wait_for_function(

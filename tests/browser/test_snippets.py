@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from playground.operations import get_operation
 from playground.snippets import GATEWAY_PLACEHOLDER, LANGUAGES, languages_for, render_snippet
@@ -80,11 +81,9 @@ def test_copy_puts_the_exact_snippet_on_the_clipboard(page: Any, live_server: An
     body = _type_instructions(page)
     page.get_by_role("tab", name="Python (openai)", exact=True).click()
     page.wait_for_selector("#snippet-panel-python_openai[data-highlighted=true]:not([hidden])")
-    button = page.locator("[data-snippet-copy]")
-    button.click()
-    page.wait_for_function(
-        "() => document.querySelector('[data-snippet-copy]').textContent === 'Copied'"
-    )
+    page.get_by_test_id("snippet-copy").click()
+    expect(page.get_by_test_id("snippet-copy")).to_have_text("Copied")
+    expect(page.locator("#snippet-status")).to_have_text("Copied to the clipboard.")
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == render_snippet(get_operation("sessions"), "python_openai", body)
 
@@ -97,10 +96,8 @@ def test_copy_falls_back_when_the_clipboard_api_is_refused(page: Any, live_serve
     )
     body = _type_instructions(page)
     page.get_by_role("tab", name="curl", exact=True).click()
-    page.locator("[data-snippet-copy]").click()
-    page.wait_for_function(
-        "() => document.querySelector('[data-snippet-copy]').textContent === 'Copied'"
-    )
+    page.get_by_test_id("snippet-copy").click()
+    expect(page.get_by_test_id("snippet-copy")).to_have_text("Copied")
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == render_snippet(get_operation("sessions"), "curl", body)
 
@@ -123,14 +120,64 @@ def test_the_gateway_url_fills_the_snippets_but_never_leaves_the_browser(page: A
         assert _panel_text(page, lang.id) == render_snippet(
             get_operation("sessions"), lang.id, body, gateway
         )
-    snippet_posts = [r for r in requests if r.url.endswith("/snippet")]
-    assert snippet_posts and all("_gateway=1" in (r.post_data or "") for r in snippet_posts)
+    updates = [r for r in requests if r.url.endswith("/update")]
+    assert updates and all("_gateway=1" in (r.post_data or "") for r in updates)
+    assert not [r.url for r in requests if r.url.endswith(("/snippet", "/preview"))]
     carrying = [
         r.url
         for r in requests
         if "my-gateway" in r.url + (r.post_data or "") + json.dumps(r.headers)
     ]
     assert carrying == []
+
+
+def test_a_keystroke_sends_one_request_for_preview_problems_and_snippet(page: Any) -> None:
+    """One character typed: exactly one request, whose one answer updates the preview, the
+    field's error slot and the problem lists, and every snippet tab, with the stored gateway
+    URL written into the snippets in the page."""
+    gateway = "http://127.0.0.1:9/one-request/v1"
+    page.goto("/")
+    page.evaluate("(url) => localStorage.setItem('playground.gateway', url)", gateway)
+    page.reload()
+    _wait_all_panels_contain(page, "one-request")  # the refresh the stored gateway asks for
+    page.wait_for_load_state("networkidle")
+    sent: list[Any] = []
+    page.on("request", lambda request: sent.append(request))
+    page.locator("#f-temperature").focus()
+    page.keyboard.type("5")  # one keystroke, one input event
+    message = "Must be a number from 0.6 to 1.2; got 5."
+    expect(page.locator("#e-f-temperature")).to_have_text(message)
+    expect(page.locator("#f-temperature")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("problems")).to_contain_text(message)
+    expect(page.get_by_test_id("send-check")).to_contain_text(message)
+    expect(page.locator("#send-button")).to_have_text("Send anyway")
+    _wait_all_panels_contain(page, "5")
+    body = {"temperature": 5}
+    assert _body(page) == body
+    op = get_operation("sessions")
+    for lang in languages_for(op):
+        assert _panel_text(page, lang.id) == render_snippet(op, lang.id, body, gateway)
+    page.wait_for_timeout(500)  # three debounces: a second request would have gone by now
+    assert [r.url.rsplit("/", 1)[1] for r in sent] == ["update"]
+    assert "one-request" not in (sent[0].post_data or "") + json.dumps(sent[0].headers)
+
+
+def test_a_slot_whose_message_stays_is_not_written_again(page: Any) -> None:
+    """A problem that outlives a keystroke elsewhere keeps its slot's text node: a live region
+    written again would be read out again at every keystroke."""
+    page.goto("/")
+    page.get_by_role("button", name="Add tool").click()
+    slot = page.locator("#e-f-tools-0-name")
+    expect(slot).to_have_text("Required.")
+    page.evaluate("window.__kept = document.querySelector('#e-f-tools-0-name').firstChild")
+    page.locator("#f-temperature").fill("0.9")
+    page.wait_for_function(
+        "() => document.querySelector('#request-body').textContent.includes('0.9')"
+    )
+    assert page.evaluate("document.querySelector('#e-f-tools-0-name').firstChild === window.__kept")
+    page.locator("#f-tools-0-name").fill("lookup")
+    expect(slot).to_have_text("")
+    expect(page.locator("#f-tools-0-name")).not_to_have_attribute("aria-invalid", "true")
 
 
 def test_a_gateway_url_a_snippet_cannot_hold_as_typed_keeps_the_placeholder(page: Any) -> None:

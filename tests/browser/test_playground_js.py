@@ -1,0 +1,80 @@
+"""static/playground.js in headless Chromium: the constants the server gives, read under the
+page's CSP; the JavaScript header rule agreeing with the server's; one Copy for every button."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from playground.page_constants import page_constants
+from playground.upstream import RequestRefused, check_credential
+
+pytestmark = pytest.mark.browser
+
+VALUES = ["sk-abc_123", "with space", "tab\there", "line\nbreak", "ñ", "sk-\x7f", "\x21\x7e", "😀"]
+
+
+def _server_takes(value: str) -> bool:
+    try:
+        check_credential(value, "key")
+    except RequestRefused:
+        return False
+    return True
+
+
+def test_the_scripts_read_the_constants_block_under_the_csp(page: Any) -> None:
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto("/")
+    assert page.evaluate("window.Playground.constants") == page_constants()
+    assert not [text for text in console if "Content Security Policy" in text]
+    csp = page.evaluate("fetch('/').then(r => r.headers.get('content-security-policy'))")
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_the_page_and_the_server_take_the_same_header_values(page: Any) -> None:
+    page.goto("/")
+    taken = page.evaluate(
+        """(values) => {
+          const rule = new RegExp("^" + window.Playground.constants.headerValueChar + "*$");
+          return values.map((v) => rule.test(v));
+        }""",
+        VALUES,
+    )
+    assert taken == [_server_takes(value) for value in VALUES]
+
+
+def test_the_ephemeral_key_is_copied_by_the_one_copy_handler(page: Any, live_server: Any) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto("/")
+    page.get_by_role("button", name="Built-in mock (offline)").click()
+    page.get_by_label("API key").fill("sk-copy-check-0000")
+    page.get_by_role("button", name="Send").click()
+    key = page.locator("#ephemeral-key")
+    expect(key).to_have_value(re.compile(r"^ek_"))
+    copy = page.locator("button[data-copy='#ephemeral-key']")
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == key.input_value()
+    expect(copy).to_have_text("Copy", timeout=5000)  # the label comes back
+
+
+def test_copy_leaves_the_text_selected_when_no_way_of_copying_works(
+    page: Any, live_server: Any
+) -> None:
+    page.add_init_script(
+        "navigator.clipboard.writeText = () => Promise.reject(new Error('refused'));"
+        "document.execCommand = () => false;"
+    )
+    page.goto("/")
+    page.get_by_role("tab", name="curl", exact=True).click()
+    page.wait_for_selector("#snippet-panel-curl[data-highlighted=true]:not([hidden])")
+    page.get_by_test_id("snippet-copy").click()
+    expect(page.get_by_test_id("snippet-copy")).to_have_text("Press Ctrl+C to copy")
+    expect(page.locator("#snippet-status")).to_contain_text("press Ctrl+C")
+    selected = page.evaluate("String(window.getSelection())")
+    code = page.locator("#snippet-panel-curl code").text_content() or ""
+    assert selected.strip() == code.strip() and "curl" in selected
