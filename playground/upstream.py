@@ -268,9 +268,10 @@ class Upstream:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
-    def mount_app(self, base_url: str, wsgi_app: Any) -> None:
-        """Answer sends under ``base_url`` by calling ``wsgi_app`` in process (the mock)."""
-        self.session.mount(base_url.rstrip("/") + "/", WSGIAdapter(wsgi_app))
+    def mount_app(self, base_url: str, wsgi_app: Any, only: str = "") -> None:
+        """Answer sends under ``base_url`` by calling ``wsgi_app`` in process (the mock); with
+        ``only``, just the paths under that prefix (others get a 404 without the app)."""
+        self.session.mount(base_url.rstrip("/") + "/", WSGIAdapter(wsgi_app, only))
 
     def close(self) -> None:
         """Close the pooled connections."""
