@@ -11,7 +11,8 @@ the same process, so the figures compare across machines. Targets (issue 8):
   than the /preview and /snippet it replaces;
 * proxy overhead of /send: at most 2 ms added at the median (ratio at most 1.2 on a 10 ms upstream);
 * first load: at most 40 KB gzip for HTML + CSS + JS;
-* keystroke to snippet: within 100 ms beyond the debounce.
+* keystroke to snippet: within 100 ms beyond the debounce;
+* adversarial pastes at the size limit: read in linear time, a small multiple of a plain one.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from werkzeug.serving import make_server
 from playground import create_app
 from playground.body import form_from_body
 from playground.operations import get_operation
+from playground.pasted import MAX_PASTE_CHARS, PasteError, parse_pasted, redact
 from playground.snippets import render_snippet, render_snippets
 from playground.snippets.highlight import highlight
 
@@ -259,6 +261,51 @@ def proxy_rows(runs: int = 200) -> list[Row]:
     ]
 
 
+_PASTE = MAX_PASTE_CHARS - 64
+#: Shapes that were quadratic once (a here-document pattern retried the rest of a paste from
+#: every ``<<``; shlex grew a word a character at a time): 1 s to minutes at this size.
+ADVERSARIAL_PASTES = {
+    "'<<' then letters, no newline": "curl -d '{}' <<" + "a" * _PASTE,
+    "'<<a' repeated, no newline": "curl -d '{}' " + "<<a" * (_PASTE // 3),
+    "one 256 KB word": "curl -d '{}' " + "a" * _PASTE,
+    "one 256 KB quoted body": "curl -d '" + "[" * _PASTE + "'",
+    "backslashes": "curl -d '{}' " + "\\" * _PASTE,
+    "open quotes": 'curl -d \'{"a": "' + "'\"" * (_PASTE // 2),
+    "-d repeated": "curl " + "-d '{}' " * (_PASTE // 8),
+}
+
+
+def _read_paste(text: str) -> Callable[[int], object]:
+    def read(i: int) -> object:
+        try:
+            return parse_pasted(text)
+        except PasteError:
+            return redact(text)  # the page shows a refused paste back through it
+
+    return read
+
+
+def paste_rows(runs: int = 15) -> list[Row]:
+    """Give the median time to read each adversarial paste as ratios to a plain JSON paste and
+    to a plain curl command of the same size, timed in turn with them, and the worst of them."""
+    plain = json.dumps({"instructions": "a" * _PASTE})
+    calls = {"json": _read_paste(plain), "curl": _read_paste(f"curl -d '{plain}'")}
+    calls.update((name, _read_paste(text)) for name, text in ADVERSARIAL_PASTES.items())
+    medians = {name: statistics.median(t) for name, t in _interleaved(calls, runs, 2).items()}
+    base, curl = medians["json"], medians["curl"]
+
+    def row(what: str, ms: float, target: str = "") -> Row:
+        return (what, f"{ms:.2f}", f"{ms / base:.0f}x JSON, {ms / curl:.1f}x curl", target)
+
+    worst = max(ADVERSARIAL_PASTES, key=medians.__getitem__)
+    return [
+        row(f"plain JSON paste, {len(plain) // 1024} KB (baseline)", base),
+        row("plain curl -d of that JSON (baseline)", curl),
+        *(row(f"  {name}", medians[name]) for name in ADVERSARIAL_PASTES),
+        row(f"worst: {worst}", medians[worst], "linear (was 1 s to minutes)"),
+    ]
+
+
 def weight_rows() -> list[Row]:
     """Give the first-load weight of ``/`` as served: HTML plus every stylesheet and script it
     loads, raw and as the server sends them to a browser that accepts gzip."""
@@ -361,6 +408,7 @@ def main() -> None:
         ("Proxy overhead (median ms over 200 sends)", proxy_rows),
         ("First-load page weight (as served, gzip accepted)", weight_rows),
         ("Keystroke to snippet (headless Chromium)", keystroke_rows),
+        ("Adversarial pastes at the 256 KB limit (median ms)", paste_rows),
     ]
     for title, rows_of in sections:
         print(f"\n{title}")

@@ -32,7 +32,7 @@ def _answer(error: HTTPException) -> Response | HTTPException:
     message = error.description or ""
     if message == type(error).description or not message:
         message = _OWN_WORDS.get(code, "This request cannot be served.")
-    if request.path.startswith(mock.PREFIX + "/"):
+    if request.path == mock.PREFIX or request.path.startswith(mock.PREFIX + "/"):
         response = mock.error_answer(code, message)
     else:
         html = render_template("error.html", code=code, title=error.name, message=message)

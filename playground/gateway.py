@@ -131,7 +131,7 @@ def init_app(app: Flask) -> None:
     allowed = _allowed_hosts(app.config["SSRF_ALLOWED_HOSTS"], app.config["GATEWAYS"])
     guard = Guard.of(allowed) if app.config["SSRF_GUARD"] else None
     upstream = Upstream(limits, guard=guard)
-    upstream.mount_app(inprocess.BASE, hosts.in_process(app))
+    upstream.mount_app(inprocess.BASE, hosts.in_process(app), only=mock.PREFIX)  # no other route
     app.extensions[_EXTENSION] = upstream
     app.register_blueprint(bp)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any
@@ -39,6 +38,7 @@ from .page_constants import page_constants
 from .schema import Node, join, json_path
 from .share import ShareError, decode_token, encode_token
 from .validation import validate_body
+from .visible import json_text, visible
 
 bp = Blueprint("page", __name__)
 
@@ -58,6 +58,8 @@ def prose(text: str) -> Markup:
 
 for _helper in (field_id, default_text, join, json_path, page_constants):
     bp.add_app_template_global(_helper)
+# The one filter for text a visitor or a gateway wrote, wherever the page shows it.
+bp.add_app_template_filter(visible, "visible")
 
 
 @bp.app_template_global()
@@ -94,8 +96,9 @@ class PageState:
 
     @property
     def body_json(self) -> str:
-        """Give the body exactly as it is sent, pretty-printed."""
-        return json.dumps(self.body, indent=2, ensure_ascii=False)
+        """Give the body exactly as it is sent, pretty-printed (hidden characters as their JSON
+        escapes: the same value, nothing unseen; see :mod:`playground.visible`)."""
+        return json_text(self.body, indent=2)
 
     def context(self, **extra: Any) -> dict[str, Any]:
         """Give the template context."""

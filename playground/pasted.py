@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +18,24 @@ from . import strict_json
 MAX_PASTE_CHARS = 256 * 1024
 
 _DATA_OPTIONS = ("--data", "--data-raw", "--data-binary", "--data-ascii", "--json")
-# The opening of a here-document (its body is found by _heredoc, in one pass).
-_HEREDOC_START = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1[^\n]*\n")
+#: The longest here-document word read (``EOF``, ``JSON``): the bound keeps trying an opening at
+#: every ``<<`` of a paste a fixed cost, so the whole scan stays linear.
+MAX_HEREDOC_WORD = 64
+# The opening of a here-document, matched at one ``<<`` (the rest of its line is not matched: a
+# pattern running to the line end retried the whole rest of a paste with no newline from every
+# ``<<`` and every word length, 20 s for 180,000 letters).
+_HEREDOC_OPENING = re.compile(
+    rf"<<-?[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]{{0,{MAX_HEREDOC_WORD - 1}}})\1(?![A-Za-z0-9_])"
+)
+# One part of a shell word, as POSIX ``shlex.split`` reads it: '...', "..." (a backslash escapes
+# only " and \ there), \x, a run of plain characters, a run of blanks, or a quote or backslash
+# left open. shlex itself adds a word one character at a time (quadratic in its length: 1.4 s
+# for one 256 KB word); this reads a word in parts and joins them once.
+_SHELL_PART = re.compile(
+    r"""'([^']*)'|"((?:[^"\\]|\\[\s\S])*)"|\\([\s\S])|([^ \t\r\n'"\\]+)|([ \t\r\n]+)|(.)""",
+    re.DOTALL,
+)
+_DOUBLE_QUOTED_ESCAPE = re.compile(r'\\(["\\])')
 _SECRET_HEADER = re.compile(
     r"((?:authorization|openai-organization|openai-project|api-key|x-api-key)\s*:\s*)"
     r"(?:bearer\s+)?[^'\"\s\\]+",
@@ -81,22 +96,63 @@ class _HereDoc:
 def _heredoc(command: str) -> _HereDoc | None:
     """Give the command's first here-document (``<<EOF`` ... ``EOF``): where it is, and its body.
 
-    A line scan, not one pattern: a lazy pattern with a back-reference retried the rest of the
-    text from every ``<<WORD`` and took minutes on a crafted paste."""
-    opening = _HEREDOC_START.search(command)
+    Linear in the text: each ``<<`` costs at most :data:`MAX_HEREDOC_WORD` steps, the line end
+    is found with one ``find``, and each line after it is looked at once. (A pattern running to
+    the line end retried the rest of a paste from every ``<<`` and every word length.)"""
+    opening = _heredoc_opening(command)
     if opening is None:
         return None
-    word, position = opening.group(2), opening.end()
+    word = opening.group(2)
+    first = position = command.index("\n", opening.end()) + 1  # _heredoc_opening saw it
     while True:
         newline = command.find("\n", position)
         line_end = len(command) if newline == -1 else newline
         if command[position:line_end].strip(" \t") == word:
-            doc = command[opening.end() : max(opening.end(), position - 1)]
+            doc = command[first : max(first, position - 1)]
             end = len(command) if newline == -1 else newline + 1
             return _HereDoc(opening.start(), end, doc)
         if newline == -1:
             return None
         position = newline + 1
+
+
+def _heredoc_opening(command: str) -> re.Match[str] | None:
+    """Give the first ``<<WORD`` with a line after it (where its document starts), or None."""
+    at = command.find("<<")
+    while at != -1:
+        opening = _HEREDOC_OPENING.match(command, at)
+        if opening is not None:
+            # No line after this opening means none after any later one either.
+            return opening if "\n" in command[opening.end() :] else None
+        at = command.find("<<", at + 1)
+    return None
+
+
+def split_words(command: str) -> list[str]:
+    """Give the words of a shell command as POSIX ``shlex.split`` does, in linear time (raises
+    ``ValueError`` with shlex's message for an open quote or a trailing backslash)."""
+    words: list[str] = []
+    parts: list[str] = []
+    in_word = False
+    for part in _SHELL_PART.finditer(command):
+        single, double, escaped, plain, blank, stray = part.groups()
+        if blank is not None:
+            if in_word:
+                words.append("".join(parts))
+                parts, in_word = [], False
+            continue
+        if stray is not None:  # the message shlex gives for what is left open at the end
+            trailing = len(command) - len(command.rstrip("\\"))
+            open_escape = stray == "\\" or (stray == '"' and trailing % 2 == 1)
+            raise ValueError("No escaped character" if open_escape else "No closing quotation")
+        if double is not None:
+            parts.append(_DOUBLE_QUOTED_ESCAPE.sub(r"\1", double))
+        else:
+            parts.append(next(p for p in (single, escaped, plain) if p is not None))
+        in_word = True
+    if in_word:
+        words.append("".join(parts))
+    return words
 
 
 def _parse_curl(command: str) -> Pasted:
@@ -105,7 +161,7 @@ def _parse_curl(command: str) -> Pasted:
         command = command[: heredoc.start] + command[heredoc.end :]
     command = re.sub(r"\\\r?\n", " ", command)  # shell line continuations
     try:
-        words = shlex.split(command)
+        words = split_words(command)
     except ValueError as exc:
         raise PasteError(
             f"The curl command cannot be read: {exc} (is a quote left open?)."

@@ -17,7 +17,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.cookiejar import DefaultCookiePolicy
@@ -37,6 +37,7 @@ from urllib3.exceptions import (
 from . import strict_json
 from .deadline import Deadline, DeadlineAdapter
 from .inprocess import WSGIAdapter
+from .masking import Secrets, drop_cut_secret, mask_json, mask_text
 from .page_constants import HEADER_VALUE_CHAR
 from .ssrf import AddressRefused, Guard, PinnedAdapter
 
@@ -57,8 +58,9 @@ _CHUNK = 16 * 1024
 _log = logging.getLogger(__name__)
 
 
-#: Values never shown, each mapped to what stands for it (``{key: "[your key]"}``).
-Redact = Mapping[str, str]
+#: Values never shown, each mapped to what stands for it (``{key: "[your key]"}``); masked by
+#: :mod:`playground.masking` wherever they come back.
+Redact = Secrets
 
 
 class RequestRefused(ValueError):
@@ -267,9 +269,10 @@ class Upstream:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
-    def mount_app(self, base_url: str, wsgi_app: Any) -> None:
-        """Answer sends under ``base_url`` by calling ``wsgi_app`` in process (the mock)."""
-        self.session.mount(base_url.rstrip("/") + "/", WSGIAdapter(wsgi_app))
+    def mount_app(self, base_url: str, wsgi_app: Any, only: str = "") -> None:
+        """Answer sends under ``base_url`` by calling ``wsgi_app`` in process (the mock); with
+        ``only``, just the paths under that prefix (others get a 404 without the app)."""
+        self.session.mount(base_url.rstrip("/") + "/", WSGIAdapter(wsgi_app, only))
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -328,7 +331,8 @@ class Upstream:
                 return self._failed(result, None, watch, limits, answered=False)
             result.status = response.status_code
             result.reason = _reason(response.status_code)
-            result.content_type = response.headers.get("Content-Type", "")
+            # Named in a failure message ("answered 200 with text/html"): a gateway sets it.
+            result.content_type = mask_text(response.headers.get("Content-Type", ""), redact)
             result.headers = _shown_headers(response.headers, redact)
             try:
                 raw, cut = _read_capped(response, limits.max_bytes)
@@ -398,7 +402,7 @@ def _read_capped(response: requests.Response, max_bytes: int) -> tuple[bytes, bo
 def _fill_body(result: Result, raw: bytes, cut: bool, max_bytes: int, redact: Redact) -> None:
     text = raw.decode("utf-8", errors="replace")
     if cut:
-        result.text = _shown_text(_drop_cut_secret(text, redact), redact)
+        result.text = _shown_text(drop_cut_secret(text, redact), redact)
         result.failure_kind = "too_large"
         result.failure = (
             f"The response was larger than {_size(max_bytes)} and was cut off there: check the "
@@ -431,7 +435,7 @@ def _fill_body(result: Result, raw: bytes, cut: bool, max_bytes: int, redact: Re
         )
         return
     result.is_json = True
-    result.data = _redact(data, redact)
+    result.data = mask_json(data, redact)  # object keys as well as values
 
 
 def describe_failure(exc: BaseException) -> tuple[str, str]:
@@ -510,40 +514,13 @@ def _shown_headers(headers: Any, redact: Redact) -> list[tuple[str, str]]:
     for name, value in headers.items():
         lower = name.lower()
         if lower in SHOWN_HEADERS or lower.startswith(SHOWN_PREFIXES):
-            shown.append((lower, _safe_text(value, redact)))
+            shown.append((mask_text(lower, redact), mask_text(value, redact)))
     return shown
-
-
-def _redact(value: Any, secrets: Redact) -> Any:
-    if isinstance(value, str):
-        return _safe_text(value, secrets)
-    if isinstance(value, list):
-        return [_redact(v, secrets) for v in value]
-    if isinstance(value, dict):
-        return {k: _redact(v, secrets) for k, v in value.items()}
-    return value
 
 
 def _shown_text(text: str, secrets: Redact) -> str:
     """Give the start of an answer that is not JSON, as the response pane shows it."""
-    return _safe_text(text, secrets)[:2000]  # hidden first: a cut could split a secret
-
-
-def _drop_cut_secret(text: str, secrets: Redact) -> str:
-    """Give a cut-off ``text`` without the start of a secret the cut went through."""
-    for secret in secrets:
-        for size in range(min(len(secret), len(text)) - 1, 0, -1):
-            if text.endswith(secret[:size]):
-                return text[:-size]
-    return text
-
-
-def _safe_text(text: str, secrets: Redact) -> str:
-    """Give ``text`` with each secret replaced (whole texts only: a cut could split one)."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, secrets[secret])
-    return text
+    return mask_text(text, secrets)[:2000]  # masked first: a cut could split a secret
 
 
 def _reason(status: int) -> str:

@@ -147,6 +147,24 @@ def smallest_body() -> Any:
     return give
 
 
+def _reveal(shown: str) -> str:
+    """Give ``shown`` as a reader could read a secret out of it: JSON escapes decoded (escapes
+    of escapes too) and every character no credential holds dropped. (Written apart from
+    playground.masking, so the two are not one mistake twice.)"""
+    for _ in range(4):
+        shown = re.sub(r"\\+u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), shown)
+        shown = re.sub(r'\\+(["\\/])', r"\1", shown)
+    shown = re.sub(r"\\+[bfnrt]", "", shown)
+    return re.sub(r"[^\x21-\x7e]", "", shown)
+
+
+@pytest.fixture(scope="session")
+def reveal() -> Any:
+    """Give a function reading text as a person hunting for a secret in it would (see
+    tests/test_masking.py): a masked secret must not be found in what it gives."""
+    return _reveal
+
+
 class LiveServer:
     """A WSGI app served by a real HTTP server on 127.0.0.1 in a background thread."""
 

@@ -42,3 +42,12 @@ def test_proxy_rows_time_real_sends(bench) -> None:
     rows = bench.proxy_rows(runs=4)  # exits if /send did not reach the upstream
     assert [what for what, *_ in rows][0].startswith("direct requests call")
     assert all(float(value) > 0 for _, value, *_ in rows[:2])
+
+
+def test_paste_rows_time_every_adversarial_paste_against_plain_ones(bench) -> None:
+    rows = bench.paste_rows(runs=1)
+    names = [what.strip() for what, *_ in rows]
+    assert names[2:-1] == list(bench.ADVERSARIAL_PASTES)
+    assert "baseline" in names[0] and "baseline" in names[1]
+    assert names[-1].removeprefix("worst: ") in bench.ADVERSARIAL_PASTES
+    assert all(float(ms) > 0 and "x JSON" in ratio for _, ms, ratio, _ in rows)

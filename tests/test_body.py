@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -465,3 +466,15 @@ def test_numbers_are_ascii_as_a_number_input_sends_them(typed: str) -> None:
     assert build_body(OP.root, {"temperature@mode": "set", "temperature": ".5"}).body == {
         "temperature": 0.5
     }
+
+
+@pytest.mark.parametrize(
+    "typed", ["1" * 256 * 1024 + "x", "1" * 128 * 1024 + "." + "1" * 128 * 1024 + "e"]
+)
+def test_a_number_field_of_a_whole_field_of_digits_is_read_in_linear_time(typed: str) -> None:
+    """Once a minute for 40,000 digits: the number pattern could split a digit run anywhere.
+    A hang guard (2 s), not a speed test."""
+    started = time.perf_counter()
+    number = build_body(OP.root, {"temperature@mode": "set", "temperature": typed})
+    assert time.perf_counter() - started < 2.0
+    assert number.body == {} and number.errors["temperature"].startswith("Must be a number;")

@@ -149,7 +149,8 @@ def test_json_the_api_would_refuse_is_a_400_not_a_crash_or_an_echo(
 def test_a_wrong_method_or_an_oversized_body_is_answered_in_json(client, sessions_op) -> None:
     wrong = client.get(URL, headers=AUTH)
     large = client.post(URL, data="x" * 600_000, headers=AUTH, content_type="application/json")
-    for response, status in ((wrong, 405), (large, 413)):
+    base = client.post("/mock/v1", headers=AUTH)  # the prefix itself (was the HTML error page)
+    for response, status in ((wrong, 405), (large, 413), (base, 404)):
         assert response.status_code == status and response.is_json
         Draft202012Validator(sessions_op.error_schema).validate(response.get_json())
     assert client.get("/preview").status_code == 405  # the page's own routes are unchanged

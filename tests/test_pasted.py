@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
+import shlex
+import time
 
-from playground.pasted import PasteError, parse_pasted, redact
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from playground.pasted import (
+    MAX_HEREDOC_WORD,
+    MAX_PASTE_CHARS,
+    PasteError,
+    parse_pasted,
+    redact,
+    split_words,
+)
 
 BODY = {"model": "gpt-4o-realtime-preview", "instructions": "It's fine", "temperature": 0.7}
 
@@ -115,3 +127,81 @@ def test_redact_removes_keys_and_identity_headers() -> None:
         assert secret not in clean
     assert "Authorization: [removed]" in clean
     assert "curl https://x" in clean
+
+
+#: A hang guard, not a speed test (benchmarks/bench_paste.py measures): each paste below took
+#: from 1.4 s to minutes when a pattern or shlex was quadratic in it; read linearly, a few
+#: hundredths of a second.
+HANG_BOUND_S = 2.0
+_N = MAX_PASTE_CHARS - 64  # with the command around it, each paste is just under the limit
+ADVERSARIAL_PASTES = {
+    "heredoc opening, letters, no newline": ("curl -d '{}' <<" + "a" * _N, {}),
+    "many heredoc openings, no newline": ("curl -d '{}' " + "<<a" * (_N // 3), {}),
+    "many '<<- ' openings": ("curl -d '{}' " + "<<- " * (_N // 4), {}),
+    "heredoc word too long to be one": (
+        "curl --data-binary @- <<" + "a" * _N + "\n{}",
+        "reads its body from standard input",
+    ),
+    "heredoc never closed": (
+        "curl --data-binary @- <<EOF\n" + "{}\n" * (_N // 3),
+        "reads its body from standard input",
+    ),
+    "one long word": ("curl -d '{}' " + "a" * _N, {}),
+    "one long quoted body": ("curl -d '" + "[" * _N + "'", "nested more than 64 levels"),
+    "nested and unbalanced quotes": ('curl -d \'{"a": "' + "'\"" * (_N // 2), "quote left open"),
+    "many backslashes": ("curl -d '{}' " + "\\" * _N, {}),
+    "backslashes in double quotes": ('curl -d "' + "\\" * _N + '"', "not valid JSON"),
+    "many -d flags": ("curl " + "-d '{}' " * (_N // 8), "32760 data options"),
+    "many glued -d flags": ("curl " + "-d{} " * (_N // 5), "52416 data options"),
+    "many line continuations": ("curl -d '{}' " + "\\\n" * (_N // 2) + "x", {}),
+    "many header-like words": ("curl -d '{}' -H 'Authorization:" + " " * _N + "'", {}),
+    "many key-like words": ("curl -d '{}' " + "sk-aaaa " * (_N // 8), {}),
+    "JSON nested deep": ("[" * _N, "nested more than 64 levels"),
+    "JSON number of every digit": ('{"a": ' + "1" * _N + "}", "not valid JSON"),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), ADVERSARIAL_PASTES.values(), ids=list(ADVERSARIAL_PASTES)
+)
+def test_adversarial_pastes_at_the_size_limit_are_read_in_linear_time(
+    text: str, expected: dict | str
+) -> None:
+    assert len(text.strip()) <= MAX_PASTE_CHARS
+    started = time.perf_counter()
+    try:
+        outcome: dict | str = parse_pasted(text).body
+    except PasteError as exc:
+        outcome = str(exc)
+    redact(text)  # the page shows a refused paste back through it
+    elapsed = time.perf_counter() - started
+    assert elapsed < HANG_BOUND_S, f"{elapsed:.1f} s"
+    if isinstance(expected, dict):
+        assert outcome == expected
+    else:
+        assert isinstance(outcome, str) and expected in outcome
+
+
+@pytest.mark.parametrize(
+    ("word", "found"), [("A" * MAX_HEREDOC_WORD, True), ("A" * (MAX_HEREDOC_WORD + 1), False)]
+)
+def test_a_here_document_word_is_bounded(word: str, found: bool) -> None:
+    command = f'curl https://x --data-binary @- <<{word}\n{{"a": 1}}\n{word}\n'
+    if found:
+        assert parse_pasted(command).body == {"a": 1}
+    else:
+        with pytest.raises(PasteError, match="standard input"):
+            parse_pasted(command)
+
+
+@given(st.text(st.sampled_from("ab '\"\\\t\n"), max_size=30))
+def test_words_are_split_as_shlex_splits_them(command: str) -> None:
+    try:
+        expected: list[str] | str = shlex.split(command)
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        words: list[str] | str = split_words(command)
+    except ValueError as exc:
+        words = str(exc)
+    assert words == expected

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from html import unescape
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,96 @@ def test_pinned_client_libraries_are_installed() -> None:
     assert parts(version("urllib3")) >= (2, 6, 3)
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"requests>=2.32.4"' in pyproject and '"urllib3>=2.6.3"' in pyproject
+
+
+OPERATOR = {
+    "key": "sk-proj-OPERATORkey0123456789",
+    "org": "org-OPERATORorg42",
+    "project": "proj_OPERATOR77",
+}
+
+
+def _esc(text: str, times: int = 1) -> str:
+    """Give ``text`` with every character as a JSON \\u escape (its backslash escaped
+    ``times - 1`` more times)."""
+    return "".join("\\" * (2 ** (times - 1)) + f"u{ord(c):04x}" for c in text)
+
+
+def _split(text: str, by: bytes) -> bytes:
+    return text[:9].encode() + by + text[9:].encode()
+
+
+_K, _O, _P = OPERATOR["key"], OPERATOR["org"], OPERATOR["project"]
+#: Answers echoing the operator's credentials in every shape a probe tried or could try.
+ECHOES: dict[str, tuple[list[tuple[str, str]], bytes]] = {
+    "as a JSON key": ([], json.dumps({_K: "x", "e": {_O: [{_P: 1}]}}).encode()),
+    "escaped in JSON": ([], ('{"m": "' + _esc(_K) + " " + _esc(_O) + '"}').encode()),
+    "escaped twice": ([], ('{"m": "' + _esc(_K, 2) + " " + _esc(_P, 2) + '"}').encode()),
+    "mixed escapes, a key": ([], ('{"' + _esc(_K[:5]) + _K[5:] + '": 1}').encode()),
+    "invalid byte in a value": ([], b'{"m": "' + _split(_K, b"\xff") + b'"}'),
+    "invalid byte in a key": ([], b'{"' + _split(_O, b"\xc3") + b'": 1}'),
+    "invalid byte in text": ([("Content-Type", "text/plain")], b"echo " + _split(_K, b"\xfe")),
+    "escaped in text": ([("Content-Type", "text/html")], ("<p>" + _esc(_K) + "</p>").encode()),
+    "zero-width in text": (
+        [("Content-Type", "text/plain")],
+        _K[:6].encode() + "\u200b".encode() + _K[6:].encode(),
+    ),
+    "in header names and values": (
+        [(f"x-ratelimit-{_K}", "1"), ("x-request-id", "req_" + _esc(_O)), ("retry-after", _P)],
+        b"{}",
+    ),
+    "as the content type": ([("Content-Type", f"text/{_K}")], b"not json"),
+}
+
+
+@pytest.mark.parametrize(("headers", "body"), ECHOES.values(), ids=list(ECHOES))
+def test_an_echo_in_any_shape_never_shows_the_operators_credentials(
+    make_app, upstream, monkeypatch, reveal, headers, body
+) -> None:
+    recorder, server = upstream
+    headers = (
+        headers
+        if any(n == "Content-Type" for n, _ in headers)
+        else [("Content-Type", "application/json"), *headers]
+    )
+    recorder.reply = ("400 Bad Request", headers, body)
+    monkeypatch.setenv("OPERATOR_KEY_FOR_TEST", _K)
+    gateway = {
+        "name": "Team",
+        "base_url": server.url + "/v1",
+        "key_env": "OPERATOR_KEY_FOR_TEST",
+        "organization": _O,
+        "project": _P,
+    }
+    client = make_app(GATEWAYS=[gateway]).test_client()
+    html = client.post(
+        "/send", data={"op": "sessions"}, headers={"X-Playground-Gateway-Name": "Team"}
+    ).get_data(as_text=True)
+    assert recorder.requests[0]["headers"]["Authorization"] == f"Bearer {_K}"
+    assert 'data-testid="response-status"' in html and "400" in html
+    shown = reveal(unescape(html))
+    for secret in OPERATOR.values():
+        assert secret not in shown
+    assert "[the gateway's" in unescape(html)  # masked, not dropped
+
+
+@pytest.mark.parametrize("name", ["as a JSON key", "invalid byte in a value", "escaped twice"])
+def test_an_echo_of_the_visitors_own_key_is_masked_the_same_way(
+    client, upstream, reveal, name
+) -> None:
+    recorder, server = upstream
+    headers, body = ECHOES[name]
+    recorder.reply = ("401 Unauthorized", [("Content-Type", "application/json"), *headers], body)
+    html = client.post(
+        "/send",
+        data={"op": "sessions"},
+        headers={
+            "X-Playground-Gateway": quote(server.url + "/v1"),
+            "X-Playground-Key": _K,
+            "X-Playground-Organization": _O,
+            "X-Playground-Project": _P,
+        },
+    ).get_data(as_text=True)
+    shown = reveal(unescape(html))
+    assert not [secret for secret in OPERATOR.values() if secret in shown]
+    assert "[your " in unescape(html)
