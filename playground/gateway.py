@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from . import inprocess, mock
-from .body import FormData
+from .form_data import FormData
 from .operations import Operation, get_operation
 from .page import PageState
 from .ssrf import ALLOWED_BY_DEFAULT, Guard

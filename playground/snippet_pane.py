@@ -15,7 +15,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
-from .body import FormData, build_body
+from .form_data import FormData
+from .form_reader import build_body
 from .operations import Operation, get_operation
 from .snippets import GATEWAY_PLACEHOLDER, VERBATIM_URL, languages_for, render_snippets
 from .snippets.highlight import highlight

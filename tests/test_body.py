@@ -9,20 +9,19 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis_jsonschema import from_schema
 
-from playground.body import (
+from playground.form_data import FormData
+from playground.form_filler import (
     CARRIAGE_RETURNS,
     EMPTY_OPTIONAL,
     EMPTY_REQUIRED,
     LINE_BREAKS_ONE_LINE,
-    FormData,
-    add_row,
-    build_body,
     form_from_body,
-    remove_row,
-    row_index,
 )
+from playground.form_names import row_index
+from playground.form_reader import build_body
 from playground.forms import SessionForm
 from playground.operations import get_operation
+from playground.row_actions import add_row, remove_row
 
 OP = get_operation("sessions")
 
@@ -66,7 +65,7 @@ def test_omit_value_and_null_for_every_parameter(name: str) -> None:
     assert canonical(built.body) == canonical({name: value})
     assert built.errors == {}
 
-    unset = FormData(filled.form.items())
+    unset = FormData(filled.form.items(multi=True))
     unset.set(f"{name}@mode", "omit")
     for key in [k for k in unset.keys() if k == name or k.startswith(name + ".")]:
         unset.set(key, "")
