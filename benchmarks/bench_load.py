@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 import requests
 
-from playground.body import form_from_body
+from playground.form_filler import form_from_body
 from playground.operations import get_operation
 from playground.presets import presets_for
 
@@ -74,7 +74,7 @@ def _ga_form() -> list[tuple[str, str]]:
     """Give the form of the GA voice-agent preset, as the page posts it."""
     op = get_operation("client-secrets")
     body = presets_for(op.id)["voice-agent"].body
-    return [*form_from_body(op.root, body).form.items(), ("op", op.id)]
+    return [*form_from_body(op.root, body).form.items(multi=True), ("op", op.id)]
 
 
 def _client(

@@ -35,7 +35,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.serving import make_server
 
 from playground import create_app
-from playground.body import form_from_body
+from playground.form_filler import form_from_body
 from playground.operations import get_operation
 from playground.pasted import MAX_PASTE_CHARS, PasteError, parse_pasted, redact
 from playground.snippets import render_snippet, render_snippets
@@ -109,7 +109,7 @@ def render_rows() -> list[Row]:
         return str(len(request.form))  # reads the form, as any handler of the post must
 
     client = _client_with_token(app)
-    pairs = [*form_from_body(op.root, BODY).form.items(), ("op", "sessions")]
+    pairs = [*form_from_body(op.root, BODY).form.items(multi=True), ("op", "sessions")]
     same = MultiDict(pairs)
 
     runs = 300

@@ -22,7 +22,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
-from .body import FormData
+from .form_data import FormData
 
 # The header htmx sends the token in, and the one a refused htmx request gets a fresh token in.
 from .page_constants import CSRF_TOKEN_HEADER as TOKEN_HEADER

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .body import Built, build_body, form_from_body
+from .form_filler import form_from_body
+from .form_reader import Built, build_body
 from .schema import Node, iter_nodes, json_path
 
 

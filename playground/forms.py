@@ -8,9 +8,9 @@ One field per input name (see :mod:`playground.schema` for the naming); HTML5 at
 from __future__ import annotations
 
 import re
+from functools import singledispatch
 from typing import Any
 
-from werkzeug.datastructures import MultiDict
 from wtforms import (
     Field,
     RadioField,
@@ -23,20 +23,12 @@ from wtforms import (
 from wtforms.form import BaseForm
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
-from .body import CUSTOM, FormData, row_indices, row_limit, uses_mode
-from .schema import (
-    ArrayNode,
-    BooleanNode,
-    EnumListNode,
-    JsonNode,
-    Node,
-    NumberNode,
-    ObjectNode,
-    StringNode,
-    UnionNode,
-    _json_label,
-    join,
-)
+from .form_data import FormData
+from .form_names import CUSTOM, custom_key, mode_key
+from .json_values import json_label
+from .leaf_nodes import BooleanNode, EnumListNode, JsonNode, NumberNode, StringNode
+from .nodes import Node
+from .row_limits import row_indices
 
 
 def _choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -59,7 +51,7 @@ class SessionForm:
         fields: list[tuple[str, Any]] = []
         self._collect(root, "", False, fields)
         self.form = BaseForm(fields)
-        self.form.process(MultiDict(data.items()))
+        self.form.process(data)
 
     def __getitem__(self, name: str) -> Field:
         return self.form[name]
@@ -77,54 +69,18 @@ class SessionForm:
         what is missing. A top-level optional parameter is never required, nor is a leaf that
         is a whole union branch or array row (an empty string row is sent as ``""``).
         """
-        if uses_mode(node) and path:
-            out.append((f"{path}@mode", _mode_field(node, path)))
-        if isinstance(node, ObjectNode):
-            for key, child in node.properties.items():
-                if key != node.discriminator:
-                    self._collect(child, join(path, key), child.required, out)
-        elif isinstance(node, UnionNode):
-            for branch in node.branches:
-                self._collect(branch.node, f"{path}:{branch.key}", False, out)
-        elif isinstance(node, ArrayNode) and node.item is not None:
-            self.rows[path] = row_indices(self.data, path)[: row_limit(node)]
-            for index in self.rows[path]:
-                self._collect(node.item, join(path, str(index)), False, out)
-        elif isinstance(node, EnumListNode):
-            # Choices the schema refuses (a loaded body's) stay checked for the validation to flag.
-            chosen = self.data.getlist(path)
-            order = chosen + [c for c in node.choices if c not in chosen]
-            out.append(
-                (
-                    path,
-                    SelectMultipleField(
-                        node.name,
-                        choices=_choices([(c, c) for c in order]),
-                        id=field_id(path),
-                        widget=ListWidget(prefix_label=False),
-                        option_widget=CheckboxInput(),
-                    ),
-                )
-            )
-        else:
-            leaf = _leaf_field(node, path, required, self.data.get(path))
-            if leaf is not None:
-                out.append((path, leaf))
-                if required:
-                    self.required.add(path)
-            if isinstance(node, StringNode) and node.choices and node.open:
-                out.append(
-                    (
-                        f"{path}@custom",
-                        StringField(
-                            f"Custom {node.schema.get('x-custom-label', 'value')}",
-                            id=field_id(f"{path}@custom"),
-                            render_kw={
-                                "placeholder": node.schema.get("x-custom-label", "custom value")
-                            },
-                        ),
-                    )
-                )
+        if node.has_switch and path:
+            out.append((mode_key(path), _mode_field(node, path)))
+        rows: list[int] = []
+        if node.has_rows:
+            rows = self.rows[path] = row_indices(self.data, path)[: node.row_limit]
+        for part in node.parts(path, rows):
+            if part.drawn:
+                self._collect(part.node, part.path, part.required, out)
+        inputs = _fields(node, path, required, self.data)
+        out.extend(inputs)
+        if required and inputs and node.is_leaf:
+            self.required.add(path)
 
 
 def _mode_field(node: Node, path: str) -> Any:
@@ -133,7 +89,7 @@ def _mode_field(node: Node, path: str) -> Any:
         f"{node.name} mode",
         choices=_choices(choices),
         default=choices[0][0],
-        id=field_id(f"{path}@mode"),
+        id=field_id(mode_key(path)),
     )
 
 
@@ -143,58 +99,110 @@ def _unset_label(node: Node) -> str:
     return "unset"
 
 
-def _leaf_field(node: Node, path: str, required: bool, current: str) -> Any:
-    kw: dict[str, Any] = {"id": field_id(path)}
+@singledispatch
+def _fields(node: Node, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+    """Give the ``(name, field)`` inputs of a node (none for one that only holds others).
+
+    The one place the form asks a node's class which WTForms field draws it."""
+    return []
+
+
+def _attrs(path: str, required: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     attrs: dict[str, Any] = {"aria-describedby": f"e-{field_id(path)}"}
     if required:
         attrs["required"] = True
-    if isinstance(node, StringNode):
-        if node.choices:
-            choices = [] if required and not node.open else [("", _unset_label(node))]
-            choices += [(c, c) for c in node.choices]
-            if node.open:
-                choices.append((CUSTOM, f"Custom {node.schema.get('x-custom-label', 'value')}…"))
-            elif current and current not in node.choices:
-                # A loaded value the schema refuses stays selected for the validation to flag.
-                choices.append((current, f"{current} (not a choice)"))
-            return SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw)
-        if node.has_default:
-            attrs["placeholder"] = f"server default: {node.default_label}"
-        cls = TextAreaField if node.multiline else StringField
-        if node.multiline:
-            attrs["rows"] = 4
-        return cls(node.name, render_kw=attrs, **kw)
-    if isinstance(node, NumberNode):
-        if node.has_default:
-            attrs["placeholder"] = f"default {node.default_label}"
-        widget = NumberInput(step=node.step, min=node.minimum, max=node.maximum)
-        return StringField(node.name, widget=widget, render_kw=attrs, **kw)
-    if isinstance(node, BooleanNode):
-        choices = [] if required else [("", _unset_label(node))]
-        choices += [("true", "true"), ("false", "false")]
-        return SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw)
-    if isinstance(node, JsonNode):
-        attrs.update({"rows": 5, "spellcheck": "false", "class": "json"})
-        attrs["placeholder"] = (
-            '{"type": "object", "properties": {}}' if node.expects_object else "JSON"
-        )
-        return TextAreaField(node.name, render_kw=attrs, **kw)
-    return None
+    return {"id": field_id(path)}, attrs
+
+
+@_fields.register
+def _string(node: StringNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+    kw, attrs = _attrs(path, required)
+    if node.choices:
+        current = data.get(path)
+        choices = [] if required and not node.open else [("", _unset_label(node))]
+        choices += [(c, c) for c in node.choices]
+        if node.open:
+            choices.append((CUSTOM, f"Custom {node.schema.get('x-custom-label', 'value')}…"))
+        elif current and current not in node.choices:
+            # A loaded value the schema refuses stays selected for the validation to flag.
+            choices.append((current, f"{current} (not a choice)"))
+        out = [(path, SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw))]
+        if node.open:
+            out.append(
+                (
+                    custom_key(path),
+                    StringField(
+                        f"Custom {node.schema.get('x-custom-label', 'value')}",
+                        id=field_id(custom_key(path)),
+                        render_kw={
+                            "placeholder": node.schema.get("x-custom-label", "custom value")
+                        },
+                    ),
+                )
+            )
+        return out
+    if node.has_default:
+        attrs["placeholder"] = f"server default: {node.default_label}"
+    cls = TextAreaField if node.multiline else StringField
+    if node.multiline:
+        attrs["rows"] = 4
+    return [(path, cls(node.name, render_kw=attrs, **kw))]
+
+
+@_fields.register
+def _number(node: NumberNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+    kw, attrs = _attrs(path, required)
+    if node.has_default:
+        attrs["placeholder"] = f"default {node.default_label}"
+    widget = NumberInput(step=node.step, min=node.minimum, max=node.maximum)
+    return [(path, StringField(node.name, widget=widget, render_kw=attrs, **kw))]
+
+
+@_fields.register
+def _boolean(node: BooleanNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+    kw, attrs = _attrs(path, required)
+    choices = [] if required else [("", _unset_label(node))]
+    choices += [("true", "true"), ("false", "false")]
+    return [(path, SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw))]
+
+
+@_fields.register
+def _json(node: JsonNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+    kw, attrs = _attrs(path, required)
+    attrs.update({"rows": 5, "spellcheck": "false", "class": "json"})
+    attrs["placeholder"] = '{"type": "object", "properties": {}}' if node.expects_object else "JSON"
+    return [(path, TextAreaField(node.name, render_kw=attrs, **kw))]
+
+
+@_fields.register
+def _checkboxes(
+    node: EnumListNode, path: str, required: bool, data: FormData
+) -> list[tuple[str, Any]]:
+    # Choices the schema refuses (a loaded body's) stay checked for the validation to flag.
+    chosen = data.getlist(path)
+    order = chosen + [c for c in node.choices if c not in chosen]
+    field = SelectMultipleField(
+        node.name,
+        choices=_choices([(c, c) for c in order]),
+        id=field_id(path),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    return [(path, field)]
 
 
 def default_text(node: Node) -> str:
     """Give the line that states a node's default and range (for the help line)."""
     parts = []
-    shown_in_select = isinstance(node, BooleanNode) or (
-        isinstance(node, StringNode) and bool(node.choices)
-    )
-    if node.has_default and not shown_in_select:
+    if node.has_default and not node.default_in_input:
         parts.append(f"default {node.default_label}")
-    if isinstance(node, NumberNode) and node.range_label:
+    if node.range_label:
         parts.append(f"range {node.range_label}")
     if node.nullable:
         parts.append("null turns it off")
     return " · ".join(parts)
 
 
-__all__ = ["SessionForm", "default_text", "field_id", "_json_label"]
+_json_label = json_label  # the old name, for templates and tests that still use it
+
+__all__ = ["SessionForm", "_json_label", "default_text", "field_id"]

@@ -28,8 +28,8 @@ from urllib.parse import unquote, urlsplit
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from . import hosts, inprocess, mock
-from .body import FormData
 from .csrf import answer_refused
+from .form_data import FormData
 from .in_flight import InFlightLimit, TooManyInFlight
 from .operations import Operation, get_operation
 from .page import PageState

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .body import FormData, form_from_body
+from .form_data import FormData
+from .form_filler import form_from_body
 from .operations import Operation
 from .presets import get_preset, presets_for
 from .share import ShareError, decode_token

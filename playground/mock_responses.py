@@ -13,8 +13,8 @@ import copy
 import secrets
 from typing import Any
 
+from .nodes import Node, resolved
 from .operations import Operation
-from .schema import validator_for
 
 #: Seconds an ephemeral key lives when the request does not say (the API's default).
 DEFAULT_TTL = 60
@@ -53,34 +53,28 @@ def validation_error(errors: dict[str, str]) -> dict[str, Any]:
     return api_error(f"Invalid value for {where}: {message}", param or None, "invalid_value")
 
 
-def with_defaults(schema: dict[str, Any], value: Any) -> Any:
-    """Give ``value`` with every absent property that has a schema ``default`` filled in."""
+def with_defaults(node: Node, value: Any) -> Any:
+    """Give ``value`` with every absent property that has a schema ``default`` filled in (in a
+    union, those of the branch the value is for)."""
+    held, _ = resolved(node, value)
+    if held is None:
+        return copy.deepcopy(value)
     if isinstance(value, dict):
-        branch = _matching_branch(schema, value)
-        if branch is not None:
-            return with_defaults(branch, value)
-        out = {}
-        properties = schema.get("properties", {})
-        for key, item in value.items():
-            sub = properties.get(key)
-            out[key] = with_defaults(sub, item) if isinstance(sub, dict) else copy.deepcopy(item)
-        for key, sub in properties.items():
-            if key not in out and isinstance(sub, dict) and "default" in sub:
-                out[key] = copy.deepcopy(sub["default"])
+        known = {key: child for key, child, _item in held.items_of(value)}
+        out = {
+            key: with_defaults(known[key], item) if known.get(key) else copy.deepcopy(item)
+            for key, item in value.items()
+        }
+        for key, default in held.defaults().items():
+            if key not in out:
+                out[key] = copy.deepcopy(default)
         return out
-    if isinstance(value, list):
-        items = schema.get("items")
-        if isinstance(items, dict):
-            return [with_defaults(items, item) for item in value]
+    if isinstance(value, list) and held.has_rows:
+        return [
+            with_defaults(child, item) if child else copy.deepcopy(item)
+            for _index, child, item in held.items_of(value)
+        ]
     return copy.deepcopy(value)
-
-
-def _matching_branch(schema: dict[str, Any], value: Any) -> dict[str, Any] | None:
-    for word in ("oneOf", "anyOf"):
-        for branch in schema.get(word, []):
-            if isinstance(branch, dict) and validator_for(branch).is_valid(value):
-                return branch
-    return None
 
 
 def ttl_seconds(schema: dict[str, Any], body: Any) -> int:
@@ -113,7 +107,7 @@ def success(op: Operation, body: dict[str, Any], now: int) -> dict[str, Any]:
     """Give the 200 answer to a valid ``body``: the echo with defaults, an id and a secret."""
     ttl = ttl_seconds(op.request_schema, body)
     secret = {"value": SECRET_PREFIX + secrets.token_hex(16), "expires_at": now + ttl}
-    echo = with_defaults(op.request_schema, body)
+    echo = with_defaults(op.root, body)
     return _shape(op.response_schema, echo, secret, ID_PREFIX + secrets.token_hex(12))
 
 

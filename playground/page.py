@@ -19,22 +19,17 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
-from .body import (
-    CUSTOM,
-    Built,
-    FormData,
-    add_row,
-    build_body,
-    form_from_body,
-    remove_row,
-    row_index,
-)
 from .deprecations import deprecation_of, deprecations_in, form_warnings, row_zero, today_from
+from .form_data import FormData
+from .form_filler import form_from_body
+from .form_names import CUSTOM, row_index
+from .form_reader import Built, build_body
 from .forms import SessionForm, default_text, field_id
 from .link_state import Loaded, load_query, operation_for_token
 from .migrate import Note, migrate
 from .operations import Operation, all_operations, get_operation
 from .page_constants import page_constants
+from .row_actions import add_row, remove_row
 from .schema import Node, join, json_path
 from .share import ShareError, decode_token, encode_token
 from .validation import validate_body

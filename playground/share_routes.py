@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from .body import FormData
+from .form_data import FormData
 from .hosts import own_url_root
 from .link_state import load_body
 from .operations import Operation, all_operations

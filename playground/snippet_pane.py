@@ -18,7 +18,8 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .body import FormData, build_body
+from .form_data import FormData
+from .form_reader import build_body
 from .operations import Operation, get_operation
 from .page_constants import GATEWAY_FLAG_FIELD, SNIPPET_LANG_FIELD
 from .snippets import GATEWAY_PLACEHOLDER, VERBATIM_URL, languages_for, render_snippets

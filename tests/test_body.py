@@ -7,23 +7,22 @@ import time
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis_jsonschema import from_schema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from playground.body import (
+from playground.form_data import FormData
+from playground.form_filler import (
     CARRIAGE_RETURNS,
     EMPTY_OPTIONAL,
     EMPTY_REQUIRED,
     LINE_BREAKS_ONE_LINE,
-    FormData,
-    add_row,
-    build_body,
     form_from_body,
-    remove_row,
-    row_index,
 )
+from playground.form_names import row_index
+from playground.form_reader import build_body
 from playground.forms import SessionForm
 from playground.operations import get_operation
+from playground.row_actions import add_row, remove_row
 
 OP = get_operation("sessions")
 
@@ -67,7 +66,7 @@ def test_omit_value_and_null_for_every_parameter(name: str) -> None:
     assert canonical(built.body) == canonical({name: value})
     assert built.errors == {}
 
-    unset = FormData(filled.form.items())
+    unset = FormData(filled.form.items(multi=True))
     unset.set(f"{name}@mode", "omit")
     for key in [k for k in unset.keys() if k == name or k.startswith(name + ".")]:
         unset.set(key, "")
@@ -302,94 +301,21 @@ def test_a_misfit_row_is_left_out_not_sent_as_an_empty_row() -> None:
     assert built["session"]["audio"]["input"]["transcription"] == {"languages": ["en"]}
 
 
-def _strings_non_empty(schema: Any) -> Any:
-    """Give the schema with ``minLength: 1`` on every string: an empty input means Unset.
-
-    See :func:`test_empty_string_is_named_not_carried` for what the app does with ``""``.
-    (Rows of a list of strings do carry ``""``; narrowing them too keeps this simple.)
-    """
-    if isinstance(schema, list):
-        return [_strings_non_empty(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: _strings_non_empty(v) for k, v in schema.items() if k != "default"}
-    types = schema.get("type")
-    if types == "string" or (isinstance(types, list) and "string" in types):
-        out.setdefault("minLength", 1)
-    return out
-
-
-def _discriminators_required(schema: Any) -> Any:
-    """Give the schema with each union branch's discriminator required.
-
-    Choosing a branch in the form (``audio/pcm``) always sends its ``type``, as the reference
-    advises for the GA formats; a branch object without its discriminator has no form (see
-    :func:`test_missing_discriminator_is_named_as_added`).
-    """
-    if isinstance(schema, list):
-        return [_discriminators_required(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: _discriminators_required(v) for k, v in schema.items()}
-    for key in ("oneOf", "anyOf"):
-        for branch in out.get(key, []):
-            if "const" in branch.get("properties", {}).get("type", {}):
-                branch["required"] = sorted({*branch.get("required", []), "type"})
-    return out
-
-
-def _no_empty_containers(schema: Any, required: bool = True) -> Any:
-    """Give the schema with ``minProperties: 1`` on container objects (see ``is_container``).
-
-    An optional object that cannot be null and requires nothing is sent when one of its fields
-    is set; its ``{}`` says no more than leaving it out, and the form does not tell them apart
-    (see :func:`test_empty_container_object_is_named_not_carried`).
-    """
-    if isinstance(schema, list):
-        return [_no_empty_containers(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = dict(schema)
-    props = schema.get("properties")
-    if isinstance(props, dict):
-        wanted = set(schema.get("required", []))
-        out["properties"] = {k: _no_empty_containers(v, k in wanted) for k, v in props.items()}
-        nullable = "null" in (schema.get("type") if isinstance(schema.get("type"), list) else [])
-        if not required and not nullable and not wanted:
-            out["minProperties"] = 1
-    for key in ("oneOf", "anyOf"):
-        if key in schema:
-            out[key] = [_no_empty_containers(s) for s in schema[key]]
-    if isinstance(schema.get("items"), dict):
-        out["items"] = _no_empty_containers(schema["items"])
-    return out
-
-
-def _has_cr(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\r" in value
-    if isinstance(value, dict):
-        return any(_has_cr(k) or _has_cr(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_cr(v) for v in value)
-    return False
-
-
 GA = get_operation("client-secrets")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(from_schema(_no_empty_containers(_strings_non_empty(OP.request_schema))))
-def test_every_valid_body_survives_the_form(body: dict[str, Any]) -> None:
+@given(data=st.data())
+def test_every_valid_body_survives_the_form(round_trip_bodies: Any, data: st.DataObject) -> None:
     """body(form(B)) == B, to the type of every number.
 
     Two things a form cannot carry are left out of the generated bodies, by design: an empty
     string (an empty input means Unset) and a carriage return (browsers send CRLF for LF), as
-    are empty container objects. Loading them is tested above: each is named, never dropped
-    quietly. (A line break in a one-line input round-trips here, where no browser drops it;
-    ``altered`` names it.)
+    are empty container objects (see ``round_trip_bodies``). Loading them is tested above: each
+    is named, never dropped quietly. (A line break in a one-line input round-trips here, where
+    no browser drops it; ``altered`` names it.)
     """
-    assume(not _has_cr(body))
+    body = data.draw(round_trip_bodies(OP))
     filled = form_from_body(OP.root, body)
     assert filled.problems == {}
     built = build_body(OP.root, filled.form)
@@ -398,14 +324,10 @@ def test_every_valid_body_survives_the_form(body: dict[str, Any]) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(
-    from_schema(
-        _no_empty_containers(_discriminators_required(_strings_non_empty(GA.request_schema)))
-    )
-)
-def test_every_valid_ga_body_survives_the_form(body: dict[str, Any]) -> None:
+@given(data=st.data())
+def test_every_valid_ga_body_survives_the_form(round_trip_bodies: Any, data: st.DataObject) -> None:
     """The same walker and builder carry the nested GA operation, unions and all."""
-    assume(not _has_cr(body))
+    body = data.draw(round_trip_bodies(GA))
     filled = form_from_body(GA.root, body)
     assert filled.problems == {}
     built = build_body(GA.root, filled.form)

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from playground.body import CUSTOM
 from playground.deprecations import (
     DeprecatedValue,
     DeprecationDataError,
@@ -20,6 +19,7 @@ from playground.deprecations import (
     deprecated_values,
     deprecations_in,
 )
+from playground.form_names import CUSTOM
 from playground.operations import all_operations, get_operation
 from playground.presets import presets_for
 from playground.schema import iter_nodes

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from playground import create_app
 from playground.mock_responses import success, ttl_seconds, with_defaults
 from playground.operations import all_operations
+from playground.schema import walk
 
 AUTH = {"Authorization": "Bearer sk-anything"}
 URL = "/mock/v1/realtime/sessions"
@@ -184,8 +185,9 @@ def test_with_defaults_leaves_given_values_and_fills_the_rest() -> None:
             "d": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {}}]},
         },
     }
-    assert with_defaults(schema, {"b": {}, "d": "y"}) == {"b": {"c": "x"}, "d": "y", "a": 1}
-    assert with_defaults(schema, {"a": 5}) == {"a": 5}
+    root = walk(schema)
+    assert with_defaults(root, {"b": {}, "d": "y"}) == {"b": {"c": "x"}, "d": "y", "a": 1}
+    assert with_defaults(root, {"a": 5}) == {"a": 5}
 
 
 def test_ttl_comes_from_the_schema_default(sessions_op) -> None:

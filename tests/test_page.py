@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from playground.body import FormData, form_from_body
+from playground.form_data import FormData
+from playground.form_filler import form_from_body
 from playground.forms import SessionForm, field_id
 from playground.operations import all_operations
 from playground.schema import ConstNode, iter_nodes
@@ -76,7 +77,7 @@ def test_page_has_a_control_for_every_parameter_and_nested_field(client, session
 
 
 def test_every_input_has_a_label(client, sessions_op) -> None:
-    data = MultiDict(form_from_body(sessions_op.root, FULL).form.items())
+    data = MultiDict(form_from_body(sessions_op.root, FULL).form.items(multi=True))
     html = client.post("/", data=data).get_data(as_text=True)
     page = Elements(html)
     labelled = {a["for"] for tag, a in page.elements if tag == "label" and "for" in a}

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from playground.body import build_body, form_from_body
+from playground.form_filler import form_from_body
+from playground.form_reader import build_body
 from playground.operations import all_operations, get_operation
 from playground.presets import PresetError, _read, get_preset, presets_for
 from playground.share import encode_token

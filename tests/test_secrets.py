@@ -16,7 +16,9 @@ import pytest
 import requests
 from werkzeug.datastructures import MultiDict
 
-from playground.body import FormData, build_body, form_from_body
+from playground.form_data import FormData
+from playground.form_filler import form_from_body
+from playground.form_reader import build_body
 from playground.operations import get_operation
 from playground.share import decode_token
 
@@ -133,7 +135,7 @@ def test_hostile_values_in_the_ga_operation_come_out_escaped_everywhere(client) 
     op = get_operation("client-secrets")
     tool = {"type": "function", "name": HOSTILE, "description": HOSTILE}
     body = {"session": {"type": "realtime", "instructions": HOSTILE, "tools": [tool]}}
-    pairs = [*form_from_body(op.root, body).form.items(), ("op", op.id)]
+    pairs = [*form_from_body(op.root, body).form.items(multi=True), ("op", op.id)]
     assert build_body(op.root, FormData(pairs)).body == body  # the form carries every value
     form = MultiDict(pairs)
     for url in ("/", "/preview", "/form", "/snippet", "/share", "/convert"):

@@ -17,7 +17,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from playground.body import build_body
+from playground.form_reader import build_body
 from playground.operations import Operation, all_operations, get_operation
 from playground.presets import presets_for
 from playground.share import decode_token, encode_token

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
 from typing import Any
 
-from ..schema import ArrayNode, ConstNode, JsonNode, Node, ObjectNode, StringNode, UnionNode
+from ..nodes import Node
 
 Path = tuple[str | int, ...]
 
@@ -262,53 +262,19 @@ def loose_paths(root: Node, body: Any, shared: Shared | None = None) -> set[Path
 def _refused(node: Node, value: Any, rejects: frozenset[str]) -> bool:
     if value is None:
         return "null" in rejects
-    return (
-        "custom" in rejects
-        and isinstance(node, StringNode)
-        and bool(node.choices)
-        and isinstance(value, str)
-        and value not in node.choices
-    )
+    return "custom" in rejects and node.is_custom(value)
 
 
 def typed_values(root: Node, body: Any) -> Iterator[tuple[Path, Node, Any, frozenset[str]]]:
     """Yield ``(path, node, value, rejects)`` for each value of ``body`` below the root that the
-    tree describes (free JSON is not entered; in a union, the branch the value fits). ``rejects``
-    is what ``x-typescript-rejects`` says of it, on its node or on the union it is a branch of."""
-    yield from _typed(root, body, (), frozenset())
-
-
-def _typed(
-    node: Node | None, value: Any, path: Path, outer: frozenset[str]
-) -> Iterator[tuple[Path, Node, Any, frozenset[str]]]:
-    if node is None:
-        return
-    rejects = outer | frozenset(node.schema.get(REJECTS, ()))
-    if isinstance(node, UnionNode) and value is not None:
-        branch = next((b.node for b in node.branches if _shape_fits(b.node, value)), None)
-        yield from _typed(branch, value, path, rejects)
-        return
-    if path:
-        yield path, node, value, rejects
-    if isinstance(node, ObjectNode) and isinstance(value, dict):
-        for key, item in value.items():
-            yield from _typed(node.properties.get(key), item, (*path, key), frozenset())
-    elif isinstance(node, ArrayNode) and isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _typed(node.item, item, (*path, i), frozenset())
-
-
-def _shape_fits(node: Node, value: Any) -> bool:
-    if isinstance(node, ConstNode):
-        return bool(node.value == value)
-    if isinstance(node, ObjectNode) and node.discriminator and isinstance(value, dict):
-        # One of several typed objects (a function or an MCP tool): the one whose tag matches.
-        tag = node.properties.get(node.discriminator)
-        return not isinstance(tag, ConstNode) or tag.value == value.get(node.discriminator)
-    if isinstance(node, ObjectNode | JsonNode):
-        return isinstance(value, dict)
-    if isinstance(node, ArrayNode):
-        return isinstance(value, list)
-    if isinstance(node, StringNode):
-        return isinstance(value, str)
-    return not isinstance(value, dict | list | str)
+    tree describes (free JSON is not entered; in a union, the branch the value is for).
+    ``rejects`` is what ``x-typescript-rejects`` says of it, on its node or on the union it is a
+    branch of."""
+    for placed in root.placed(body):
+        if placed.path:
+            rejects = frozenset(
+                word
+                for node in (*placed.unions, placed.node)
+                for word in node.schema.get(REJECTS, ())
+            )
+            yield placed.path, placed.node, placed.value, rejects
