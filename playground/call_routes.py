@@ -23,12 +23,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from .body import FormData
+from .call_spec import CALL_ID, CallSpec, call_spec
 from .call_transport import (
-    CALL_ID,
-    CallSpec,
     OfferRefused,
     answer_of,
-    call_spec,
     check_offer,
     ephemeral_request,
     unified_request,

@@ -10,56 +10,19 @@ can start a call, and where, is data: ``x-playground.call`` in its OpenAPI docum
 
 from __future__ import annotations
 
-import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .operations import Operation
+from .call_spec import CALL_ID
 from .upstream import Result, encode_body
 
-#: A call id as it may go back into a URL path (``/realtime/calls/{call_id}/hangup``).
-CALL_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
 SDP_TYPE = "application/sdp"
 
 
 class OfferRefused(ValueError):
     """An offer that is not sent; the message is safe to show."""
-
-
-@dataclass(frozen=True)
-class CallSpec:
-    """How an operation's configuration starts a call (its ``x-playground.call`` block)."""
-
-    path: str
-    #: The body key whose value is the call's ``session`` (the rest of the body is not sent).
-    session_key: str
-    #: The SDK method per language, as in ``x-playground.sdk``.
-    sdk: dict[str, str] = field(default_factory=dict)
-
-    def session_of(self, body: Any) -> Any | None:
-        """Give the session a call sends for ``body`` (None when the body has none)."""
-        return body.get(self.session_key) if isinstance(body, dict) else None
-
-    def hangup_path(self, call_id: str) -> str:
-        """Give the path that ends the call ``call_id`` (a checked id: see :data:`CALL_ID`)."""
-        if not CALL_ID.fullmatch(call_id):
-            raise ValueError("not a call id")
-        return f"{self.path}/{call_id}/hangup"
-
-
-def call_spec(op: Operation) -> CallSpec | None:
-    """Give how ``op`` starts a call, or None when it cannot."""
-    block = op.extra.get("call")
-    if not isinstance(block, dict) or not isinstance(block.get("path"), str):
-        return None
-    sdk = block.get("sdk", {})
-    return CallSpec(
-        path=block["path"],
-        session_key=str(block.get("session", "session")),
-        sdk={str(k): str(v) for k, v in sdk.items()} if isinstance(sdk, dict) else {},
-    )
 
 
 def check_offer(offer: str, max_bytes: int) -> str:
