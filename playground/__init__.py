@@ -44,9 +44,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     app.register_blueprint(page.bp)
 
-    from . import gateway, mock
+    from . import call_routes, gateway, mock
 
     gateway.init_app(app)
+    call_routes.init_app(app)
     mock.init_app(app)
 
     from . import snippet_pane

@@ -18,14 +18,12 @@ gateways), ``SEND_VISITOR_DEADLINE`` (for a URL a visitor typed, at most ``SEND_
 from __future__ import annotations
 
 import os
-import re
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, request, url_for
 
 from . import hosts, inprocess, mock
 from .csrf import answer_refused
@@ -33,16 +31,17 @@ from .form_data import FormData
 from .in_flight import InFlightLimit, TooManyInFlight
 from .operations import Operation, get_operation
 from .page import PageState
-from .page_constants import (  # the request headers static/auth.js sets on the send request
-    GATEWAY_HEADER,
-    GATEWAY_NAME_HEADER,
-    INVALID_HEADER,
-    KEY_HEADER,
-    ORGANIZATION_HEADER,
-    PROJECT_HEADER,
+from .send_target import (
+    IN_FLIGHT_EXTENSION,
+    UPSTREAM_EXTENSION,
+    field_errors,
+    in_flight,
+    render_response,
+    target_for,
+    upstream,
 )
 from .ssrf import ALLOWED_BY_DEFAULT, Guard
-from .upstream import Limits, RequestRefused, Result, Upstream, check_credential, request_headers
+from .upstream import Limits, RequestRefused, Upstream
 from .upstream import check_gateway_url as _check_url
 
 bp = Blueprint("send", __name__)
@@ -63,9 +62,6 @@ DEFAULTS: dict[str, Any] = {
     "SSRF_GUARD": True,
     "SSRF_ALLOWED_HOSTS": list(ALLOWED_BY_DEFAULT),
 }
-
-_EXTENSION = "playground.upstream"
-_IN_FLIGHT = "playground.in_flight"
 
 
 @dataclass(frozen=True)
@@ -117,7 +113,7 @@ def init_app(app: Flask) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     app.config["GATEWAYS"] = parse_gateways(app.config["GATEWAYS"])
-    app.extensions[_IN_FLIGHT] = InFlightLimit(
+    app.extensions[IN_FLIGHT_EXTENSION] = InFlightLimit(
         total=_setting(app, "SEND_MAX_IN_FLIGHT", int, 1),
         per_client=_setting(app, "SEND_MAX_IN_FLIGHT_PER_CLIENT", int, 1),
     )
@@ -130,9 +126,9 @@ def init_app(app: Flask) -> None:
     )
     allowed = _allowed_hosts(app.config["SSRF_ALLOWED_HOSTS"], app.config["GATEWAYS"])
     guard = Guard.of(allowed) if app.config["SSRF_GUARD"] else None
-    upstream = Upstream(limits, guard=guard)
-    upstream.mount_app(inprocess.BASE, hosts.in_process(app), only=mock.PREFIX)  # no other route
-    app.extensions[_EXTENSION] = upstream
+    client = Upstream(limits, guard=guard)
+    client.mount_app(inprocess.BASE, hosts.in_process(app), only=mock.PREFIX)  # no other route
+    app.extensions[UPSTREAM_EXTENSION] = client
     app.register_blueprint(bp)
 
 
@@ -155,15 +151,6 @@ def _allowed_hosts(hosts: Any, gateways: dict[str, ConfiguredGateway]) -> list[s
         host = parts.hostname or ""
         allowed.append(f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
     return allowed
-
-
-def _own_mock_base(base: str) -> bool:
-    """Give whether ``base`` is this server's own mock (as the send panel offers it)."""
-    if "mock" not in current_app.blueprints:
-        return False
-    parts = urlsplit(base)
-    own = urlsplit(hosts.own_url_root())
-    return parts.netloc.lower() == own.netloc.lower() and parts.path.rstrip("/") == mock.PREFIX
 
 
 @dataclass(frozen=True)
@@ -190,86 +177,12 @@ def _send_panel() -> dict[str, Any]:
     return {"send_panel": send_panel}
 
 
-@dataclass
-class Target:
-    """Where a send goes and with which headers; ``label`` is safe to show."""
-
-    url: str
-    headers: dict[str, str]
-    label: str
-    secrets: dict[str, str]
-    deadline: float
-
-
-def _target(op: Operation) -> Target:
-    """Give the send target from the request headers, or raise :class:`RequestRefused`."""
-    invalid = request.headers.get(INVALID_HEADER, "")
-    if invalid:
-        what = invalid if invalid in ("key", "organization", "project") else "credential"
-        raise RequestRefused(
-            f"Invalid {what} format: it contains a space, a line break or another character "
-            f"that cannot be sent; paste the {what} again."
-        )
-    name = request.headers.get(GATEWAY_NAME_HEADER, "").strip()
-    gateways: dict[str, ConfiguredGateway] = current_app.config["GATEWAYS"]
-    if name:
-        gateway = gateways.get(unquote(name))
-        if gateway is None:
-            raise RequestRefused("This server has no gateway of that name: choose another one.")
-        key = gateway.key
-        if not key:
-            raise RequestRefused(
-                f"The server has no key for the gateway {gateway.name!r}: ask its operator."
-            )
-        headers = request_headers(key, gateway.organization, gateway.project)
-        # The operator's: a gateway's answer may name them ("... in organization org-...").
-        hidden = {
-            key: "[the gateway's key]",
-            gateway.organization: "[the gateway's organization]",
-            gateway.project: "[the gateway's project]",
-        }
-        deadline = float(current_app.config["SEND_DEADLINE"])
-        return Target(gateway.base_url + op.path, headers, gateway.name, hidden, deadline)
-    if current_app.config["SEND_CONFIGURED_ONLY"]:
-        raise RequestRefused("This server sends only to its configured gateways: choose one.")
-    raw_url = unquote(request.headers.get(GATEWAY_HEADER, ""))
-    if not raw_url.strip():
-        raise RequestRefused("Enter a gateway URL above to enable sending.")
-    base = _check_url(raw_url)
-    if _own_mock_base(base):  # answered in process: see playground.inprocess
-        base = inprocess.BASE + mock.PREFIX
-    key = check_credential(request.headers.get(KEY_HEADER, ""), "key")
-    organization = check_credential(request.headers.get(ORGANIZATION_HEADER, ""), "organization")
-    project = check_credential(request.headers.get(PROJECT_HEADER, ""), "project")
-    headers = request_headers(key, organization, project)
-    hidden = {key: "[your key]", organization: "[your organization]", project: "[your project]"}
-    deadline = min(
-        float(current_app.config["SEND_VISITOR_DEADLINE"]),
-        float(current_app.config["SEND_DEADLINE"]),
-    )
-    return Target(base + op.path, headers, "your gateway", hidden, deadline)
-
-
 def _operation() -> Operation | None:
     op_id = request.form.get("op") or current_app.config["DEFAULT_OPERATION"]
     try:
         return get_operation(op_id)
     except KeyError:
         return None
-
-
-def _field_errors(state: PageState, result: Result) -> tuple[dict[str, str], str]:
-    """Give the form's errors plus the API's error on the field its ``param`` names, and that
-    field's form path (empty when the API named none)."""
-    errors = dict(state.errors)
-    error = result.api_error or {}
-    param = error.get("param")
-    if not isinstance(param, str) or not param.strip():
-        return errors, ""
-    path = re.sub(r"\[(\d+)\]", r".\1", param.strip()).strip(".")
-    form_path = state.built.form_path(path) or path
-    errors[form_path] = f"The API says: {error.get('message') or 'rejected'}"
-    return errors, form_path
 
 
 @bp.post("/send")
@@ -279,25 +192,17 @@ def send() -> Response:
     context: dict[str, Any] = {"result": None, "refused": ""}
     if op is None:
         context["refused"] = "Unknown operation: reload the page."
-        return _render(context)
+        return render_response(context)
     state = PageState(op, FormData.of(request.form))
     context.update(state.context(sent_with_errors=bool(state.errors)))
     try:
-        target = _target(op)
+        target = target_for(op.path)
     except RequestRefused as exc:
         context["refused"] = str(exc)
-        return _render(context)
-    upstream: Upstream = current_app.extensions[_EXTENSION]
-    in_flight: InFlightLimit = current_app.extensions[_IN_FLIGHT]
-    # The own mock, answered in this thread, never waits on anything: it is not counted.
-    hold = (
-        nullcontext()
-        if target.url.startswith(inprocess.BASE + "/")
-        else in_flight.hold(request.remote_addr or "", target.deadline)
-    )
+        return render_response(context)
     try:
-        with hold:
-            result = upstream.post_json(
+        with in_flight(target):
+            result = upstream().post_json(
                 target.url,
                 state.body,
                 target.headers,
@@ -308,19 +213,12 @@ def send() -> Response:
         response = answer_refused(exc.message, 429, keep_form=True)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    field_errors, error_field = _field_errors(state, result)
+    errors, error_field = field_errors(state, result)
     context.update(
         result=result,
         target_label=target.label,
-        field_errors=field_errors,
+        field_errors=errors,
         error_field=error_field,
         now=int(time.time()),
     )
-    return _render(context)
-
-
-def _render(context: dict[str, Any]) -> Response:
-    html = render_template("partials/_response.html", oob=True, **context)
-    response = Response(html, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render_response(context)

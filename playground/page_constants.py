@@ -25,13 +25,15 @@ STORAGE_KEYS = {
     "snippetTab": STORAGE_PREFIX + "snippetTab",
 }
 
-#: The request headers ``static/auth.js`` sets on the send request only.
+#: The request headers ``static/auth.js`` sets on a send or a call only.
 KEY_HEADER = "X-Playground-Key"
 ORGANIZATION_HEADER = "X-Playground-Organization"
 PROJECT_HEADER = "X-Playground-Project"
 GATEWAY_HEADER = "X-Playground-Gateway"
 GATEWAY_NAME_HEADER = "X-Playground-Gateway-Name"
 INVALID_HEADER = "X-Playground-Invalid"
+#: A call started with a key a client secret send minted (never in a URL or a form field).
+EPHEMERAL_KEY_HEADER = "X-Playground-Ephemeral-Key"
 #: The header htmx sends the CSRF token in, and the one a refused htmx request gets a fresh
 #: token in (``static/csrf.js``).
 CSRF_TOKEN_HEADER = "X-CSRFToken"
@@ -58,6 +60,7 @@ def page_constants() -> dict[str, Any]:
             "gateway": GATEWAY_HEADER,
             "gatewayName": GATEWAY_NAME_HEADER,
             "invalid": INVALID_HEADER,
+            "ephemeralKey": EPHEMERAL_KEY_HEADER,
             "csrfToken": CSRF_TOKEN_HEADER,
             "freshCsrfToken": FRESH_CSRF_TOKEN_HEADER,
         },

@@ -22,7 +22,7 @@ from .form_data import FormData
 from .form_reader import build_body
 from .operations import Operation, get_operation
 from .page_constants import GATEWAY_FLAG_FIELD, SNIPPET_LANG_FIELD
-from .snippets import GATEWAY_PLACEHOLDER, VERBATIM_URL, languages_for, render_snippets
+from .snippets import GATEWAY_PLACEHOLDER, VERBATIM_URL, render_snippets, tabs_for
 from .snippets.highlight import highlight
 
 bp = Blueprint("snippets", __name__)
@@ -65,10 +65,10 @@ def _cached_views(
 def _views(
     op: Operation, body: Any, selected: str | None, base_url: str | None
 ) -> list[SnippetView]:
-    langs = languages_for(op)
+    langs = tabs_for(op)
     ids = [lang.id for lang in langs]
     chosen = selected if selected in ids else ids[0]
-    texts = render_snippets(op, body, base_url)
+    texts = render_snippets(op, body, base_url, langs)
     views = []
     for lang in langs:
         text = texts[lang.id]

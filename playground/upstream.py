@@ -91,6 +91,11 @@ class Result:
     text: str = ""
     failure: str = ""
     failure_kind: str = ""
+    #: The answer's bytes as read (up to the size cap), unmasked: for a caller that takes an
+    #: answer that is not JSON (a call's SDP answer). Never shown as they are.
+    raw: bytes = b""
+    #: The ``Location`` header (a created call names itself there).
+    location: str = ""
 
     @property
     def ok(self) -> bool:
@@ -291,17 +296,34 @@ class Upstream:
         ``redact`` maps values (the key) to what stands for them in whatever the gateway sends
         back, e.g. ``{key: "[your key]"}``. ``deadline`` (seconds) replaces the limits' own.
         """
+        return self.post(url, encode_body(body), headers, redact, deadline)
+
+    def post(
+        self,
+        url: str,
+        data: bytes,
+        headers: dict[str, str],
+        redact: Redact | None = None,
+        deadline: float | None = None,
+        max_bytes: int | None = None,
+    ) -> Result:
+        """Give the :class:`Result` of POSTing ``data`` (of the type ``headers`` name) to ``url``.
+
+        As :meth:`post_json`; ``max_bytes`` replaces the limits' cap on the answer.
+        """
         started = time.monotonic()
         limits = self.limits if deadline is None else replace(self.limits, deadline=deadline)
+        if max_bytes is not None:
+            limits = replace(limits, max_bytes=max_bytes)
         with Deadline(limits.deadline) as watch:
-            result = self._exchange(url, body, headers, redact or {}, watch, limits)
+            result = self._exchange(url, data, headers, redact or {}, watch, limits)
         result.elapsed_ms = _ms(started)
         return result
 
     def _exchange(
         self,
         url: str,
-        body: Any,
+        data: bytes,
         headers: dict[str, str],
         redact: Redact,
         watch: Deadline,
@@ -313,7 +335,7 @@ class Upstream:
         try:
             # Straight to the adapter, past Session.send: no cookie jar shared by every visitor,
             # no environment, no redirects, and a fraction of a millisecond less per send.
-            request = requests.Request("POST", url, headers=headers, data=encode_body(body))
+            request = requests.Request("POST", url, headers=headers, data=data)
             response = self.session.get_adapter(url).send(
                 request.prepare(),
                 stream=True,
@@ -340,6 +362,8 @@ class Upstream:
                 return self._failed(result, exc, watch, limits, answered=True)
         if watch.expired and not cut:  # cut in the body
             return self._failed(result, None, watch, limits, answered=True)
+        result.raw = raw
+        result.location = response.headers.get("Location", "")
         _fill_body(result, raw, cut, limits.max_bytes, redact)
         return result
 

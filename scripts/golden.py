@@ -21,11 +21,11 @@ def cases() -> Iterator[tuple[Path, str]]:
     """Give (golden file, snippet text) for every operation, preset and language."""
     from playground.operations import all_operations
     from playground.presets import presets_for
-    from playground.snippets import languages_for, render_snippet
+    from playground.snippets import render_snippet, tabs_for
 
     for op in all_operations().values():
         for preset in presets_for(op.id).values():
-            for lang in languages_for(op):
+            for lang in tabs_for(op):
                 suffix = lang.template.removesuffix(".jinja").rsplit(".", 1)[-1]
                 path = GOLDEN / op.id / preset.name / f"{lang.id}.{suffix}"
                 yield path, render_snippet(op, lang.id, preset.body)

@@ -554,3 +554,31 @@ def visitor() -> Iterator[Any]:
     yield make
     for each in made:
         each.session.close()
+
+
+def _multipart_fields(content_type: str, body: bytes) -> list[tuple[str, str, str | None, bytes]]:
+    """Give the parts of a ``multipart/form-data`` body: ``(name, content type, file name,
+    bytes)`` each, read by the standard library's MIME parser (not by the code under test)."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    assert content_type.startswith("multipart/form-data; boundary="), content_type
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
+    )
+    assert message.is_multipart() and not message.defects, message.defects
+    return [
+        (
+            str(part.get_param("name", header="content-disposition")),
+            part.get_content_type(),
+            part.get_filename(),
+            part.get_payload(decode=True),
+        )
+        for part in message.iter_parts()
+    ]
+
+
+@pytest.fixture(scope="session")
+def multipart_fields() -> Any:
+    """Give a function reading a ``multipart/form-data`` body into its parts."""
+    return _multipart_fields

@@ -25,6 +25,8 @@ ROUTES = [
     "/import",
     "/export",
     "/convert",
+    "/call",
+    "/call/hangup",
 ]
 FUZZ = settings(
     max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck)
@@ -37,7 +39,9 @@ _CLIENT = _APP.test_client()
 def _form_names() -> list[str]:
     html = _CLIENT.get("/").get_data(as_text=True)
     names = set(re.findall(r'name="([^"]+)"', html))
-    return sorted(names | {"_action", "pasted", "_snippet_lang", "_gateway", "op"})
+    return sorted(
+        names | {"_action", "pasted", "_snippet_lang", "_gateway", "op", "_sdp", "call_id"}
+    )
 
 
 NAMES = _form_names()
@@ -64,6 +68,7 @@ interesting = st.sampled_from(
         "translation-client-secrets",
         "curl -d '{}' https://x/v1/realtime/sessions",
         "</script><script>alert(1)</script>",
+        "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n",
     ]
 )
 names = st.one_of(st.sampled_from(NAMES), text, st.sampled_from(NAMES).map(lambda n: n + ".0@row"))
@@ -102,6 +107,8 @@ def test_arbitrary_form_posts_never_fail_the_server(route: str) -> None:
     @given(form=forms, htmx=st.booleans())
     def check(form: list[tuple[str, str]], htmx: bool) -> None:
         headers = {"HX-Request": "true"} if htmx else {}
+        if route.startswith("/call"):  # through the exchange, to the own mock (in process)
+            headers |= {"X-Playground-Gateway": "http://localhost/mock/v1", "X-Playground-Key": "k"}
         response = _CLIENT.post(route, data=MultiDict(form), headers=headers)
         assert response.status_code < 500, (route, form)
         assert _names_problem(response.status_code, response.get_data(as_text=True))

@@ -1,7 +1,9 @@
 """Code snippets for an operation's request body: one Jinja template per language.
 
 :func:`render_snippet` is pure (no Flask): the page, the CLI and the fidelity tests call it alike.
-A new language is one template in ``templates/`` and one entry in :data:`LANGUAGES`.
+A new language is one template in ``templates/`` and one entry in :data:`LANGUAGES`. An operation
+that starts a WebRTC call (``x-playground.call``) also has the server half of that call, from the
+body's session, in the languages of :data:`CALL_LANGUAGES` (:func:`call_languages_for`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context
 from jinja2.runtime import Context
 
+from ..call_spec import call_spec
 from ..operations import Operation
 from .literals import (
     Shared,
@@ -45,9 +48,15 @@ class Language:
     template: str
     lexer: str
     sdk: str | None = None  # the key in the operation's ``x-playground.sdk`` it needs
+    #: Starts the operation's WebRTC call with the body's session (the SDK key is then looked
+    #: up in ``x-playground.call.sdk``).
+    call: bool = False
 
     def available(self, op: Operation) -> bool:
         """Say whether the operation can be called this way (an SDK must name the method)."""
+        if self.call:
+            spec = call_spec(op)
+            return spec is not None and (self.sdk is None or bool(spec.sdk.get(self.sdk)))
         return self.sdk is None or bool(op.extra.get("sdk", {}).get(self.sdk))
 
 
@@ -72,11 +81,33 @@ _REGISTRY = (
     Language("javascript_fetch", "JavaScript (fetch)", "javascript_fetch.js.jinja", "javascript"),
 )
 LANGUAGES: dict[str, Language] = {lang.id: lang for lang in _REGISTRY}
+_CALL_REGISTRY = (
+    Language(
+        "python_openai_call",
+        "Python (call)",
+        "python_openai_call.py.jinja",
+        "python",
+        "python",
+        call=True,
+    ),
+    Language("curl_call", "curl (call)", "curl_call.sh.jinja", "bash", call=True),
+)
+CALL_LANGUAGES: dict[str, Language] = {lang.id: lang for lang in _CALL_REGISTRY}
 
 
 def languages_for(op: Operation) -> list[Language]:
     """Give the languages the operation has snippets in, in tab order."""
     return [lang for lang in LANGUAGES.values() if lang.available(op)]
+
+
+def call_languages_for(op: Operation) -> list[Language]:
+    """Give the languages of the server half of the operation's call (none if it has none)."""
+    return [lang for lang in CALL_LANGUAGES.values() if lang.available(op)]
+
+
+def tabs_for(op: Operation) -> list[Language]:
+    """Give every snippet the page shows for the operation: its request's, then its call's."""
+    return languages_for(op) + call_languages_for(op)
 
 
 @cache
@@ -124,13 +155,17 @@ def _template(name: str) -> Template:
     return _environment().get_template(name)
 
 
-def render_snippets(op: Operation, body: Any, base_url: str | None = None) -> dict[str, str]:
-    """Give the snippet of every language ``op`` has (by language id), laying the body out once
-    per literal style instead of once per language."""
+def render_snippets(
+    op: Operation,
+    body: Any,
+    base_url: str | None = None,
+    languages: list[Language] | None = None,
+) -> dict[str, str]:
+    """Give the snippet of every language ``op`` has (or of ``languages``), by language id,
+    laying the body out once per literal style instead of once per language."""
     shared = Shared()
-    return {
-        lang.id: render_snippet(op, lang.id, body, base_url, shared) for lang in languages_for(op)
-    }
+    chosen = languages_for(op) if languages is None else languages
+    return {lang.id: render_snippet(op, lang.id, body, base_url, shared) for lang in chosen}
 
 
 def render_snippet(
@@ -146,14 +181,27 @@ def render_snippet(
     key is always read from the ``OPENAI_API_KEY`` environment variable. ``shared`` is work
     kept between the languages of one body (see :func:`render_snippets`).
     """
-    try:
-        language = LANGUAGES[lang]
-    except KeyError:
-        raise KeyError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}") from None
+    language = LANGUAGES.get(lang) or CALL_LANGUAGES.get(lang)
+    if language is None:
+        known = ", ".join([*LANGUAGES, *CALL_LANGUAGES])
+        raise KeyError(f"unknown language {lang!r}; known: {known}")
     if not language.available(op):
         raise KeyError(f"{language.label} has no method for the {op.id} operation")
-    sdk = op.extra.get("sdk", {})
     root = (base_url or DEFAULT_BASE_URL).rstrip("/")
+    shown_base = base_url.rstrip("/") if base_url else None
+    spec = call_spec(op) if language.call else None
+    if spec is not None:  # the call's server half: the offer and the body's session
+        return _template(language.template).render(
+            op=op,
+            session=spec.session_of(body),
+            path=spec.path,
+            url=root + spec.path,
+            base_url=shown_base,
+            sdk_method=spec.sdk.get(language.sdk) if language.sdk else None,
+            key_variable=API_KEY_VARIABLE,
+            shared=shared,
+        )
+    sdk = op.extra.get("sdk", {})
     # What x-typescript-rejects records is the openai npm package's types: its tab alone flags.
     loose = loose_paths(op.root, body, shared) if language.sdk == "typescript" else set()
     return _template(language.template).render(
@@ -162,7 +210,7 @@ def render_snippet(
         method=op.method,
         path=op.path,
         url=root + op.path,
-        base_url=base_url.rstrip("/") if base_url else None,
+        base_url=shown_base,
         sdk_method=sdk.get(language.sdk) if language.sdk else None,
         key_variable=API_KEY_VARIABLE,
         loose=loose,

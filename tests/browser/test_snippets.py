@@ -9,7 +9,13 @@ import pytest
 from playwright.sync_api import expect
 
 from playground.operations import get_operation
-from playground.snippets import GATEWAY_PLACEHOLDER, LANGUAGES, languages_for, render_snippet
+from playground.snippets import (
+    GATEWAY_PLACEHOLDER,
+    LANGUAGES,
+    call_languages_for,
+    languages_for,
+    render_snippet,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -194,15 +200,17 @@ def test_a_gateway_url_a_snippet_cannot_hold_as_typed_keeps_the_placeholder(page
 
 
 def test_ga_operation_snippets_use_the_client_secrets_call(page: Any) -> None:
-    """Switched to the GA operation, the pane offers its five languages (no @utdk/openai tab),
-    and a set field turns every tab into the exact GA snippet (clientSecrets, its path)."""
+    """Switched to the GA operation, the pane offers its five languages (no @utdk/openai tab)
+    and the two of its call, and a set field turns every tab into the exact GA snippet
+    (clientSecrets, its path; the call's with the session)."""
     page.goto("/")
     page.get_by_role("link", name="Client secret (GA) — POST /realtime/client_secrets").click()
     page.wait_for_url("**/?op=client-secrets")
     op = get_operation("client-secrets")
     ga_langs = [lang.id for lang in languages_for(op)]
     tabs = page.locator("#snippet [role=tab]")
-    assert tabs.count() == len(ga_langs)
+    call_langs = [lang.id for lang in call_languages_for(op)]
+    assert tabs.count() == len(ga_langs) + len(call_langs)
     assert page.get_by_role("tab", name=LANGUAGES["typescript_utdk"].label).count() == 0
     page.locator("#f-session-mode-1").check()
     page.locator("#f-session-realtime-instructions").fill(TYPED)
@@ -217,3 +225,7 @@ def test_ga_operation_snippets_use_the_client_secrets_call(page: Any) -> None:
         assert (
             lang.startswith(("python_openai", "typescript")) or "/realtime/client_secrets" in text
         )
+    for lang in call_langs:
+        text = _panel_text(page, lang)
+        assert text == render_snippet(op, lang, body)
+        assert "realtime.calls.create(" in text or "/realtime/calls" in text
