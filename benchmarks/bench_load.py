@@ -28,8 +28,8 @@ from urllib.parse import quote
 
 import requests
 
-from playground.form_filler import form_from_body
-from playground.operations import get_operation
+from playground.codecs.form_filler import form_from_body
+from playground.model.operations import get_operation
 from playground.presets import presets_for
 
 ROOT = Path(__file__).resolve().parent.parent

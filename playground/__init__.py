@@ -25,14 +25,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=_asset_dir("static"),
         instance_relative_config=True,
     )
-    from .limits import DEFAULTS as LIMITS
+    from playground.web.limits import DEFAULTS as LIMITS
 
     app.config.from_mapping(DEFAULT_OPERATION="sessions", **LIMITS)
     app.config.from_prefixed_env("PLAYGROUND")
     if config:
         app.config.from_mapping(config)
 
-    from . import assets, csrf, errors, hosts, limits, operations, page, security
+    from playground.model import operations
+    from playground.web import assets, csrf, errors, hosts, limits, page, security
 
     # First: every other part asks for the app's operations, and a broken document stops here.
     operations.init_app(app)
@@ -44,17 +45,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     app.register_blueprint(page.bp)
 
-    from . import call_routes, gateway, mock
+    from playground.mock import routes as mock
+    from playground.web import call as call_routes
+    from playground.web import send as gateway
 
     gateway.init_app(app)
     call_routes.init_app(app)
     mock.init_app(app)
 
-    from . import snippet_pane
+    from playground.web import snippet as snippet_pane
 
     app.register_blueprint(snippet_pane.bp)
 
-    from . import share_routes
+    from playground.web import share as share_routes
 
     app.register_blueprint(share_routes.bp)
     return app

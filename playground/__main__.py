@@ -1,5 +1,5 @@
 """``python -m playground`` runs the command-line interface."""
 
-from .cli import main
+from playground.cli import main
 
 raise SystemExit(main())

@@ -9,12 +9,12 @@ import sys
 from datetime import date
 from typing import Any, TextIO
 
-from . import strict_json
-from .deprecations import body_warnings
-from .hosts import is_loopback, is_wildcard, serve_hosts
-from .migrate import migrate
-from .operations import Operation, OperationsError, get_operation, load_operations
-from .validation import validate_body
+from playground.codecs import strict_json
+from playground.codecs.beta_to_ga import migrate
+from playground.model.deprecations import body_warnings
+from playground.model.operations import Operation, OperationsError, get_operation, load_operations
+from playground.model.validation import validate_body
+from playground.web.hosts import is_loopback, is_wildcard, serve_hosts
 
 #: Where ``--operations-dir`` comes from when not given (as the server's setting).
 OPERATIONS_DIR_ENV = "PLAYGROUND_OPERATIONS_DIR"
@@ -52,7 +52,7 @@ def _serve_config(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from . import create_app
+    from playground import create_app
 
     config = _serve_config(args)
     if args.operations_dir:
@@ -61,7 +61,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if not args.prod:
         app.run(host=args.host, port=args.port, debug=args.debug)
         return 0
-    from .production import ProductionUnavailable, run
+    from playground.web.production import ProductionUnavailable, run
 
     if args.debug:
         print("error: --debug is for the development server, not --prod", file=sys.stderr)
@@ -111,7 +111,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_snippet(args: argparse.Namespace) -> int:
-    from .snippets import LANGUAGES, languages_for, render_snippet
+    from playground.snippets import LANGUAGES, languages_for, render_snippet
 
     op = get_operation(args.op, args.operations)
     if args.list:
@@ -226,8 +226,8 @@ def _add_link_command(sub: argparse._SubParsersAction, names: list[str]) -> None
 
 
 def _cmd_link(args: argparse.Namespace) -> int:
-    from . import create_app
-    from .share import ShareError, share_url
+    from playground import create_app
+    from playground.codecs.share_token import ShareError, share_url
 
     op = get_operation(args.op or create_app().config["DEFAULT_OPERATION"], args.operations)
     try:

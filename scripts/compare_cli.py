@@ -23,7 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 _DRIVER = r"""
 import contextlib, io, json, sys
 from playground.cli import main
-from playground.operations import all_operations
+try:
+    from playground.model.operations import all_operations
+except ImportError:  # a revision from before the model package
+    from playground.operations import all_operations
 cases = json.load(sys.stdin)
 ops = set(all_operations())
 out = {}

@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/golden.py          # rewrite them all (then read the diff in review)
 
-``tests/test_snippets_golden.py`` renders every case and compares it with its file, so a change
-to a template, a literal writer or a preset shows up as a readable diff of real snippets.
+``tests/snippets/test_snippets_golden.py`` renders every case and compares it with its file, so a
+change to a template, a literal writer or a preset shows up as a readable diff of real snippets.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ GOLDEN = ROOT / "tests" / "golden"
 
 def cases() -> Iterator[tuple[Path, str]]:
     """Give (golden file, snippet text) for every operation, preset and language."""
-    from playground.operations import all_operations
+    from playground.model.operations import all_operations
     from playground.presets import presets_for
     from playground.snippets import render_snippet, tabs_for
 

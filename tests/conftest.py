@@ -24,7 +24,7 @@ from requests.adapters import HTTPAdapter
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from playground import create_app
-from playground.operations import Operation, all_operations, get_operation
+from playground.model.operations import Operation, all_operations, get_operation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -150,7 +150,7 @@ def smallest_body() -> Any:
 def _reveal(shown: str) -> str:
     """Give ``shown`` as a reader could read a secret out of it: JSON escapes decoded (escapes
     of escapes too) and every character no credential holds dropped. (Written apart from
-    playground.masking, so the two are not one mistake twice.)"""
+    playground.transport.masking, so the two are not one mistake twice.)"""
     for _ in range(4):
         shown = re.sub(r"\\+u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), shown)
         shown = re.sub(r'\\+(["\\/])', r"\1", shown)
@@ -161,14 +161,14 @@ def _reveal(shown: str) -> str:
 @pytest.fixture(scope="session")
 def reveal() -> Any:
     """Give a function reading text as a person hunting for a secret in it would (see
-    tests/test_masking.py): a masked secret must not be found in what it gives."""
+    tests/transport/test_masking.py): a masked secret must not be found in what it gives."""
     return _reveal
 
 
 def _strings_non_empty(schema: Any) -> Any:
     """Give the schema with ``minLength: 1`` on every string: an empty input means Unset.
 
-    See ``test_body.test_empty_string_is_named_not_carried`` for what the app does with ``""``.
+    See ``test_form_codec.test_empty_string_is_named_not_carried`` for what the app does with ``""``.
     (Rows of a list of strings do carry ``""``; narrowing them too keeps this simple.)
     """
     if isinstance(schema, list):
@@ -187,7 +187,7 @@ def _discriminators_required(schema: Any) -> Any:
 
     Choosing a branch in the form (``audio/pcm``) always sends its ``type``, as the reference
     advises for the GA formats; a branch object without its discriminator has no form (see
-    ``test_body.test_missing_discriminator_is_named_as_added``).
+    ``test_form_codec.test_missing_discriminator_is_named_as_added``).
     """
     if isinstance(schema, list):
         return [_discriminators_required(s) for s in schema]
@@ -206,7 +206,7 @@ def _no_empty_containers(schema: Any, required: bool = True) -> Any:
 
     An optional object that cannot be null and requires nothing is sent when one of its fields
     is set; its ``{}`` says no more than leaving it out, and the form does not tell them apart
-    (see ``test_body.test_empty_container_object_is_named_not_carried``).
+    (see ``test_form_codec.test_empty_container_object_is_named_not_carried``).
     """
     if isinstance(schema, list):
         return [_no_empty_containers(s) for s in schema]

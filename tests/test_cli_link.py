@@ -12,8 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from playground.cli import main
+from playground.codecs.share_token import decode_token
 from playground.presets import presets_for
-from playground.share import decode_token
 
 BODY = {"voice": "ash", "instructions": "Réponds en français.", "temperature": 0.7}
 

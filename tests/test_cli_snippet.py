@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from playground.cli import main
-from playground.operations import Operation, get_operation
+from playground.model.operations import Operation, get_operation
 from playground.snippets import LANGUAGES, languages_for, render_snippet
 
 

@@ -65,7 +65,7 @@ def test_wheel_contains_templates_static_and_operations(wheel) -> None:
         "playground/templates/partials/_field.html",
         "playground/static/app.css",
         "playground/static/vendor/htmx-2.0.11.min.js",
-        "playground/operations/sessions.openapi.json",
+        "playground/model/operations/sessions.openapi.json",
         "playground/presets/sessions/voice-assistant.json",
         "playground/static/share.js",
     ):

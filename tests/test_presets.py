@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from playground.form_filler import form_from_body
-from playground.form_reader import build_body
-from playground.operations import all_operations, get_operation
+from playground.codecs.form_filler import form_from_body
+from playground.codecs.form_reader import build_body
+from playground.codecs.share_token import encode_token
+from playground.model.operations import all_operations, get_operation
+from playground.model.validation import validate_body
 from playground.presets import PresetError, _read, get_preset, presets_for
-from playground.share import encode_token
 from playground.snippets.literals import typed_values
-from playground.validation import validate_body
 
 ALL = [(op_id, name) for op_id in all_operations() for name in presets_for(op_id)]
 REQUIRED = {
@@ -126,7 +126,7 @@ def test_the_ga_operation_has_presets_for_both_session_types() -> None:
 def test_every_beta_preset_converts_to_a_body_the_ga_schema_accepts(name: str) -> None:
     from jsonschema import Draft202012Validator
 
-    from playground.migrate import migrate
+    from playground.codecs.beta_to_ga import migrate
 
     ga = get_operation("client-secrets")
     converted = migrate(get_preset("sessions", name).body).body

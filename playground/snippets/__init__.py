@@ -16,9 +16,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context
 from jinja2.runtime import Context
 
-from ..call_spec import call_spec
-from ..operations import Operation
-from .literals import (
+from playground.model.call_spec import call_spec
+from playground.model.operations import Operation
+from playground.snippets.literals import (
     Shared,
     js_literal,
     js_string,

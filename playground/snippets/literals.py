@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
 from typing import Any
 
-from ..nodes import Node
+from playground.model.nodes import Node
 
 Path = tuple[str | int, ...]
 

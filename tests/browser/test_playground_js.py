@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from playground.page_constants import page_constants
-from playground.upstream import RequestRefused, check_credential
+from playground.transport.client import RequestRefused, check_credential
+from playground.web.constants import page_constants
 
 pytestmark = pytest.mark.browser
 

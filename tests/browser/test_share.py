@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from playground.codecs.share_token import decode_token
 from playground.presets import presets_for
-from playground.share import decode_token
 
 pytestmark = pytest.mark.browser
 

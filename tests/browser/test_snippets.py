@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from playground.operations import get_operation
+from playground.model.operations import get_operation
 from playground.snippets import (
     GATEWAY_PLACEHOLDER,
     LANGUAGES,

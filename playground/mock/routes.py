@@ -1,0 +1,89 @@
+"""The built-in mock upstream at ``/mock/v1``: every operation answered like the real API.
+
+One route per operation of the app (an operator's own documents too), at the operation's own
+path, so a new operation document gets its mock with no code. Switched off with
+``MOCK_ENABLED = False``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from playground.codecs import strict_json
+from playground.mock import responses as mock_responses
+from playground.model.operations import EXTENSION_KEY, Operation, all_operations
+from playground.model.validation import validate_body
+from playground.web import csrf
+
+PREFIX = "/mock/v1"
+
+
+def init_app(app: Flask) -> None:
+    """Register the mock of the app's operations unless the configuration switches it off."""
+    app.config.setdefault("MOCK_ENABLED", True)
+    if app.config["MOCK_ENABLED"]:
+        bp = _blueprint(app.extensions[EXTENSION_KEY].values())
+        csrf.exempt(bp)  # an API taking a Bearer key, not a cookie: nothing to forge
+        app.register_blueprint(bp)
+
+
+def _blueprint(ops: Iterable[Operation]) -> Blueprint:
+    """Give a mock blueprint with one route per operation (each app has its own operations)."""
+    bp = Blueprint("mock", __name__, url_prefix=PREFIX)
+    bp.add_url_rule("/", "base", base, methods=["GET"])
+    bp.register_error_handler(RequestEntityTooLarge, _too_large)
+    for op in ops:
+        bp.add_url_rule(op.path, f"op_{op.id}", _view(op), methods=[op.method])
+    return bp
+
+
+def base() -> Response:
+    """Give a short description of the mock (its URL is the gateway URL to use)."""
+    ops = [f"{op.method} {PREFIX}{op.path}" for op in all_operations().values()]
+    return jsonify(object="playground.mock", description="The playground's offline mock.", ops=ops)
+
+
+def _answer(status: int, payload: dict[str, Any], started: float) -> Response:
+    # Keys in the order the API sends them (jsonify would sort them).
+    response = Response(json.dumps(payload), status=status, mimetype="application/json")
+    response.headers["x-request-id"] = "req_" + secrets.token_hex(16)
+    response.headers["openai-processing-ms"] = str(round((time.monotonic() - started) * 1000))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _view(op: Operation) -> Any:
+    def answer() -> Response:
+        started = time.monotonic()
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return _answer(401, mock_responses.api_error(mock_responses.MISSING_KEY), started)
+        try:  # strictly, as the page reads JSON: no NaN, no half characters, bounded nesting
+            body = strict_json.loads(request.get_data(as_text=True)) if request.is_json else None
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return _answer(400, mock_responses.api_error(mock_responses.NOT_JSON), started)
+        errors = validate_body(op.request_schema, op.root, body)
+        if errors:
+            return _answer(400, mock_responses.validation_error(errors), started)
+        return _answer(200, mock_responses.success(op, body, int(time.time())), started)
+
+    answer.__doc__ = f"Answer {op.method} {op.path} like the real API."
+    return answer
+
+
+def error_answer(status: int, message: str) -> Response:
+    """Give an OpenAI-style error answer (for requests the mock's routes never reach)."""
+    return _answer(status, mock_responses.api_error(message), time.monotonic())
+
+
+def _too_large(error: RequestEntityTooLarge) -> Response:
+    return error_answer(413, "The request body is too large for the playground's mock.")

@@ -1,0 +1,208 @@
+"""WTForms fields built at run time by walking an operation's node tree.
+
+One field per input name (see :mod:`playground.model.schema` for the naming); HTML5 attributes
+(``min``, ``max``, ``step``, ``required``) mirror the schema. The structure around the fields
+(fieldsets, mode switches, rows) is drawn by the ``_field.html`` macros from the same nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import singledispatch
+from typing import Any
+
+from wtforms import (
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.form import BaseForm
+from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
+
+from playground.codecs.form_data import FormData
+from playground.codecs.form_names import CUSTOM, custom_key, mode_key
+from playground.codecs.row_limits import row_indices
+from playground.model.json_values import json_label
+from playground.model.leaf_nodes import BooleanNode, EnumListNode, JsonNode, NumberNode, StringNode
+from playground.model.nodes import Node
+
+
+def _choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def field_id(path: str) -> str:
+    """Give the HTML id of the input at a form path."""
+    return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", path)
+
+
+class SessionForm:
+    """The WTForms form for one operation and one state of the form data."""
+
+    def __init__(self, root: Node, data: FormData) -> None:
+        self.root = root
+        self.data = data
+        self.rows: dict[str, list[int]] = {}
+        self.required: set[str] = set()
+        fields: list[tuple[str, Any]] = []
+        self._collect(root, "", False, fields)
+        self.form = BaseForm(fields)
+        self.form.process(data)
+
+    def __getitem__(self, name: str) -> Field:
+        return self.form[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.form
+
+    def _collect(self, node: Node, path: str, required: bool, out: list[tuple[str, Any]]) -> None:
+        """Add the fields of ``node``; ``required`` says whether the object holding it requires it.
+
+        A required property is marked ``required`` wherever its object sits (a tool row, a
+        configured object, a chosen branch): the input only shows while that object is present,
+        since a row exists only once added and CSS hides the panes of unchosen modes. The form
+        is ``novalidate``, so a hidden required input never blocks a post; the builder reports
+        what is missing. A top-level optional parameter is never required, nor is a leaf that
+        is a whole union branch or array row (an empty string row is sent as ``""``).
+        """
+        if node.has_switch and path:
+            out.append((mode_key(path), _mode_field(node, path)))
+        rows: list[int] = []
+        if node.has_rows:
+            rows = self.rows[path] = row_indices(self.data, path)[: node.row_limit]
+        for part in node.parts(path, rows):
+            if part.drawn:
+                self._collect(part.node, part.path, part.required, out)
+        inputs = _fields(node, path, required, self.data)
+        out.extend(inputs)
+        if required and inputs and node.is_leaf:
+            self.required.add(path)
+
+
+def _mode_field(node: Node, path: str) -> Any:
+    choices = node.modes()
+    return RadioField(
+        f"{node.name} mode",
+        choices=_choices(choices),
+        default=choices[0][0],
+        id=field_id(mode_key(path)),
+    )
+
+
+def _unset_label(node: Node) -> str:
+    if node.has_default:
+        return f"unset (server default: {node.default_label})"
+    return "unset"
+
+
+@singledispatch
+def _fields(node: Node, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+    """Give the ``(name, field)`` inputs of a node (none for one that only holds others).
+
+    The one place the form asks a node's class which WTForms field draws it."""
+    return []
+
+
+def _attrs(path: str, required: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    attrs: dict[str, Any] = {"aria-describedby": f"e-{field_id(path)}"}
+    if required:
+        attrs["required"] = True
+    return {"id": field_id(path)}, attrs
+
+
+@_fields.register
+def _string(node: StringNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+    kw, attrs = _attrs(path, required)
+    if node.choices:
+        current = data.get(path)
+        choices = [] if required and not node.open else [("", _unset_label(node))]
+        choices += [(c, c) for c in node.choices]
+        if node.open:
+            choices.append((CUSTOM, f"Custom {node.schema.get('x-custom-label', 'value')}…"))
+        elif current and current not in node.choices:
+            # A loaded value the schema refuses stays selected for the validation to flag.
+            choices.append((current, f"{current} (not a choice)"))
+        out = [(path, SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw))]
+        if node.open:
+            out.append(
+                (
+                    custom_key(path),
+                    StringField(
+                        f"Custom {node.schema.get('x-custom-label', 'value')}",
+                        id=field_id(custom_key(path)),
+                        render_kw={
+                            "placeholder": node.schema.get("x-custom-label", "custom value")
+                        },
+                    ),
+                )
+            )
+        return out
+    if node.has_default:
+        attrs["placeholder"] = f"server default: {node.default_label}"
+    cls = TextAreaField if node.multiline else StringField
+    if node.multiline:
+        attrs["rows"] = 4
+    return [(path, cls(node.name, render_kw=attrs, **kw))]
+
+
+@_fields.register
+def _number(node: NumberNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+    kw, attrs = _attrs(path, required)
+    if node.has_default:
+        attrs["placeholder"] = f"default {node.default_label}"
+    widget = NumberInput(step=node.step, min=node.minimum, max=node.maximum)
+    return [(path, StringField(node.name, widget=widget, render_kw=attrs, **kw))]
+
+
+@_fields.register
+def _boolean(node: BooleanNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+    kw, attrs = _attrs(path, required)
+    choices = [] if required else [("", _unset_label(node))]
+    choices += [("true", "true"), ("false", "false")]
+    return [(path, SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw))]
+
+
+@_fields.register
+def _json(node: JsonNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+    kw, attrs = _attrs(path, required)
+    attrs.update({"rows": 5, "spellcheck": "false", "class": "json"})
+    attrs["placeholder"] = '{"type": "object", "properties": {}}' if node.expects_object else "JSON"
+    return [(path, TextAreaField(node.name, render_kw=attrs, **kw))]
+
+
+@_fields.register
+def _checkboxes(
+    node: EnumListNode, path: str, required: bool, data: FormData
+) -> list[tuple[str, Any]]:
+    # Choices the schema refuses (a loaded body's) stay checked for the validation to flag.
+    chosen = data.getlist(path)
+    order = chosen + [c for c in node.choices if c not in chosen]
+    field = SelectMultipleField(
+        node.name,
+        choices=_choices([(c, c) for c in order]),
+        id=field_id(path),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    return [(path, field)]
+
+
+def default_text(node: Node) -> str:
+    """Give the line that states a node's default and range (for the help line)."""
+    parts = []
+    if node.has_default and not node.default_in_input:
+        parts.append(f"default {node.default_label}")
+    if node.range_label:
+        parts.append(f"range {node.range_label}")
+    if node.nullable:
+        parts.append("null turns it off")
+    return " · ".join(parts)
+
+
+_json_label = json_label  # the old name, for templates and tests that still use it
+
+__all__ = ["SessionForm", "_json_label", "default_text", "field_id"]

@@ -1,0 +1,127 @@
+"""Bidirectional controls and zero-width characters in text a visitor or a gateway wrote are
+shown as ``<U+XXXX>`` wherever the page shows it; the JSON preview keeps the exact value, with
+each one written as its JSON escape."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from urllib.parse import quote
+
+import pytest
+
+from playground.codecs.share_token import encode_token
+from playground.web.visible import HIDDEN, json_text, visible
+
+#: Each character the page must never show unseen, with how it is shown.
+HIDDEN_CHARS = [
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+    "\u200e",
+    "\u200f",
+    "\u061c",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+]
+RLO = "\u202e"
+
+
+def _marked(char: str) -> str:
+    return f"&lt;U+{ord(char):04X}&gt;"
+
+
+def _assert_shown_visibly(html: str, *chars: str) -> None:
+    assert not HIDDEN.search(html), [hex(ord(c)) for c in HIDDEN.findall(html)]
+    for char in chars:
+        assert _marked(char) in html, hex(ord(char))
+
+
+def test_every_hidden_character_is_named_and_the_rest_escaped() -> None:
+    text = "<b>" + "".join(HIDDEN_CHARS) + "é"
+    shown = str(visible(text))
+    assert shown.startswith("&lt;b&gt;") and shown.endswith("é")
+    _assert_shown_visibly(shown, *HIDDEN_CHARS)
+    assert str(visible(None)) == "None"  # as Jinja shows it
+
+
+def test_json_text_is_the_same_value_with_nothing_hidden() -> None:
+    value = {"instructions": "".join(HIDDEN_CHARS) + 'é"\\'}
+    text = json_text(value, indent=2)
+    assert json.loads(text) == value and not HIDDEN.search(text) and "é" in text
+
+
+def test_a_field_value_in_validation_messages(client) -> None:
+    form = {"op": "sessions", "input_audio_format": f"{RLO}pcm16"}
+    preview = client.post("/preview", data=form, headers={"HX-Request": "true"})
+    html = preview.get_data(as_text=True)
+    assert "Must be one of" in html
+    _assert_shown_visibly(html, RLO)  # problem list, send check and the error slots
+    page = client.post("/form", data=form).get_data(as_text=True)
+    error = re.search(r'<p class="error" id="e-f-input_audio_format"[^>]*>([^<]*)<', page)
+    assert error and _marked(RLO) in error.group(1)
+    assert f'value="{RLO}pcm16"' in page  # the input keeps exactly what was typed
+
+
+def test_the_preview_writes_hidden_characters_as_json_escapes(client) -> None:
+    text = f"pay {RLO}gpj.exe\u200b"
+    form = {"op": "sessions", "instructions": text}
+    html = client.post("/preview", data=form, headers={"HX-Request": "true"}).get_data(as_text=True)
+    shown = re.search(r'data-testid="request-body"[^>]*>(.*?)</pre>', html, re.S)
+    assert shown and "\\u202e" in shown.group(1) and "\\u200b" in shown.group(1)
+    assert json.loads(unescape(shown.group(1))) == {"instructions": text}  # exact to copy
+    assert not HIDDEN.search(html)
+
+
+def test_upstream_text_headers_and_errors_in_the_response_pane(client, upstream) -> None:
+    app, server = upstream
+    error = {
+        "message": f"bad {RLO}value",
+        "type": "in\u200bvalid",
+        "param": "x\u2066",
+        "code": "c\ufeff",
+    }
+    app.reply = (
+        "400 Bad Request",
+        [
+            ("Content-Type", "application/json"),
+            ("x-request-id", "req_\u200b".encode().decode("latin-1")),
+        ],
+        json.dumps({"error": error, f"k{RLO}": ["v\u2067"]}, ensure_ascii=False).encode(),
+    )
+    headers = {"X-Playground-Gateway": quote(server.url + "/v1"), "X-Playground-Key": "sk-x"}
+    html = client.post("/send", data={"op": "sessions"}, headers=headers).get_data(as_text=True)
+    assert 'data-testid="api-error"' in html
+    _assert_shown_visibly(html, RLO, "\u200b", "\u2066", "\ufeff", "\u2067")
+    app.reply = ("502 Bad Gateway", [("Content-Type", "text/plain")], f"down{RLO}".encode())
+    text = client.post("/send", data={"op": "sessions"}, headers=headers).get_data(as_text=True)
+    assert "not JSON" in unescape(text)
+    _assert_shown_visibly(text, RLO)
+
+
+def test_a_share_link_with_hidden_characters_in_its_keys(client) -> None:
+    token = encode_token({"voice": "ash", f"note{RLO}": 1, "temperature": "\u200bhot"})
+    html = client.get(f"/?p={token}").get_data(as_text=True)
+    banner = html.split('data-testid="loaded-banner"', 1)[1].split("</div>", 1)[0]
+    _assert_shown_visibly(banner, RLO)
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_an_import_error_and_an_import_banner_show_hidden_characters(client, htmx) -> None:
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    def imported(pasted: str) -> str:
+        form = {"op": "sessions", "pasted": pasted}
+        return client.post("/import", data=form, headers=headers).get_data(as_text=True)
+
+    html = imported(f"curl https://x -d @{RLO}body.json")
+    message = re.search(r'id="import-error"[^>]*>([^<]*)<', html)
+    assert message and "from the file" in unescape(message.group(1))
+    assert not HIDDEN.search(message.group(1)) and "\\u202e" in message.group(1)  # as repr
+    html = imported(json.dumps({"input_audio_format": f"{RLO}pcm16", f"x{RLO}": 1}))
+    banner = html.split('data-testid="loaded-banner"', 1)[1].split("</div>", 1)[0]
+    assert "Left out of the form" in banner
+    _assert_shown_visibly(banner, RLO)
