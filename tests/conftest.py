@@ -339,6 +339,49 @@ def browser(sync_api: Any) -> Iterator[Any]:
         launched.close()
 
 
+#: A live call's extra switches: a fake microphone that asks no permission, WebRTC allowed over
+#: loopback (the mock peer listens on 127.0.0.1), audio that plays without a gesture.
+CALL_ARGS = [
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="session")
+def call_browser(sync_api: Any) -> Iterator[Any]:
+    """Give headless Chromium that can hold a call (fake media devices, loopback ICE)."""
+    with sync_api.sync_playwright() as pw:
+        path = chromium_path(pw.chromium.executable_path)
+        args = [*CHROMIUM_ARGS, *CALL_ARGS]
+        try:
+            launched = pw.chromium.launch(executable_path=path, headless=True, args=args)
+        except Exception as exc:  # no browser at all on this machine
+            if os.environ.get("CI"):
+                raise
+            pytest.skip(f"no Chromium to drive: {exc}")
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def call_context(call_browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    """Give a 1280x900 browser context on the served playground, the microphone allowed."""
+    context = call_browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    context.grant_permissions(["microphone"], origin=live_server.url)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def call_page(call_context: Any) -> Any:
+    """Give a fresh page of :func:`call_context` (a second one: ``call_context.new_page()``)."""
+    return call_context.new_page()
+
+
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     """Give a fresh browser page (own context, empty storage) with the base URL set."""

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.model.operations import Operation
+from playground.model.operations import Operation, all_operations
 
 #: A call id as it may go back into a URL path (``/realtime/calls/{call_id}/hangup``).
 CALL_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
@@ -53,3 +53,17 @@ def call_spec(op: Operation) -> CallSpec | None:
         session_key=str(block.get("session", "session")),
         sdk={str(k): str(v) for k, v in sdk.items()} if isinstance(sdk, dict) else {},
     )
+
+
+def where_calls_start(op: Operation) -> str:
+    """Give what is said when ``op`` cannot start a call: where a call starts instead."""
+    ops = all_operations()
+    callable_ops = [o for o in ops.values() if call_spec(o) is not None]
+    if not callable_ops:
+        return "This server has no operation that starts a call."
+    name = callable_ops[0].label.split(" — ")[0]
+    successor = ops.get(op.extra.get("successor") or "")
+    if successor is not None and call_spec(successor) is not None:
+        name = successor.label.split(" — ")[0]
+        return f"A call starts from {name}: use “Open as {name}” above to convert this form."
+    return f"A call starts from {name}: choose it above."

@@ -23,8 +23,8 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from playground.codecs.form_data import FormData
-from playground.model.call_spec import CALL_ID, CallSpec, call_spec
-from playground.model.operations import Operation, all_operations, get_operation
+from playground.model.call_spec import CALL_ID, CallSpec, call_spec, where_calls_start
+from playground.model.operations import Operation, get_operation
 from playground.transport.calls import (
     OfferRefused,
     answer_of,
@@ -65,6 +65,9 @@ def init_app(app: Flask) -> None:
         setting = app.config[name]
         if isinstance(setting, bool) or not isinstance(setting, int) or setting < 1:
             raise ValueError(f"{name} must be a whole number of bytes, at least 1, not {setting!r}")
+    # The page's call panel (templates/partials/_call.html) asks the same two questions.
+    app.add_template_global(call_spec)
+    app.add_template_global(where_calls_start)
     app.register_blueprint(bp)
 
 
@@ -74,20 +77,6 @@ def _operation() -> Operation | None:
         return get_operation(op_id)
     except KeyError:
         return None
-
-
-def _not_callable(op: Operation) -> str:
-    """Give what is said when ``op`` cannot start a call: where a call starts instead."""
-    ops = all_operations()
-    callable_ops = [o for o in ops.values() if call_spec(o) is not None]
-    if not callable_ops:
-        return "This server has no operation that starts a call."
-    name = callable_ops[0].label.split(" — ")[0]
-    successor = ops.get(op.extra.get("successor") or "")
-    if successor is not None and call_spec(successor) is not None:
-        name = successor.label.split(" — ")[0]
-        return f"A call starts from {name}: use “Open as {name}” above to convert this form."
-    return f"A call starts from {name}: choose it above."
 
 
 def _ephemeral_target(target: Target) -> Target:
@@ -114,7 +103,7 @@ def start_call() -> Response:
     # What the pane names is the call's request, not the operation's own.
     context.update(state.context(sent_with_errors=bool(state.errors) and not ephemeral))
     if spec is None:
-        context["refused"] = _not_callable(op)
+        context["refused"] = where_calls_start(op)
         return render_response(context)
     context["op"] = replace(op, method="POST", path=spec.path)
     max_offer = int(current_app.config["CALL_MAX_OFFER_BYTES"])
