@@ -422,7 +422,8 @@
   });
   // A preset or an import swaps <main>, and with it this panel: the call cannot go on without it.
   document.addEventListener("htmx:load", function () {
-    if (call && !panel().dataset.inCall) end(call, "the page's form was replaced");
+    const here = panel();
+    if (call && !(here && here.dataset.inCall)) end(call, "the page's form was replaced");
   });
 
   window.PlaygroundCall = {

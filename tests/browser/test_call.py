@@ -1,0 +1,443 @@
+"""The live call panel in headless Chromium (fake microphone): the offer the page posts, a
+refusal shown like a send's, no microphone, the event inspector, the effective configuration,
+the session rules, the layout. Calls that connect are in test_call_live.py (against the mock)."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import time
+from typing import Any
+
+import pytest
+
+from playground.codecs.form_names import json_path
+from playground.web.forms import field_id
+
+pytestmark = pytest.mark.browser
+
+KEY = "sk-call-secret-7777"
+EPHEMERAL = "ek_call_ephemeral_0123456789abcdef"
+GA = "/?op=client-secrets"
+
+
+def wait_for(page: Any, script: str, timeout: float = 20.0) -> Any:
+    """Give the first truthy value of ``script`` in the page, polled (wait_for_function runs
+    eval, which the page's CSP refuses)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(script)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {script}")
+        time.sleep(0.1)
+
+
+def status(page: Any) -> str:
+    return page.get_by_test_id("call-status").text_content() or ""
+
+
+def settled_status(page: Any, timeout: float = 20.0) -> str:
+    """Give the call status once it says more than that the call is starting."""
+    wait_for(
+        page,
+        "(() => { const s = document.querySelector('[data-testid=call-status]').textContent;"
+        " return s && !s.startsWith('connecting') && s !== 'Not in a call.'; })()",
+        timeout,
+    )
+    return status(page)
+
+
+def open_ga(page: Any, gateway: str, key: str = KEY) -> None:
+    page.goto(GA)
+    page.get_by_label("Gateway URL").fill(gateway)
+    page.get_by_label("API key").fill(key)
+
+
+def realtime_session(page: Any, instructions: str = "Answer briefly.") -> None:
+    """Choose the realtime session in the form and give it instructions; wait for the preview."""
+    page.locator('input[name="session@mode"][value="realtime"]').check()
+    page.locator("#f-session-realtime-instructions").fill(instructions)
+    wait_for(
+        page,
+        f"document.getElementById('request-body').textContent.includes({json.dumps(instructions)})",
+    )
+
+
+def load_call_scripts(page: Any) -> None:
+    page.evaluate("window.PlaygroundCallLoader.load().then(() => true)")
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- the offer, and a call that does not start -----------------------------------------------
+
+
+def test_a_refused_call_shows_in_the_response_pane_like_a_send(
+    call_page, upstream, multipart_fields
+) -> None:
+    recorder, server = upstream
+    recorder.reply = (
+        "401 Unauthorized",
+        [("Content-Type", "application/json")],
+        json.dumps(
+            {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error"}}
+        ).encode(),
+    )
+    page = call_page
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    open_ga(page, f"{server.url}/v1")
+    realtime_session(page)
+    page.get_by_test_id("call-start").click()
+    said = settled_status(page)
+    assert said.startswith("Not started: 401 Unauthorized: Incorrect API key provided.")
+    pane = page.get_by_test_id("response")
+    assert pane.get_by_test_id("response-status").text_content() == "401 Unauthorized"
+    assert "Incorrect API key provided." in (pane.get_by_test_id("api-error").text_content() or "")
+    assert page.get_by_test_id("call-start").is_enabled()
+    assert page.get_by_test_id("call-hangup").is_disabled()
+
+    (sent,) = recorder.requests
+    assert sent["path"] == "/v1/realtime/calls"
+    assert sent["headers"]["Authorization"] == f"Bearer {KEY}"
+    parts = {
+        name: data
+        for name, _, _, data in multipart_fields(sent["headers"]["Content-Type"], sent["body"])
+    }
+    offer = parts["sdp"].decode()
+    # The microphone goes out and comes back; the events ride a data channel.
+    assert re.search(r"m=audio .*\r\n(?:.*\r\n)*?a=sendrecv", offer)
+    assert "m=application" in offer and "webrtc-datachannel" in offer
+    preview = json.loads(page.locator("#request-body").text_content() or "{}")
+    assert json.loads(parts["session"]) == preview["session"]
+
+    assert KEY not in page.content()
+    assert not [text for text in console if KEY in text or "Content Security Policy" in text]
+
+
+def test_a_param_the_api_names_is_marked_in_the_form(call_page, upstream) -> None:
+    recorder, server = upstream
+    error = {
+        "message": "Speed must be between 0.25 and 1.5.",
+        "type": "invalid_request_error",
+        "param": "session.audio.output.speed",
+    }
+    recorder.reply = (
+        "400 Bad Request",
+        [("Content-Type", "application/json")],
+        json.dumps({"error": error}).encode(),
+    )
+    page = call_page
+    open_ga(page, f"{server.url}/v1")
+    realtime_session(page)
+    page.locator("#f-session-realtime-audio-output-speed").fill("1.4")
+    wait_for(page, "document.getElementById('request-body').textContent.includes('1.4')")
+    page.get_by_test_id("call-start").click()
+    assert "Speed must be between 0.25 and 1.5." in settled_status(page)
+    slot = page.locator("#e-f-session-realtime-audio-output-speed")
+    assert (slot.text_content() or "").startswith("The API says: Speed must be between")
+    link = page.get_by_role("link", name="marked in the form")
+    assert link.get_attribute("href") == "#f-session-realtime-audio-output-speed"
+
+
+def test_a_gateway_that_is_down_is_explained(call_page) -> None:
+    page = call_page
+    open_ga(page, f"http://127.0.0.1:{closed_port()}/v1")
+    page.get_by_test_id("call-start").click()
+    said = settled_status(page)
+    assert said.startswith("Not started: No response:")
+    failure = page.get_by_test_id("response").get_by_test_id("send-failure").text_content() or ""
+    assert failure and failure in said
+    assert page.get_by_test_id("call-start").is_enabled()
+
+
+def test_without_a_microphone_the_call_still_offers_to_listen(
+    call_page, upstream, multipart_fields
+) -> None:
+    recorder, server = upstream
+    recorder.reply = ("401 Unauthorized", [("Content-Type", "application/json")], b"{}")
+    page = call_page
+    # The browser's answer to a visitor who says no (Playwright's script runs outside the CSP).
+    page.add_init_script(
+        "navigator.mediaDevices.getUserMedia = () =>"
+        " Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));"
+    )
+    open_ga(page, f"{server.url}/v1")
+    page.get_by_test_id("call-start").click()
+    settled_status(page)
+    note = page.get_by_test_id("call-mic-note")
+    assert note.is_visible()
+    assert "microphone access was denied" in (note.text_content() or "")
+    assert "text messages still work" in (note.text_content() or "")
+    (sent,) = recorder.requests
+    parts = {
+        name: data
+        for name, _, _, data in multipart_fields(sent["headers"]["Content-Type"], sent["body"])
+    }
+    offer = parts["sdp"].decode()
+    assert "m=audio" in offer and "a=recvonly" in offer and "a=sendrecv" not in offer
+
+
+def test_connect_with_this_key_posts_the_bare_offer_with_the_key(call_page, upstream) -> None:
+    recorder, server = upstream
+    recorder.reply = (
+        "200 OK",
+        [("Content-Type", "application/json")],
+        json.dumps({"value": EPHEMERAL, "expires_at": int(time.time()) + 600}).encode(),
+    )
+    page = call_page
+    open_ga(page, f"{server.url}/v1")
+    connect = page.get_by_test_id("call-connect-key")
+    assert connect.is_disabled()
+    page.get_by_role("button", name="Send").click()
+    wait_for(page, "document.querySelector('[data-testid=call-connect-key]').disabled === false")
+    # The key is in the response pane (its input, for Copy, and the JSON), nowhere else.
+    shown = page.locator("#response").evaluate("pane => pane.outerHTML").count(EPHEMERAL)
+    assert shown >= 1 and page.content().count(EPHEMERAL) == shown
+    recorder.reply = ("403 Forbidden", [("Content-Type", "application/json")], b"{}")
+    connect.click()
+    assert settled_status(page).startswith("Not started: 403 Forbidden")
+    # The call's answer takes the response pane, as a send's would: the key goes with it.
+    assert EPHEMERAL not in page.content()
+    assert connect.is_disabled()
+    call = recorder.requests[-1]
+    assert call["path"] == "/v1/realtime/calls"
+    assert call["headers"]["Authorization"] == f"Bearer {EPHEMERAL}"
+    assert call["headers"]["Content-Type"] == "application/sdp"
+    assert call["body"].startswith(b"v=0\r\n")
+
+
+# --- the pieces the call draws, fed with given events -------------------------------------
+
+
+def test_the_page_and_the_server_name_fields_alike(call_page) -> None:
+    page = call_page
+    page.goto(GA)
+    load_call_scripts(page)
+    names = page.evaluate(
+        "Array.from(document.getElementById('session-form').elements)"
+        ".map(e => e.name).filter(n => n && n[0] !== '_' && n !== 'csrf_token')"
+    )
+    paths = sorted({name.split("@")[0] for name in names})
+    assert len(paths) > 80
+    got = page.evaluate(
+        "(paths) => paths.map(p => [window.PlaygroundCallSession.jsonPath(p),"
+        " window.PlaygroundCallSession.fieldId(p)])",
+        paths,
+    )
+    assert got == [[json_path(p), field_id(p)] for p in paths]
+
+
+def test_a_body_path_finds_the_field_of_the_chosen_branch(call_page) -> None:
+    page = call_page
+    page.goto(GA)
+    load_call_scripts(page)
+
+    def field(path: str) -> str:
+        return page.evaluate(
+            "(p) => { const w = window.PlaygroundCallSession.fieldFor("
+            "document.getElementById('session-form'), p); return w ? w.id : null; }",
+            path,
+        )
+
+    # session.audio.input.format exists under both session branches: the chosen one wins.
+    assert field("session.audio.input.format") == "g-f-session-realtime-audio-input-format"
+    page.locator('input[name="session@mode"][value="transcription"]').check()
+    assert field("session.audio.input.format") == "g-f-session-transcription-audio-input-format"
+    assert field("session.audio.output.speed") == "g-f-session-realtime-audio-output-speed"
+    # A path deeper than any field lands on its nearest field.
+    assert field("session.tools.0.name") == "g-f-session-realtime-tools"
+
+
+def test_the_effective_view_says_what_matched_changed_and_came_from_defaults(call_page) -> None:
+    page = call_page
+    page.goto(GA)
+    load_call_scripts(page)
+    asked = {"type": "realtime", "audio": {"output": {"voice": "ash", "speed": 1.1}}, "tools": []}
+    server = {
+        "type": "realtime",
+        "object": "realtime.session",
+        "id": "sess_1",
+        "audio": {
+            "input": {"turn_detection": {"type": "server_vad", "threshold": 0.5}},
+            "output": {"voice": "marin", "speed": 1.1},
+        },
+    }
+    lines = page.evaluate(
+        "([a, s]) => window.PlaygroundCallSession.effective(a, s)"
+        ".map(r => [r.kind, window.PlaygroundCallSession.describe(r)])",
+        [asked, server],
+    )
+    assert ["match", 'type: "realtime"'] in lines
+    assert ["info", 'object: "realtime.session" (the server\'s own)'] in lines
+    assert ["default", "audio.input.turn_detection.threshold: unset, server used 0.5"] in lines
+    assert ["changed", 'audio.output.voice: asked "ash", server has "marin"'] in lines
+    assert ["match", "audio.output.speed: 1.1"] in lines
+    assert ["missing", "tools: asked [], the server did not report it"] in lines
+
+
+def test_a_change_of_the_form_becomes_the_smallest_session_update(call_page) -> None:
+    page = call_page
+    page.goto(GA)
+    load_call_scripts(page)
+    before = {"type": "realtime", "instructions": "a", "audio": {"output": {"voice": "ash"}}}
+    after = {
+        "type": "realtime",
+        "instructions": "a",
+        "audio": {"output": {"voice": "ash", "speed": 1.2}, "input": {"noise_reduction": None}},
+        "tools": [{"type": "function", "name": "f"}],
+    }
+    result = page.evaluate(
+        "([b, a]) => { const S = window.PlaygroundCallSession; const c = S.changes(b, a);"
+        " return [c, S.patch(c, 'realtime')]; }",
+        [before, after],
+    )
+    changes, session = result
+    assert changes == [
+        {"path": "audio.output.speed", "value": 1.2},
+        {"path": "audio.input.noise_reduction", "value": None},
+        {"path": "tools", "value": [{"type": "function", "name": "f"}]},
+    ]
+    assert session == {
+        "type": "realtime",
+        "audio": {"output": {"speed": 1.2}, "input": {"noise_reduction": None}},
+        "tools": [{"type": "function", "name": "f"}],
+    }
+    refusals = page.evaluate(
+        """() => { const S = window.PlaygroundCallSession;
+          return [S.refusal({path: 'type', value: 'transcription'}, {}),
+                  S.refusal({path: 'audio.output.voice', value: 'ash'}, {answeredWithAudio: true}),
+                  S.refusal({path: 'audio.output.voice', value: 'ash'}, {answeredWithAudio: false}),
+                  S.refusal({path: 'instructions', value: undefined}, {}),
+                  S.refusal({path: 'model', value: 'gpt-realtime'}, {})]; }"""
+    )
+    assert "cannot change during a call" in refusals[0]
+    assert "voice cannot change once the model has answered with audio" in refusals[1]
+    assert refusals[2] == "" and refusals[4] == ""
+    assert "Unset is not sent mid-call" in refusals[3]
+
+
+def test_the_inspector_lists_filters_pauses_clears_and_downloads(call_page) -> None:
+    page = call_page
+    page.goto(GA)
+    load_call_scripts(page)
+    audio = "A" * 400  # 300 bytes of base64 audio
+    page.evaluate(
+        """([audio, key]) => {
+          const root = document.createElement('div');
+          root.id = 'scratch';
+          document.body.append(root);
+          const hide = (t) => t.split(key).join('[the ephemeral key]');
+          const ins = window.PlaygroundCallInspector.Inspector(root, hide);
+          window.scratch = ins;
+          ins.add('server', {type: 'session.created', session: {id: 'sess_1', note: key}});
+          ins.add('client', {type: 'input_audio_buffer.append', audio: audio});
+          ins.add('server', {type: 'response.output_audio.delta', delta: audio.slice(2) + '=='});
+          ins.add('client', {type: 'response.create'});
+        }""",
+        [audio, EPHEMERAL],
+    )
+    items = page.locator("#scratch [data-testid=call-events] > li")
+    assert items.count() == 4
+    assert [items.nth(i).get_attribute("data-event-type") for i in range(4)] == [
+        "session.created",
+        "input_audio_buffer.append",
+        "response.output_audio.delta",
+        "response.create",
+    ]
+    assert [items.nth(i).get_attribute("data-direction") for i in range(4)] == [
+        "server",
+        "client",
+        "server",
+        "client",
+    ]
+    texts = [items.nth(i).locator("pre").text_content() or "" for i in range(4)]
+    assert json.loads(texts[1])["audio"] == "[300 bytes of audio]"
+    assert json.loads(texts[2])["delta"] == "[298 bytes of audio]"
+    assert audio not in page.content() and EPHEMERAL not in page.content()
+    assert "[the ephemeral key]" in texts[0]
+    # Folded until opened.
+    assert not items.nth(0).locator("pre").is_visible()
+    items.nth(0).locator("summary").click()
+    assert items.nth(0).locator("pre").is_visible()
+
+    scratch = page.locator("#scratch")
+    scratch.get_by_test_id("call-events-filter").fill("audio")
+    visible = [items.nth(i).is_visible() for i in range(4)]
+    assert visible == [False, True, True, False]
+    scratch.get_by_test_id("call-events-filter").fill("")
+
+    scratch.get_by_test_id("call-events-pause").click()
+    page.evaluate("window.scratch.add('server', {type: 'response.done'})")
+    assert items.count() == 4
+    assert "1 held while paused" in (
+        scratch.get_by_test_id("call-events-count").text_content() or ""
+    )
+    scratch.get_by_test_id("call-events-pause").click()
+    assert items.count() == 5
+
+    with page.expect_download() as download_info:
+        scratch.get_by_test_id("call-events-download").click()
+    download = download_info.value
+    assert download.suggested_filename == "call-events.jsonl"
+    with open(download.path(), encoding="utf-8") as saved:
+        lines = [json.loads(line) for line in saved]
+    assert [line["event"]["type"] for line in lines] == [
+        "session.created",
+        "input_audio_buffer.append",
+        "response.output_audio.delta",
+        "response.create",
+        "response.done",
+    ]
+    assert [line["direction"] for line in lines][:2] == ["server", "client"]
+    assert all(
+        audio not in json.dumps(line) and EPHEMERAL not in json.dumps(line) for line in lines
+    )
+
+    scratch.get_by_test_id("call-events-clear").click()
+    assert items.count() == 0
+    assert page.evaluate("window.scratch.all().length") == 0
+
+
+# --- layout ---------------------------------------------------------------------------------
+
+
+def test_on_a_wide_screen_the_right_column_stays_in_view(call_page) -> None:
+    page = call_page
+    page.goto(GA)
+    realtime_session(page)  # a long form
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    wait_for(page, "window.scrollY > 1000")
+    box = page.evaluate(
+        "(() => { const o = document.querySelector('.output'); const r = o.getBoundingClientRect();"
+        " return {top: r.top, bottom: r.bottom, sw: o.scrollWidth, cw: o.clientWidth,"
+        " page: document.documentElement.scrollWidth, vw: window.innerWidth}; })()"
+    )
+    assert abs(box["top"]) <= 1 and box["bottom"] <= 901
+    assert box["sw"] <= box["cw"] and box["page"] <= box["vw"]
+    assert page.get_by_test_id("call-start").is_visible()
+
+
+def test_on_a_narrow_screen_the_call_controls_stay_reachable(call_page, upstream) -> None:
+    recorder, server = upstream
+    recorder.hang()  # the call stays "connecting…" while the gateway thinks
+    page = call_page
+    page.set_viewport_size({"width": 375, "height": 740})
+    open_ga(page, f"{server.url}/v1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_test_id("call-start").click()
+    wait_for(page, "document.getElementById('call').dataset.inCall === '1'")
+    page.evaluate("window.scrollTo(0, 0)")
+    hang_up = page.get_by_test_id("call-hangup")
+    box = hang_up.bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= 740
+    hang_up.click()
+    assert "ended" in status(page).lower()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -1,0 +1,81 @@
+"""The call panel in the page: where it is drawn, what it names, and that the call's scripts
+stay out of the first load (static/call-loader.js fetches them on the first click)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from playground.model.call_spec import call_spec, where_calls_start
+from playground.model.operations import all_operations
+
+TESTIDS = [
+    "call-start",
+    "call-connect-key",
+    "call-hangup",
+    "call-mute",
+    "call-level",
+    "call-status",
+]
+LAZY = ["call-session.js", "call-inspector.js", "call.js"]
+
+
+def _page(client, op: str) -> str:
+    return client.get("/", query_string={"op": op}).get_data(as_text=True)
+
+
+def test_the_panel_is_on_every_page_whose_operation_starts_a_call(client) -> None:
+    for op in all_operations().values():
+        html = _page(client, op.id)
+        drawn = 'id="call"' in html
+        assert drawn == (call_spec(op) is not None), op.id
+        if drawn:
+            for testid in TESTIDS:
+                assert f'data-testid="{testid}"' in html, testid
+            assert re.search(r'<audio data-testid="call-audio" autoplay>', html)
+
+
+def test_the_call_scripts_are_named_for_later_not_loaded_first(client) -> None:
+    html = _page(client, "client-secrets")
+    loaded = re.findall(r'<script src="(/static/[^"?]+)', html)
+    assert "/static/call-loader.js" in loaded
+    assert not set(loaded) & {f"/static/{name}" for name in LAZY}
+    named = re.search(r'data-scripts="([^"]+)"', html)
+    assert named
+    urls = named.group(1).split(" ")
+    assert [url.split("?")[0] for url in urls] == [f"/static/{name}" for name in LAZY]
+    for url in urls:
+        served = client.get(url)
+        assert served.status_code == 200 and served.mimetype == "text/javascript", url
+        assert "immutable" in served.headers["Cache-Control"]  # the URL carries its digest
+        served.close()
+
+
+def test_the_first_load_of_the_default_page_carries_nothing_of_the_call(client) -> None:
+    html = _page(client, "sessions")
+    assert "call-loader.js" not in html and "call.css" not in html and 'id="call"' not in html
+
+
+@pytest.mark.parametrize(
+    ("op", "said"),
+    [
+        ("translation-client-secrets", "A call starts from Client secret (GA): choose it above."),
+        # The beta page converts first: its own notice has the "Open as" button already.
+        ("sessions", None),
+    ],
+)
+def test_a_page_that_cannot_call_says_where_a_call_starts(client, op, said) -> None:
+    html = _page(client, op)
+    note = re.search(r'data-testid="call-elsewhere">([^<]*)<', html)
+    if said is None:
+        assert note is None
+        assert "Open as Client secret (GA)" in html
+    else:
+        assert note and said in note.group(1)
+        assert said == where_calls_start(all_operations()[op])
+
+
+def test_the_panel_posts_to_the_call_routes(client) -> None:
+    html = _page(client, "client-secrets")
+    assert 'data-call-url="/call"' in html and 'data-hangup-url="/call/hangup"' in html
