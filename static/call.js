@@ -335,7 +335,7 @@
 
   function effectiveView(c) {
     const root = part("call-effective");
-    const rows = S.effective(c.started, c.server);
+    const rows = S.effective(c.asked, c.server);
     const counts = { match: 0, changed: 0, default: 0, missing: 0, info: 0 };
     const list = el("ul", { class: "call-effective" });
     rows.forEach(function (row) {
