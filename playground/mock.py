@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import csrf, mock_responses, strict_json
+from . import csrf, mock_call_routes, mock_responses, strict_json
 from .operations import EXTENSION_KEY, Operation, all_operations
 from .validation import validate_body
 
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("MOCK_ENABLED", True)
     if app.config["MOCK_ENABLED"]:
         bp = _blueprint(app.extensions[EXTENSION_KEY].values())
+        mock_call_routes.add_routes(app, bp)  # WebRTC calls, answered by a real mock peer
         csrf.exempt(bp)  # an API taking a Bearer key, not a cookie: nothing to forge
         app.register_blueprint(bp)
 
@@ -72,7 +73,8 @@ def _view(op: Operation) -> Any:
         errors = validate_body(op.request_schema, op.root, body)
         if errors:
             return _answer(400, mock_responses.validation_error(errors), started)
-        return _answer(200, mock_responses.success(op, body, int(time.time())), started)
+        mint = mock_call_routes.key_minter(op, body)  # signed: the key carries its session
+        return _answer(200, mock_responses.success(op, body, int(time.time()), mint), started)
 
     answer.__doc__ = f"Answer {op.method} {op.path} like the real API."
     return answer

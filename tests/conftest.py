@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import re
 import shutil
@@ -426,3 +427,29 @@ def visitor() -> Iterator[Any]:
     yield make
     for each in made:
         each.session.close()
+
+
+@pytest.fixture
+def call_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Give a function making a WebRTC :class:`~playground.webrtc_client.CallClient`; after the
+    test every client is closed, every mock call ended, and no call thread is left running."""
+    import aioice.ice
+
+    from playground.mock_call import peers
+    from playground.webrtc_client import CallClient
+
+    # Calls offer 127.0.0.1 only by replacing aioice's gathering: put it back after the test.
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", aioice.ice.get_host_addresses)
+    made: list[CallClient] = []
+
+    def make(amplitude: float = 0.0) -> CallClient:
+        made.append(CallClient(amplitude=amplitude))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.close()
+    peers.shutdown()
+    gc.collect()  # an unclosed socket is reported here, by the test that left it
+    left = [t.name for t in threading.enumerate() if t.name in ("mock-call-peers", "call-client")]
+    assert not left, f"threads left running: {left}"
