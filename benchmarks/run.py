@@ -320,12 +320,16 @@ def keystroke_rows(samples: int = 50) -> list[Row]:
 
 def main() -> None:
     """Print every section as one table."""
+    # Imported here: the tests load run.py alone, outside its package.
+    from benchmarks.bench_call import call_rows
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log between the rows
     sections = [
         ("In-process render (median ms)", render_rows),
         ("Proxy overhead (median ms over 200 sends)", proxy_rows),
         ("First-load page weight (as served, gzip accepted)", weight_rows),
         ("Keystroke to snippet (headless Chromium)", keystroke_rows),
+        ("Mock call (aiortc peer, Python caller, server in its own process)", call_rows),
     ]
     for title, rows_of in sections:
         print(f"\n{title}")

@@ -42,3 +42,15 @@ def test_proxy_rows_time_real_sends(bench) -> None:
     rows = bench.proxy_rows(runs=4)  # exits if /send did not reach the upstream
     assert [what for what, *_ in rows][0].startswith("direct requests call")
     assert all(float(value) > 0 for _, value, *_ in rows[:2])
+
+
+def test_call_rows_time_a_real_call() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "bench_call", ROOT / "benchmarks" / "bench_call.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.call_rows(runs=1, seconds=1.0)  # exits if the call carried no audio
+    assert [what for what, *_ in rows][1].startswith("offer POST to session.created")
+    assert float(rows[1][1]) > 0 and float(rows[2][1].split()[0]) > 0
