@@ -259,13 +259,16 @@ class MockCall:
 
     async def _close_now(self) -> None:
         self._ending = True
-        for callback in self._on_end:
-            callback(self)
         self.tone.stop()
-        if self._pc is not None:
-            await self._pc.close()
-        for task in list(self._tasks):
-            task.cancel()
+        try:
+            if self._pc is not None:
+                await self._pc.close()
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+            # Only now: until its sockets are closed the call is live (and shutdown waits on it).
+            for callback in self._on_end:
+                callback(self)
 
 
 class CallPeers:
@@ -323,9 +326,13 @@ class CallPeers:
             self._calls.pop(call.id, None)
 
     def _close_soon(self, call: MockCall) -> None:
-        self._forget(call)
+        """End a call that failed to open, waiting (boundedly) until it is gone."""
         if self._loop is not None:
-            asyncio.run_coroutine_threadsafe(call.close(), self._loop)
+            try:
+                asyncio.run_coroutine_threadsafe(call.close(), self._loop).result(5)
+            except Exception:  # whatever went wrong, the registry forgets the call
+                pass
+        self._forget(call)
 
     def get(self, call_id: str) -> MockCall | None:
         """Give the live call ``call_id`` (None once it ended)."""

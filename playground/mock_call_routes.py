@@ -19,7 +19,6 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from . import mock_keys, mock_responses
 from .migrate import migrate
-from .mock_call import CallRefused, CallSettings, peers
 from .mock_session import SessionRules, merged
 from .operations import EXTENSION_KEY, Operation
 
@@ -139,6 +138,9 @@ def create_call() -> Any:
         return _error(
             400, "'sdp' is not an SDP offer (it starts with v=0).", "sdp", "invalid_offer"
         )
+    # aiortc loads on the first call only (a third of a second): not in every CLI command.
+    from .mock_call import CallRefused, CallSettings, peers
+
     settings = CallSettings.from_config(current_app.config)
     started = time.monotonic()
     try:
@@ -159,6 +161,8 @@ def _base() -> str:
 
 def hangup(call_id: str) -> Any:
     """Answer ``POST /realtime/calls/{call_id}/hangup``: end the mock call."""
+    from .mock_call import peers
+
     if not _token():
         return _error(401, mock_responses.MISSING_KEY, None, "missing_api_key")
     if not peers.hang_up(call_id):
