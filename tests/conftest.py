@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import re
 import shutil
@@ -582,3 +583,29 @@ def _multipart_fields(content_type: str, body: bytes) -> list[tuple[str, str, st
 def multipart_fields() -> Any:
     """Give a function reading a ``multipart/form-data`` body into its parts."""
     return _multipart_fields
+
+
+@pytest.fixture
+def call_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Give a function making a WebRTC :class:`~playground.mock.webrtc_client.CallClient`; after the
+    test every client is closed, every mock call ended, and no call thread is left running."""
+    import aioice.ice
+
+    from playground.mock.call_peer import peers
+    from playground.mock.webrtc_client import CallClient
+
+    # Calls offer 127.0.0.1 only by replacing aioice's gathering: put it back after the test.
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", aioice.ice.get_host_addresses)
+    made: list[CallClient] = []
+
+    def make(amplitude: float = 0.0) -> CallClient:
+        made.append(CallClient(amplitude=amplitude))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.close()
+    peers.shutdown()
+    gc.collect()  # an unclosed socket is reported here, by the test that left it
+    left = [t.name for t in threading.enumerate() if t.name in ("mock-call-peers", "call-client")]
+    assert not left, f"threads left running: {left}"

@@ -17,6 +17,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from playground.codecs import strict_json
+from playground.mock import call_routes as mock_call_routes
 from playground.mock import responses as mock_responses
 from playground.model.operations import EXTENSION_KEY, Operation, all_operations
 from playground.model.validation import validate_body
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("MOCK_ENABLED", True)
     if app.config["MOCK_ENABLED"]:
         bp = _blueprint(app.extensions[EXTENSION_KEY].values())
+        mock_call_routes.add_routes(app, bp)  # WebRTC calls, answered by a real mock peer
         csrf.exempt(bp)  # an API taking a Bearer key, not a cookie: nothing to forge
         app.register_blueprint(bp)
 
@@ -74,7 +76,8 @@ def _view(op: Operation) -> Any:
         errors = validate_body(op.request_schema, op.root, body)
         if errors:
             return _answer(400, mock_responses.validation_error(errors), started)
-        return _answer(200, mock_responses.success(op, body, int(time.time())), started)
+        mint = mock_call_routes.key_minter(op, body)  # signed: the key carries its session
+        return _answer(200, mock_responses.success(op, body, int(time.time()), mint), started)
 
     answer.__doc__ = f"Answer {op.method} {op.path} like the real API."
     return answer
