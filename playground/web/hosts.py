@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, request
 
-from playground.web.csrf import answer_refused
+from playground.web.refusals import answer_refused
 
 #: What ``create_app()`` trusts unless told: loopback names, any port.
 DEFAULT = ("localhost", "127.0.0.1", "[::1]")
