@@ -28,6 +28,7 @@ from playground.transport.client import Limits, RequestRefused, Upstream, check_
 from playground.transport.in_flight import InFlightLimit
 from playground.transport.targets import ALLOWED_BY_DEFAULT, Guard
 from playground.web import hosts
+from playground.web.links import serves
 
 #: Where the app keeps its HTTP client and its limit on requests in flight.
 UPSTREAM_EXTENSION = "playground.upstream"
@@ -164,7 +165,7 @@ class SendPanel:
 def send_panel() -> SendPanel:
     """Give what the credentials panel offers in this app (the template global)."""
     mock_url = ""
-    if not current_app.config["SEND_CONFIGURED_ONLY"] and "mock" in current_app.blueprints:
+    if not current_app.config["SEND_CONFIGURED_ONLY"] and serves("mock"):
         mock_url = hosts.own_url_root() + url_for("mock.base").rstrip("/")
     return SendPanel(
         gateway_names=list(current_app.config["GATEWAYS"]),

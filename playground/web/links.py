@@ -1,4 +1,5 @@
-"""The page's own links to a form state: the share link of a body, and the ``op`` they name."""
+"""The page's own links: whether the app serves a blueprint's routes (else nothing links to
+them), the share link of a body and the ``op`` a link names."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ from flask import current_app, url_for
 
 from playground.codecs.share_token import encode_token, share_query
 from playground.model.operations import Operation
+
+
+def serves(blueprint: str) -> bool:
+    """Say whether this app serves the routes of ``blueprint`` (the template global too)."""
+    return blueprint in current_app.blueprints
 
 
 def link_op(op: Operation) -> str | None:

@@ -18,6 +18,7 @@ from playground.web.state import (
     PASTED_FIELD,
     PageState,
     default_operation,
+    is_htmx,
     requested_operation,
 )
 
@@ -26,7 +27,7 @@ def answer_refused(message: str, status: int, keep_form: bool) -> Response:
     """Give the answer to a post refused before anything was done: for htmx, ``message`` in the
     response pane with a fresh CSRF token; else the page again under a banner, with the posted
     form when ``keep_form`` (a post too large to read cannot be kept)."""
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx():
         html = render_template(
             "partials/_response.html", refused=message, refused_title="Not done.", result=None
         )

@@ -36,6 +36,7 @@ from playground.web.constants import (
     PROJECT_HEADER,
 )
 from playground.web.gateways import ConfiguredGateway, in_flight_limit
+from playground.web.links import serves
 from playground.web.state import PageState
 
 
@@ -68,7 +69,7 @@ def in_flight(target: Target) -> Iterator[None]:
 
 def _own_mock_base(base: str) -> bool:
     """Give whether ``base`` is this server's own mock (as the send panel offers it)."""
-    if "mock" not in current_app.blueprints:
+    if not serves("mock"):
         return False
     parts = urlsplit(base)
     own = urlsplit(hosts.own_url_root())

@@ -26,6 +26,7 @@ from playground.web.state import (
     PASTED_FIELD,
     PageState,
     form_data_from_request,
+    is_htmx,
     operation_from_request,
 )
 
@@ -41,10 +42,6 @@ class ShareResult:
     url: str = ""
     error: str = ""
     problems: int = 0
-
-
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _page(state: PageState, status: int = 200, **extra: Any) -> Response:
@@ -64,7 +61,7 @@ def share() -> Response:
         result.url = own_url_root() + share_path(op, state.body)
     except ShareError as exc:
         result.error = str(exc)
-    if not _is_htmx():
+    if not is_htmx():
         return _page(state, share=result)
     html = render_template("partials/_share_result.html", share=result)
     response = Response(html, mimetype="text/html")
@@ -111,7 +108,7 @@ def import_body() -> Response:
         else ""
     )
     response = _page(PageState(op, loaded.form), loaded=loaded, import_note=note)
-    if _is_htmx():
+    if is_htmx():
         try:
             link = share_path(op, pasted.body)
         except ShareError:
@@ -123,7 +120,7 @@ def import_body() -> Response:
 
 def _import_failed(op: Operation, text: str, message: str) -> Response:
     """Show why an import failed; with htmx only the message changes, keeping the text."""
-    if _is_htmx():
+    if is_htmx():
         html = render_template("partials/_import_error.html", import_error=message)
         response = Response(html, status=200, mimetype="text/html")
         response.headers["HX-Retarget"] = "#import-error"

@@ -30,6 +30,11 @@ ROW_ACTION_FIELD = "_action"
 PASTED_FIELD = "pasted"
 
 
+def is_htmx() -> bool:
+    """Say whether htmx made this request (it swaps a fragment; a browser alone wants a page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def requested_operation(read_form: bool = True) -> Operation | None:
     """Give the operation the request names (``op`` in the query, else in the posted form, the
     app's default when it names none), or None for one this app does not have.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
@@ -20,7 +20,7 @@ from playground.web.assets import asset_url
 from playground.web.constants import page_constants
 from playground.web.forms import default_text, field_id
 from playground.web.gateways import send_panel
-from playground.web.links import link_op
+from playground.web.links import link_op, serves
 from playground.web.snippet_views import requested_snippet_views
 from playground.web.visible import visible
 
@@ -40,11 +40,6 @@ def prose(text: str) -> Markup:
 def has_deprecations(node: Node) -> bool:
     """Say whether a field has deprecated values (or is deprecated): it gets a warning slot."""
     return deprecation_of(node.schema) is not None
-
-
-def serves(blueprint: str) -> bool:
-    """Say whether this app serves the routes of ``blueprint`` (a page links only to those)."""
-    return blueprint in current_app.blueprints
 
 
 def init_app(app: Flask) -> None:
