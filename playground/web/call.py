@@ -22,9 +22,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from playground.codecs.form_data import FormData
 from playground.model.call_spec import CALL_ID, CallSpec, call_spec
-from playground.model.operations import Operation, all_operations, get_operation
+from playground.model.operations import Operation, all_operations
 from playground.transport.calls import (
     OfferRefused,
     answer_of,
@@ -35,16 +34,10 @@ from playground.transport.calls import (
 from playground.transport.client import RequestRefused, Result, check_credential, request_headers
 from playground.transport.in_flight import TooManyInFlight
 from playground.web.constants import EPHEMERAL_KEY_HEADER
-from playground.web.csrf import answer_refused
-from playground.web.page import PageState
-from playground.web.send_target import (
-    Target,
-    field_errors,
-    in_flight,
-    render_response,
-    target_for,
-    upstream,
-)
+from playground.web.gateways import upstream
+from playground.web.refusals import answer_too_many_in_flight
+from playground.web.send_target import Target, field_errors, in_flight, render_response, target_for
+from playground.web.state import PageState, form_data_from_request, requested_operation
 
 bp = Blueprint("call", __name__)
 
@@ -66,14 +59,6 @@ def init_app(app: Flask) -> None:
         if isinstance(setting, bool) or not isinstance(setting, int) or setting < 1:
             raise ValueError(f"{name} must be a whole number of bytes, at least 1, not {setting!r}")
     app.register_blueprint(bp)
-
-
-def _operation() -> Operation | None:
-    op_id = request.form.get("op") or current_app.config["DEFAULT_OPERATION"]
-    try:
-        return get_operation(op_id)
-    except KeyError:
-        return None
 
 
 def _not_callable(op: Operation) -> str:
@@ -103,14 +88,14 @@ def _ephemeral_target(target: Target) -> Target:
 def start_call() -> Response:
     """Exchange the browser's SDP offer for the API's answer: JSON ``{"sdp", "call_id"}``, or
     the response pane saying what went wrong."""
-    op = _operation()
+    op = requested_operation()
     context: dict[str, Any] = {"result": None, "refused": ""}
     if op is None:
         context["refused"] = "Unknown operation: reload the page."
         return render_response(context)
     spec = call_spec(op)
     ephemeral = bool(request.headers.get(EPHEMERAL_KEY_HEADER, "").strip())
-    state = PageState(op, FormData.of(request.form))
+    state = PageState(op, form_data_from_request())
     # What the pane names is the call's request, not the operation's own.
     context.update(state.context(sent_with_errors=bool(state.errors) and not ephemeral))
     if spec is None:
@@ -142,9 +127,7 @@ def start_call() -> Response:
                 max_bytes=max_answer,
             )
     except TooManyInFlight as exc:  # answered at once, as a send is
-        response = answer_refused(exc.message, 429, keep_form=True)
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+        return answer_too_many_in_flight(exc)
     answer = answer_of(result, target.secrets, max_answer)
     if answer is not None:
         response = jsonify(answer.as_json())
@@ -184,7 +167,7 @@ def _hangup_answer(ok: bool, status: int | None, message: str, code: int = 200) 
 @bp.post("/call/hangup")
 def hang_up() -> Response:
     """End a call at the gateway: JSON ``{"ok", "status", "message"}``."""
-    op = _operation()
+    op = requested_operation()
     spec = call_spec(op) if op is not None else None
     if spec is None:
         return _hangup_answer(False, None, "This operation starts no call: nothing to end.")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Response, current_app, render_template, request
@@ -22,12 +22,10 @@ from playground.transport import inprocess
 from playground.transport.client import (
     RequestRefused,
     Result,
-    Upstream,
     check_credential,
+    check_gateway_url,
     request_headers,
 )
-from playground.transport.client import check_gateway_url as _check_url
-from playground.transport.in_flight import InFlightLimit
 from playground.web import hosts
 from playground.web.constants import (
     GATEWAY_HEADER,
@@ -37,13 +35,9 @@ from playground.web.constants import (
     ORGANIZATION_HEADER,
     PROJECT_HEADER,
 )
-
-if TYPE_CHECKING:
-    from playground.web.page import PageState
-    from playground.web.send import ConfiguredGateway
-
-UPSTREAM_EXTENSION = "playground.upstream"
-IN_FLIGHT_EXTENSION = "playground.in_flight"
+from playground.web.gateways import ConfiguredGateway, in_flight_limit
+from playground.web.links import serves
+from playground.web.state import PageState
 
 
 @dataclass
@@ -62,12 +56,6 @@ class Target:
         return self.url.startswith(inprocess.BASE + "/")
 
 
-def upstream() -> Upstream:
-    """Give the app's one HTTP client for gateways."""
-    found: Upstream = current_app.extensions[UPSTREAM_EXTENSION]
-    return found
-
-
 @contextmanager
 def in_flight(target: Target) -> Iterator[None]:
     """Hold a place among the requests in flight for one to ``target`` (raises
@@ -75,14 +63,13 @@ def in_flight(target: Target) -> Iterator[None]:
     if target.in_process:  # the own mock never waits on anything: it is not counted
         yield
         return
-    limit: InFlightLimit = current_app.extensions[IN_FLIGHT_EXTENSION]
-    with limit.hold(request.remote_addr or "", target.deadline):
+    with in_flight_limit().hold(request.remote_addr or "", target.deadline):
         yield
 
 
 def _own_mock_base(base: str) -> bool:
     """Give whether ``base`` is this server's own mock (as the send panel offers it)."""
-    if "mock" not in current_app.blueprints:
+    if not serves("mock"):
         return False
     parts = urlsplit(base)
     own = urlsplit(hosts.own_url_root())
@@ -124,7 +111,7 @@ def target_for(path: str) -> Target:
     raw_url = unquote(request.headers.get(GATEWAY_HEADER, ""))
     if not raw_url.strip():
         raise RequestRefused("Enter a gateway URL above to enable sending.")
-    base = _check_url(raw_url)
+    base = check_gateway_url(raw_url)
     if _own_mock_base(base):  # answered in process: see playground.transport.inprocess
         base = inprocess.BASE + mock.PREFIX
     key = check_credential(request.headers.get(KEY_HEADER, ""), "key")
