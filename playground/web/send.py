@@ -29,8 +29,9 @@ from playground.codecs.form_data import FormData
 from playground.mock import routes as mock
 from playground.model.operations import Operation, get_operation
 from playground.transport import inprocess
-from playground.transport.client import Limits, RequestRefused, Upstream
-from playground.transport.client import check_gateway_url as _check_url
+from playground.transport.checks import RequestRefused
+from playground.transport.checks import check_gateway_url as _check_url
+from playground.transport.client import Limits, Upstream
 from playground.transport.in_flight import InFlightLimit, TooManyInFlight
 from playground.transport.targets import ALLOWED_BY_DEFAULT, Guard
 from playground.web import hosts

@@ -19,15 +19,11 @@ from flask import Response, current_app, render_template, request
 
 from playground.mock import routes as mock
 from playground.transport import inprocess
-from playground.transport.client import (
-    RequestRefused,
-    Result,
-    Upstream,
-    check_credential,
-    request_headers,
-)
-from playground.transport.client import check_gateway_url as _check_url
+from playground.transport.checks import RequestRefused, check_credential, invalid_credential
+from playground.transport.checks import check_gateway_url as _check_url
+from playground.transport.client import Upstream, request_headers
 from playground.transport.in_flight import InFlightLimit
+from playground.transport.result import Result
 from playground.web import hosts
 from playground.web.constants import (
     GATEWAY_HEADER,
@@ -95,10 +91,7 @@ def target_for(path: str) -> Target:
     invalid = request.headers.get(INVALID_HEADER, "")
     if invalid:
         what = invalid if invalid in ("key", "organization", "project") else "credential"
-        raise RequestRefused(
-            f"Invalid {what} format: it contains a space, a line break or another character "
-            f"that cannot be sent; paste the {what} again."
-        )
+        raise invalid_credential(what)
     name = request.headers.get(GATEWAY_NAME_HEADER, "").strip()
     gateways: dict[str, ConfiguredGateway] = current_app.config["GATEWAYS"]
     if name:
