@@ -19,7 +19,7 @@ import math
 import struct
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,8 +139,8 @@ class MockCall:
         self._closing: asyncio.Future[None] | None = None
         self._on_end: list[Any] = []
 
-    def _spawn(self, coro: Any) -> asyncio.Task[None]:
-        task = asyncio.ensure_future(coro)
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
@@ -386,7 +386,7 @@ def _offer_only(host: str) -> None:
     def addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
         return [host]
 
-    aioice.ice.get_host_addresses = addresses  # type: ignore[assignment]
+    aioice.ice.get_host_addresses = addresses
 
 
 #: The process's calls (one loop thread per process; each worker serves its own calls).

@@ -56,7 +56,8 @@ def _token() -> str:
 
 
 def _operations() -> dict[str, Operation]:
-    return current_app.extensions[EXTENSION_KEY]
+    ops: dict[str, Operation] = current_app.extensions[EXTENSION_KEY]
+    return ops
 
 
 def _call_operation() -> Operation | None:

@@ -63,7 +63,7 @@ def with_defaults(node: Node, value: Any) -> Any:
     if isinstance(value, dict):
         known = {key: child for key, child, _item in held.items_of(value)}
         out = {
-            key: with_defaults(known[key], item) if known.get(key) else copy.deepcopy(item)
+            key: with_defaults(child, item) if (child := known.get(key)) else copy.deepcopy(item)
             for key, item in value.items()
         }
         for key, default in held.defaults().items():

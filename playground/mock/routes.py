@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
@@ -61,7 +61,9 @@ def _answer(status: int, payload: dict[str, Any], started: float) -> Response:
     return response
 
 
-def _view(op: Operation) -> Any:
+def _view(op: Operation) -> Callable[[], Response]:
+    """Give the view answering ``op`` as the API would."""
+
     def answer() -> Response:
         started = time.monotonic()
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")

@@ -219,9 +219,10 @@ class Conversation:
         if isinstance(choice, dict):
             return next((t for t in tools if t.get("name") == choice.get("name")), None)
         named = [t for t in tools if t.get("name") and t["name"].lower() in typed.lower()]
-        if named:
-            return named[0]
-        return tools[0] if choice == "required" or _CALL_WORD.search(typed) else None
+        chosen: dict[str, Any] | None = named[0] if named else None
+        if chosen is None and (choice == "required" or _CALL_WORD.search(typed)):
+            chosen = tools[0]
+        return chosen
 
     def _response(self, response_id: str, status: str, output: list[Any], mods: Any) -> Any:
         audio_out = self.session.get("audio", {}).get("output", {})

@@ -101,7 +101,7 @@ class CallClient:
 
     async def _offer(self) -> str:
         host = self.host
-        aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: [host]  # type: ignore[assignment]
+        aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: [host]
         self._pc = pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         pc.addTrack(self.mic)
         self._channel = channel = pc.createDataChannel("oai-events")

@@ -31,8 +31,10 @@ from playground.transport.calls import (
     ephemeral_request,
     unified_request,
 )
-from playground.transport.client import RequestRefused, Result, check_credential, request_headers
+from playground.transport.checks import RequestRefused, check_credential
+from playground.transport.client import request_headers
 from playground.transport.in_flight import TooManyInFlight
+from playground.transport.result import Result
 from playground.web.constants import EPHEMERAL_KEY_HEADER
 from playground.web.gateways import upstream
 from playground.web.refusals import answer_too_many_in_flight

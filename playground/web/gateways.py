@@ -24,7 +24,8 @@ from flask import Flask, current_app, url_for
 
 from playground.mock import routes as mock
 from playground.transport import inprocess
-from playground.transport.client import Limits, RequestRefused, Upstream, check_gateway_url
+from playground.transport.checks import RequestRefused, check_gateway_url
+from playground.transport.client import Limits, Upstream
 from playground.transport.in_flight import InFlightLimit
 from playground.transport.targets import ALLOWED_BY_DEFAULT, Guard
 from playground.web import hosts

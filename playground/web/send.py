@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from playground.transport.client import RequestRefused
+from playground.transport.checks import RequestRefused
 from playground.transport.in_flight import TooManyInFlight
 from playground.web.gateways import upstream
 from playground.web.refusals import answer_too_many_in_flight

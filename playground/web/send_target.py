@@ -19,13 +19,14 @@ from flask import Response, current_app, render_template, request
 
 from playground.mock import routes as mock
 from playground.transport import inprocess
-from playground.transport.client import (
+from playground.transport.checks import (
     RequestRefused,
-    Result,
     check_credential,
     check_gateway_url,
-    request_headers,
+    invalid_credential,
 )
+from playground.transport.client import request_headers
+from playground.transport.result import Result
 from playground.web import hosts
 from playground.web.constants import (
     GATEWAY_HEADER,
@@ -82,10 +83,7 @@ def target_for(path: str) -> Target:
     invalid = request.headers.get(INVALID_HEADER, "")
     if invalid:
         what = invalid if invalid in ("key", "organization", "project") else "credential"
-        raise RequestRefused(
-            f"Invalid {what} format: it contains a space, a line break or another character "
-            f"that cannot be sent; paste the {what} again."
-        )
+        raise invalid_credential(what)
     name = request.headers.get(GATEWAY_NAME_HEADER, "").strip()
     gateways: dict[str, ConfiguredGateway] = current_app.config["GATEWAYS"]
     if name:
