@@ -16,7 +16,6 @@ gateway's answer is cut there).
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import Any
 
@@ -38,7 +37,14 @@ from playground.transport.result import Result
 from playground.web.constants import EPHEMERAL_KEY_HEADER
 from playground.web.gateways import upstream
 from playground.web.refusals import answer_too_many_in_flight
-from playground.web.send_target import Target, field_errors, in_flight, render_response, target_for
+from playground.web.send_target import (
+    Target,
+    field_errors,
+    in_flight,
+    render_response,
+    render_result,
+    target_for,
+)
 from playground.web.state import PageState, form_data_from_request, requested_operation
 
 bp = Blueprint("call", __name__)
@@ -146,17 +152,10 @@ def _failed(
     error = result.api_error or {}
     param = error.get("param")
     if isinstance(param, str) and param.strip().partition(".")[0] == "sdp":
-        errors, error_field = dict(state.errors), ""
-    else:
-        errors, error_field = field_errors(state, result, under=spec.session_key)
-    context.update(
-        result=result,
-        target_label=target.label,
-        field_errors=errors,
-        error_field=error_field,
-        now=int(time.time()),
+        return render_result(context, target, result, (dict(state.errors), ""))
+    return render_result(
+        context, target, result, field_errors(state, result, under=spec.session_key)
     )
-    return render_response(context)
 
 
 def _hangup_answer(ok: bool, status: int | None, message: str, code: int = 200) -> Response:

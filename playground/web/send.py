@@ -9,7 +9,6 @@ HTTP client live in :mod:`playground.web.gateways`.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import Blueprint, Response
@@ -18,7 +17,13 @@ from playground.transport.checks import RequestRefused
 from playground.transport.in_flight import TooManyInFlight
 from playground.web.gateways import upstream
 from playground.web.refusals import answer_too_many_in_flight
-from playground.web.send_target import field_errors, in_flight, render_response, target_for
+from playground.web.send_target import (
+    field_errors,
+    in_flight,
+    render_response,
+    render_result,
+    target_for,
+)
 from playground.web.state import PageState, form_data_from_request, requested_operation
 
 bp = Blueprint("send", __name__)
@@ -50,12 +55,4 @@ def send() -> Response:
             )
     except TooManyInFlight as exc:
         return answer_too_many_in_flight(exc)
-    errors, error_field = field_errors(state, result)
-    context.update(
-        result=result,
-        target_label=target.label,
-        field_errors=errors,
-        error_field=error_field,
-        now=int(time.time()),
-    )
-    return render_response(context)
+    return render_result(context, target, result, field_errors(state, result))

@@ -9,6 +9,7 @@ configured gateway (``GATEWAYS``) is named instead, and the server adds its key.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -143,6 +144,22 @@ def field_errors(state: PageState, result: Result, under: str = "") -> tuple[dic
     form_path = form_path or path
     errors[form_path] = f"The API says: {error.get('message') or 'rejected'}"
     return errors, form_path
+
+
+def render_result(
+    context: dict[str, Any], target: Target, result: Result, marked: tuple[dict[str, str], str]
+) -> Response:
+    """Give the response pane for a gateway's answer: ``marked`` is the form's problems with the
+    answer's ``param`` among them, and the field it names (see :func:`field_errors`)."""
+    errors, error_field = marked
+    context.update(
+        result=result,
+        target_label=target.label,
+        field_errors=errors,
+        error_field=error_field,
+        now=int(time.time()),
+    )
+    return render_response(context)
 
 
 def render_response(context: dict[str, Any]) -> Response:
