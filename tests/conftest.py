@@ -30,6 +30,21 @@ from playground.model.operations import Operation, all_operations, get_operation
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _page_posts() -> list[str]:
+    """Give every state-changing address of the page (each POST route outside the mock API),
+    read from the app itself, so a new route is in the CSRF and fuzz tests from the start."""
+    from playground import create_app
+
+    rules = create_app({"TESTING": True}).url_map.iter_rules()
+    return sorted(
+        r.rule for r in rules if "POST" in (r.methods or ()) and not r.rule.startswith("/mock")
+    )
+
+
+#: The page's state-changing addresses (see :func:`_page_posts`).
+PAGE_POSTS = _page_posts()
+
+
 #: Test apps send to upstreams on 127.0.0.1, which the SSRF guard (tested on its own) refuses.
 TEST_CONFIG: dict[str, Any] = {"TESTING": True, "SSRF_GUARD": False, "SECRET_KEY": "test-" * 8}
 

@@ -12,18 +12,9 @@ import pytest
 from playground.web.constants import FRESH_CSRF_TOKEN_HEADER
 from playground.web.csrf import _stored_secret_key
 
-POSTS = [
-    "/",
-    "/update",
-    "/preview",
-    "/form",
-    "/send",
-    "/snippet",
-    "/share",
-    "/import",
-    "/export",
-    "/convert",
-]
+from ..conftest import PAGE_POSTS
+
+POSTS = PAGE_POSTS
 HX = {"HX-Request": "true"}
 
 
