@@ -402,6 +402,9 @@ def keystroke_rows(samples: int = 50) -> list[Row]:
 
 def main() -> None:
     """Print every section as one table."""
+    # Imported here: the tests load run.py alone, outside its package.
+    from benchmarks.bench_call import call_rows
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log between the rows
     sections = [
         ("In-process render (median ms)", render_rows),
@@ -409,6 +412,7 @@ def main() -> None:
         ("First-load page weight (as served, gzip accepted)", weight_rows),
         ("Keystroke to snippet (headless Chromium)", keystroke_rows),
         ("Adversarial pastes at the 256 KB limit (median ms)", paste_rows),
+        ("Mock call (aiortc peer, Python caller, server in its own process)", call_rows),
     ]
     for title, rows_of in sections:
         print(f"\n{title}")

@@ -27,13 +27,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from playground.web.limits import DEFAULTS as LIMITS
 
-    app.config.from_mapping(DEFAULT_OPERATION="sessions", **LIMITS)
+    app.config.from_mapping({"DEFAULT_OPERATION": "sessions", **LIMITS})
     app.config.from_prefixed_env("PLAYGROUND")
     if config:
         app.config.from_mapping(config)
 
+    from playground.mock import routes as mock
     from playground.model import operations
-    from playground.web import assets, csrf, errors, hosts, limits, page, security
+    from playground.web import (
+        assets,
+        call,
+        csrf,
+        errors,
+        gateways,
+        hosts,
+        limits,
+        page,
+        security,
+        send,
+        share,
+        snippet,
+        templating,
+    )
 
     # First: every other part asks for the app's operations, and a broken document stops here.
     operations.init_app(app)
@@ -43,21 +58,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
+    templating.init_app(app)
+    gateways.init_app(app)  # the sends' and the calls' settings and HTTP client
     app.register_blueprint(page.bp)
-
-    from playground.mock import routes as mock
-    from playground.web import call as call_routes
-    from playground.web import send as gateway
-
-    gateway.init_app(app)
-    call_routes.init_app(app)
+    app.register_blueprint(send.bp)
+    call.init_app(app)
     mock.init_app(app)
-
-    from playground.web import snippet as snippet_pane
-
-    app.register_blueprint(snippet_pane.bp)
-
-    from playground.web import share as share_routes
-
-    app.register_blueprint(share_routes.bp)
+    app.register_blueprint(snippet.bp)
+    app.register_blueprint(share.bp)
     return app

@@ -27,16 +27,14 @@ def _read_json(source: str, stdin: TextIO) -> object:
         return strict_json.loads(handle.read())
 
 
-_loopback = is_loopback  # one rule for the SSRF default and the trusted host names
-
-
 def _serve_config(args: argparse.Namespace) -> dict[str, Any]:
     """Give the settings ``serve`` makes from its options, where the environment sets none."""
     config: dict[str, Any] = {}
     # The SSRF guard is on unless a development server listens on loopback only: --prod is
-    # for a team, often behind a reverse proxy on the same host's loopback.
+    # for a team, often behind a reverse proxy on the same host's loopback. One rule
+    # (is_loopback) decides this and the trusted host names.
     if "PLAYGROUND_SSRF_GUARD" not in os.environ:
-        config["SSRF_GUARD"] = args.prod or not _loopback(args.host)
+        config["SSRF_GUARD"] = args.prod or not is_loopback(args.host)
     if "PLAYGROUND_TRUSTED_HOSTS" not in os.environ:
         config["TRUSTED_HOSTS"] = serve_hosts(args.host, args.port)
         if is_wildcard(args.host):

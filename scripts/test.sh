@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the tests need (Debian's Chromium, Python deps in .venv) and run lint + tests.
+# Install what the tests need (Debian's Chromium, Python deps in .venv) and run lint, types, tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Debian packages the tests drive: Chromium (browser tests), curl (curl snippets), node and npm
@@ -25,4 +25,5 @@ fi
 npm ci --prefix tests/fixtures/node --no-audit --no-fund --loglevel=error
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy  # strict, over the whole package: [tool.mypy] in pyproject.toml
 .venv/bin/pytest "$@"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import re
 import shutil
@@ -27,6 +28,21 @@ from playground import create_app
 from playground.model.operations import Operation, all_operations, get_operation
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _page_posts() -> list[str]:
+    """Give every state-changing address of the page (each POST route outside the mock API),
+    read from the app itself, so a new route is in the CSRF and fuzz tests from the start."""
+    from playground import create_app
+
+    rules = create_app({"TESTING": True}).url_map.iter_rules()
+    return sorted(
+        r.rule for r in rules if "POST" in (r.methods or ()) and not r.rule.startswith("/mock")
+    )
+
+
+#: The page's state-changing addresses (see :func:`_page_posts`).
+PAGE_POSTS = _page_posts()
 
 
 #: Test apps send to upstreams on 127.0.0.1, which the SSRF guard (tested on its own) refuses.
@@ -625,3 +641,29 @@ def _multipart_fields(content_type: str, body: bytes) -> list[tuple[str, str, st
 def multipart_fields() -> Any:
     """Give a function reading a ``multipart/form-data`` body into its parts."""
     return _multipart_fields
+
+
+@pytest.fixture
+def call_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Give a function making a WebRTC :class:`~playground.mock.webrtc_client.CallClient`; after the
+    test every client is closed, every mock call ended, and no call thread is left running."""
+    import aioice.ice
+
+    from playground.mock.call_peer import peers
+    from playground.mock.webrtc_client import CallClient
+
+    # Calls offer 127.0.0.1 only by replacing aioice's gathering: put it back after the test.
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", aioice.ice.get_host_addresses)
+    made: list[CallClient] = []
+
+    def make(amplitude: float = 0.0) -> CallClient:
+        made.append(CallClient(amplitude=amplitude))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.close()
+    peers.shutdown()
+    gc.collect()  # an unclosed socket is reported here, by the test that left it
+    left = [t.name for t in threading.enumerate() if t.name in ("mock-call-peers", "call-client")]
+    assert not left, f"threads left running: {left}"

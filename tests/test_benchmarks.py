@@ -51,3 +51,15 @@ def test_paste_rows_time_every_adversarial_paste_against_plain_ones(bench) -> No
     assert "baseline" in names[0] and "baseline" in names[1]
     assert names[-1].removeprefix("worst: ") in bench.ADVERSARIAL_PASTES
     assert all(float(ms) > 0 and "x JSON" in ratio for _, ms, ratio, _ in rows)
+
+
+def test_call_rows_time_a_real_call() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "bench_call", ROOT / "benchmarks" / "bench_call.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.call_rows(runs=1, seconds=1.0)  # exits if the call carried no audio
+    assert [what for what, *_ in rows][1].startswith("offer POST to session.created")
+    assert float(rows[1][1]) > 0 and float(rows[2][1].split()[0]) > 0

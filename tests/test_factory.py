@@ -68,6 +68,7 @@ def test_wheel_contains_templates_static_and_operations(wheel) -> None:
         "playground/model/operations/sessions.openapi.json",
         "playground/presets/sessions/voice-assistant.json",
         "playground/static/share.js",
+        "playground/py.typed",  # the package's types reach those who import it
     ):
         assert required in names, required
     assert not any(n.startswith("tests/") for n in names)

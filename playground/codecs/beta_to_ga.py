@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-FORMATS = {
+FORMATS: dict[str, dict[str, str | int]] = {
     "pcm16": {"type": "audio/pcm", "rate": 24000},
     "g711_ulaw": {"type": "audio/pcmu"},
     "g711_alaw": {"type": "audio/pcma"},

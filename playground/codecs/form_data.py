@@ -28,9 +28,11 @@ class FormData(MultiDict[str, str]):
             return cls(pairs)
         return cls(data)
 
-    def get(self, key: str, default: str = "", type: Any = None) -> str:  # noqa: A002
+    # An input that is not there reads as "" (as a browser posts an empty field), never None:
+    # narrower than MultiDict.get, whose overloads (and ``type=``, unused here) allow None.
+    def get(self, key: str, default: str = "") -> str:  # type: ignore[override]
         """Give the field's first value, or ``default`` (an empty input when not given)."""
-        return super().get(key, default, type)  # type: ignore[no-any-return]
+        return super().get(key, default)
 
     def set(self, key: str, value: str) -> None:
         """Replace a field's values with one value."""

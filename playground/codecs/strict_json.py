@@ -9,7 +9,7 @@ to exhaust the interpreter's recursion. Each is refused here with a message a pe
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NoReturn
 
 #: Deeper than any request body or tool schema needs; far below Python's recursion limit, so the
 #: validator and the snippet writers, which recurse, never run out.
@@ -53,5 +53,5 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _refuse_constant(name: str) -> Any:
+def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from playground.model.nodes import Node, resolved
@@ -62,7 +63,7 @@ def with_defaults(node: Node, value: Any) -> Any:
     if isinstance(value, dict):
         known = {key: child for key, child, _item in held.items_of(value)}
         out = {
-            key: with_defaults(known[key], item) if known.get(key) else copy.deepcopy(item)
+            key: with_defaults(child, item) if (child := known.get(key)) else copy.deepcopy(item)
             for key, item in value.items()
         }
         for key, default in held.defaults().items():
@@ -103,10 +104,14 @@ def _find(value: Any, key: str) -> Any:
     return None
 
 
-def success(op: Operation, body: dict[str, Any], now: int) -> dict[str, Any]:
-    """Give the 200 answer to a valid ``body``: the echo with defaults, an id and a secret."""
+def success(
+    op: Operation, body: dict[str, Any], now: int, mint: Callable[[int], str] | None = None
+) -> dict[str, Any]:
+    """Give the 200 answer to a valid ``body``: the echo with defaults, an id and a secret
+    (``mint(expires_at)`` makes its value; a random ``ek_…`` without it)."""
     ttl = ttl_seconds(op.request_schema, body)
-    secret = {"value": SECRET_PREFIX + secrets.token_hex(16), "expires_at": now + ttl}
+    value = mint(now + ttl) if mint else SECRET_PREFIX + secrets.token_hex(16)
+    secret = {"value": value, "expires_at": now + ttl}
     echo = with_defaults(op.root, body)
     return _shape(op.response_schema, echo, secret, ID_PREFIX + secrets.token_hex(12))
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from playground.codecs import strict_json
+from playground.mock import call_routes as mock_call_routes
 from playground.mock import responses as mock_responses
 from playground.model.operations import EXTENSION_KEY, Operation, all_operations
 from playground.model.validation import validate_body
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("MOCK_ENABLED", True)
     if app.config["MOCK_ENABLED"]:
         bp = _blueprint(app.extensions[EXTENSION_KEY].values())
+        mock_call_routes.add_routes(app, bp)  # WebRTC calls, answered by a real mock peer
         csrf.exempt(bp)  # an API taking a Bearer key, not a cookie: nothing to forge
         app.register_blueprint(bp)
 
@@ -59,7 +61,9 @@ def _answer(status: int, payload: dict[str, Any], started: float) -> Response:
     return response
 
 
-def _view(op: Operation) -> Any:
+def _view(op: Operation) -> Callable[[], Response]:
+    """Give the view answering ``op`` as the API would."""
+
     def answer() -> Response:
         started = time.monotonic()
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -74,7 +78,8 @@ def _view(op: Operation) -> Any:
         errors = validate_body(op.request_schema, op.root, body)
         if errors:
             return _answer(400, mock_responses.validation_error(errors), started)
-        return _answer(200, mock_responses.success(op, body, int(time.time())), started)
+        mint = mock_call_routes.key_minter(op, body)  # signed: the key carries its session
+        return _answer(200, mock_responses.success(op, body, int(time.time()), mint), started)
 
     answer.__doc__ = f"Answer {op.method} {op.path} like the real API."
     return answer

@@ -305,6 +305,10 @@ class UnionNode(Node):
                 return branch
         return next((b for b in self.branches if b.node.shape_fits(value)), None)
 
+    def branch_tags(self) -> list[Any]:
+        """Give the tags telling the branches apart, where they have one."""
+        return [b.node.tag for b in self.branches if b.node.tag is not OMIT]
+
     def tag_key_in(self, value: Any) -> str | None:
         """Give the discriminator when the value carries it (its tag then decides the branch)."""
         if self.discriminator and isinstance(value, dict) and self.discriminator in value:

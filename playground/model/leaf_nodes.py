@@ -86,7 +86,7 @@ class StringNode(LeafNode):
         return bool(self.choices) and not self.open
 
     @property
-    def wide(self) -> bool:  # type: ignore[override]
+    def wide(self) -> bool:  # type: ignore[override]  # a ClassVar elsewhere; here, per schema
         """Say whether the input is wide (a textarea)."""
         return self.multiline
 
@@ -132,7 +132,7 @@ class StringNode(LeafNode):
         """Apply ``x-names-from: ARRAY``: besides its choices, name an item of ``ARRAY``."""
         if not self.names_from or not isinstance(value, str):
             return
-        holder = next((p for p in reversed(parents) if self.names_from in p), {})
+        holder: dict[str, Any] = next((p for p in reversed(parents) if self.names_from in p), {})
         items = holder.get(self.names_from)
         names = (
             [i.get("name") for i in items if isinstance(i, dict)] if isinstance(items, list) else []
@@ -197,7 +197,9 @@ class NumberNode(LeafNode):
             return f"{kind} from {number_text(lo)} to {number_text(hi)}"
         if lo is not None:
             return f"{kind} of at least {number_text(lo)}"
-        return f"{kind} of at most {number_text(hi)}"  # type: ignore[arg-type]
+        if hi is not None:
+            return f"{kind} of at most {number_text(hi)}"
+        return ""
 
     def parse(self, reader: FormReader, path: str, raw: str) -> Any:
         """Give the number typed (an int when it has no point), or ``OMIT`` and an error."""
@@ -299,10 +301,12 @@ class JsonNode(LeafNode):
             return OMIT
         try:
             value = strict_json.loads(raw)
-        except ValueError as exc:
-            reader.errors[path] = f"Not valid JSON: {getattr(exc, 'msg', str(exc))}" + (
-                f" (line {exc.lineno}, column {exc.colno})." if hasattr(exc, "lineno") else "."
-            )
+        except json.JSONDecodeError as exc:
+            where = f"line {exc.lineno}, column {exc.colno}"
+            reader.errors[path] = f"Not valid JSON: {exc.msg} ({where})."
+            return OMIT
+        except ValueError as exc:  # JSON, but not what the page takes (see strict_json)
+            reader.errors[path] = f"Not valid JSON: {exc}."
             return OMIT
         if self.expects_object and not isinstance(value, dict):
             reader.errors[path] = 'Must be a JSON object, like {"type": "object"}.'

@@ -117,6 +117,11 @@ class Node:
         return ""
 
     @property
+    def range_words(self) -> str:
+        """Give the allowed range in a sentence, or "" (only numbers have one)."""
+        return ""
+
+    @property
     def row_limit(self) -> int:
         """Give how many rows (or chosen items) the form holds of it (0: it has none)."""
         return 0
@@ -170,13 +175,18 @@ class Node:
 
     # --- the tree ---------------------------------------------------------------------------
 
-    def branch(self, key: str) -> Any:
+    def branch(self, key: str) -> Branch | None:
         """Give the branch with this key (only a union has branches)."""
         return None
 
-    def branch_for(self, value: Any) -> Any:
+    def branch_for(self, value: Any) -> Branch | None:
         """Give the branch ``value`` is for (only a union has branches)."""
         return None
+
+    def branch_tags(self) -> list[Any]:
+        """Give the tags telling the branches apart, where they have one (only a union has
+        branches)."""
+        return []
 
     def tag_key_in(self, value: Any) -> str | None:
         """Give the key of the tag ``value`` carries that decides a union's branch, or ``None``."""
@@ -215,8 +225,9 @@ class Node:
             node = node.child(name)
             if node is None:
                 return None
-            if key and node.branch(key) is not None:
-                node = node.branch(key).node
+            branch = node.branch(key) if key else None
+            if branch is not None:
+                node = branch.node
         return node
 
     def placed(self, value: Any, path: Path = ()) -> Iterator[Placed]:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypedDict
 
 from playground.codecs.form_names import join, json_path
 from playground.model.container_nodes import ArrayNode, ObjectNode, UnionNode
-from playground.model.json_values import JSON_TYPES, json_label, number_text, validator_for
+from playground.model.json_values import JSON_TYPES, validator_for
 from playground.model.json_values import const_of as _const_of
 from playground.model.json_values import schema_types as _types
 from playground.model.leaf_nodes import (
@@ -50,10 +50,14 @@ __all__ = [
     "walk",
 ]
 
-#: The old private names, kept for modules that have not moved to
-#: :mod:`playground.model.json_values`.
-_num = number_text
-_json_label = json_label
+
+class _Common(TypedDict):
+    """What every node is built with, whatever its kind."""
+
+    schema: dict[str, Any]
+    name: str
+    required: bool
+    nullable: bool
 
 
 class SchemaError(ValueError):
@@ -91,7 +95,7 @@ def walk(schema: dict[str, Any], name: str = "", required: bool = True) -> Node:
     if "null" in types:
         nullable = True
         types = [t for t in types if t != "null"]
-    common = {"schema": schema, "name": name, "required": required, "nullable": nullable}
+    common = _Common(schema=schema, name=name, required=required, nullable=nullable)
     if "const" in schema:
         return ConstNode(value=schema["const"], **common)
     kind = types[0] if len(types) == 1 else None
@@ -123,10 +127,10 @@ def walk(schema: dict[str, Any], name: str = "", required: bool = True) -> Node:
     return JsonNode(**common)
 
 
-def _walk_string(schema: dict[str, Any], common: dict[str, Any]) -> StringNode:
+def _walk_string(schema: dict[str, Any], common: _Common) -> StringNode | ConstNode:
     enum = schema.get("enum") or []
     if len(enum) == 1 and common["required"]:
-        return ConstNode(value=enum[0], **common)  # type: ignore[return-value]
+        return ConstNode(value=enum[0], **common)
     return StringNode(
         choices=list(enum),
         multiline=schema.get("x-widget") == "textarea",
@@ -144,7 +148,7 @@ def _walk_union(
 ) -> Node:
     """Give the node of a union; ``listed`` holds its value alternatives with their indexes in
     the schema's ``oneOf``/``anyOf`` (kept on each branch, for the validation's messages)."""
-    common = {"schema": schema, "name": name, "required": required, "nullable": nullable}
+    common = _Common(schema=schema, name=name, required=required, nullable=nullable)
     alternatives = [alt for _, alt in listed]
     strings = [a for a in alternatives if _types(a) == ["string"] and "const" not in a]
     if alternatives and len(strings) == len(alternatives):
@@ -163,10 +167,10 @@ def _walk_union(
         node.nullable = node.nullable or nullable
         node.schema = schema
         return node
-    groups = [((index,), alt) for index, alt in listed]
+    groups: list[tuple[tuple[int, ...], dict[str, Any]]] = [((i,), alt) for i, alt in listed]
     if len(strings) > 1:
         # Several plain-string alternatives (a known list, any string) are one open choice.
-        merged = {"type": "string", "anyOf": strings, "title": "name"}
+        merged: dict[str, Any] = {"type": "string", "anyOf": strings, "title": "name"}
         indexes = tuple(index for index, alt in listed if alt in strings)
         groups = [(indexes, merged), *((i, a) for i, a in groups if a not in strings)]
     discriminator = _discriminator([alt for _, alt in groups])
@@ -192,7 +196,8 @@ def _discriminator(alternatives: list[dict[str, Any]]) -> str | None:
     objects = [a for a in alternatives if _types(a) == ["object"]]
     if len(objects) < 2:
         return None
-    for key in objects[0].get("properties", {}):
+    properties: dict[str, Any] = objects[0].get("properties", {})
+    for key in properties:
         if all(_const_of(a.get("properties", {}).get(key, {})) is not None for a in objects):
             return key
     return None
@@ -202,7 +207,8 @@ def _branch_key(alt: dict[str, Any], node: Node, discriminator: str | None) -> s
     if node.is_fixed:
         return str(node.only_value)
     if discriminator and discriminator in alt.get("properties", {}):
-        return _const_of(alt["properties"][discriminator])
+        tag = _const_of(alt["properties"][discriminator])
+        return None if tag is None else str(tag)
     types = _types(alt)
     return types[0] if len(types) == 1 else None
 

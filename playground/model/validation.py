@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from jsonschema.exceptions import ValidationError, relevance
 
@@ -54,6 +54,11 @@ def _dotted(parts: Any) -> str:
     return ".".join(str(p) for p in parts)
 
 
+# jsonschema's stubs type an error's ``validator_value``, ``instance`` and ``schema`` as possibly
+# unset (an error made by hand); every error a validator yields has them, shaped by its keyword:
+# the casts below say which shape.
+
+
 def _explain(error: ValidationError, root: Node, body: Any) -> Iterator[tuple[str, str]]:
     path = _dotted(error.absolute_path)
     kind = error.validator
@@ -62,15 +67,17 @@ def _explain(error: ValidationError, root: Node, body: Any) -> Iterator[tuple[st
         return
     if kind == "required":
         present = error.instance if isinstance(error.instance, dict) else {}
-        for key in error.validator_value:
+        for key in cast("list[str]", error.validator_value):
             if key not in present:
                 yield _join(path, key), "Required."
         return
     if kind == "additionalProperties":
-        allowed = set(error.schema.get("properties", {}))
-        tag = _own_tag(error.schema, error.instance)
+        schema = cast("dict[str, Any]", error.schema)
+        instance = cast("dict[str, Any]", error.instance)  # the keyword applies to objects only
+        allowed = set(schema.get("properties", {}))
+        tag = _own_tag(schema, instance)
         where = f" for {tag[0]} {_show(tag[1])}" if tag else ""
-        for key in error.instance:
+        for key in instance:
             if key not in allowed:
                 yield _join(path, key), f"Unknown parameter {key!r}{where}."
         return
@@ -93,10 +100,9 @@ def _explain_union(error: ValidationError, root: Node, body: Any) -> Iterator[tu
     key = union.tag_key_in(error.instance) if union is not None else None
     if union is not None and key is not None:
         branch = union.branch_for(error.instance)
-        given = error.instance[key]
+        given = cast("dict[str, Any]", error.instance)[key]  # it carries the tag key
         if branch is None or branch.node.tag is OMIT:
-            tags = [b.node.tag for b in union.branches if b.node.tag is not OMIT]
-            listed = ", ".join(_show(t) for t in tags)
+            listed = ", ".join(_show(t) for t in union.branch_tags())
             yield _join(path, key), f"Must be one of {listed}; got {_show(given)}."
             return
         inner = [e for e in error.context if e.relative_schema_path[0] in branch.alternatives]
@@ -157,7 +163,7 @@ def _branch_error(error: ValidationError, root: Node, body: Any) -> ValidationEr
     if branch is not None:
         fits: tuple[int, ...] = branch.alternatives
     else:
-        alternatives = enumerate(error.validator_value)
+        alternatives = enumerate(cast("list[Any]", error.validator_value))
         fits = tuple(i for i, alt in alternatives if _type_fits(alt, error.instance))
     candidates = [e for e in error.context if e.relative_schema_path[0] in fits]
     best = max(candidates or error.context, key=relevance)
@@ -191,10 +197,11 @@ def _type_fits(schema: Any, value: Any) -> bool:
 
 
 def _message(error: ValidationError, node: Node | None) -> str:
-    kind, value, got = error.validator, error.validator_value, _show(error.instance)
+    kind, got = error.validator, _show(error.instance)
+    value: Any = error.validator_value  # any JSON: the keyword's value
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        if node is not None and node.range_label:
-            return f"Must be {node.range_words}; got {got}."  # type: ignore[attr-defined]
+        if node is not None and node.range_words:
+            return f"Must be {node.range_words}; got {got}."
         word = "at least" if kind == "minimum" else "at most"
         return f"Must be {word} {number_text(value)}; got {got}."
     if kind == "type":

@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from typing import TypedDict
 
 from markupsafe import Markup, escape
 
+
+class _Language(TypedDict):
+    """The patterns of one language: its strings and comments, and words to mark."""
+
+    strings: str
+    comments: str
+    keywords: tuple[str, ...]
+    constants: tuple[str, ...]
+
+
 _NUMBER = r"(?P<mi>(?<![\w.$])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.]))"
 
-_PYTHON = {
+_PYTHON: _Language = {
     "strings": (
         r"""(?P<s2>[rbfRBF]{0,2}(?:\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''"""
         r"""|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'))"""
@@ -43,7 +54,7 @@ _PYTHON = {
     ),
     "constants": ("None", "True", "False"),
 }
-_JAVASCRIPT = {
+_JAVASCRIPT: _Language = {
     "strings": r"""(?P<s2>"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\[\s\S]|[^`\\])*`)""",
     "comments": r"(?P<c1>//[^\n]*|/\*[\s\S]*?\*/)",
     "keywords": (
@@ -65,7 +76,7 @@ _JAVASCRIPT = {
     ),
     "constants": ("null", "true", "false", "undefined"),
 }
-_BASH = {
+_BASH: _Language = {
     "strings": r"""(?P<s2>'[^']*'|"(?:\\.|[^"\\])*")""",
     "comments": r"(?P<c1>(?<![\w$])#[^\n]*)",
     "keywords": ("curl", "export", "if", "then", "fi"),

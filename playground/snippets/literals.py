@@ -10,11 +10,12 @@ import keyword
 import re
 from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from playground.model.nodes import Node
 
 Path = tuple[str | int, ...]
+_Made = TypeVar("_Made")
 
 _JS_IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -64,19 +65,21 @@ class Shared:
 
     def __init__(self) -> None:
         self.flat: dict[str, dict[int, str]] = {"py": {}, "js": {}}
-        self._done: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        #: Each key's made thing, and the value it was made for (held: see above).
+        self._done: dict[tuple[Any, ...], tuple[object, object]] = {}
 
-    def get(self, key: tuple[Any, ...], value: Any, make: Callable[[], Any]) -> Any:
+    def get(self, key: tuple[Any, ...], value: object, make: Callable[[], _Made]) -> _Made:
         """Give what ``make`` gives for ``value`` (keyed by ``key``), making it the first time."""
         found = self._done.get(key)
         if found is None:
             found = self._done[key] = (make(), value)
-        return found[0]
+        # A key names one kind of literal, always made by the same function: the same type.
+        return cast(_Made, found[0])
 
 
 def _shared(
-    shared: Shared | None, key: tuple[Any, ...], value: Any, make: Callable[[], Any]
-) -> Any:
+    shared: Shared | None, key: tuple[Any, ...], value: object, make: Callable[[], _Made]
+) -> _Made:
     return make() if shared is None else shared.get((*key, id(value)), value, make)
 
 
@@ -153,8 +156,16 @@ def _js_key(key: str) -> str:
 
 class _Style:
     def __init__(
-        self, *, name: str, null: str, true: str, false: str, width: int, string: Any, key: Any
-    ):
+        self,
+        *,
+        name: str,
+        null: str,
+        true: str,
+        false: str,
+        width: int,
+        string: Callable[[str], str],
+        key: Callable[[str], str],
+    ) -> None:
         self.name, self.null, self.true, self.false, self.width = name, null, true, false, width
         self.string, self.key = string, key
 

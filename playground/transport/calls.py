@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from playground.model.call_spec import CALL_ID
-from playground.transport.client import Result, encode_body
+from playground.transport.client import encode_body
+from playground.transport.result import Result
 
 SDP_TYPE = "application/sdp"
 

@@ -17,11 +17,14 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+if TYPE_CHECKING:
+    from urllib3._base_connection import BaseHTTPConnection
 
 _current = threading.local()
 
@@ -139,22 +142,20 @@ class _HTTPSConnection(HTTPSConnection):
         super().request(*args, **kwargs)
 
 
-class _Releasing:
+class _HTTPPool(HTTPConnectionPool):
     """A pool that detaches a connection from the send's deadline as it takes it back (urllib3
     does so as soon as the answer is read, while the send is still busy with it)."""
 
-    def _put_conn(self, conn: Any) -> None:
+    ConnectionCls: type[HTTPConnection] = _HTTPConnection
+
+    def _put_conn(self, conn: BaseHTTPConnection | None) -> None:
         deadline: Deadline | None = getattr(_current, "deadline", None)
-        if deadline is not None and conn is not None:
+        if deadline is not None and isinstance(conn, HTTPConnection):
             deadline.detach(conn)
-        super()._put_conn(conn)  # type: ignore[misc]
+        super()._put_conn(conn)
 
 
-class _HTTPPool(_Releasing, HTTPConnectionPool):
-    ConnectionCls = _HTTPConnection
-
-
-class _HTTPSPool(_Releasing, HTTPSConnectionPool):
+class _HTTPSPool(_HTTPPool, HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit
+from wsgiref.types import WSGIApplication
 
 import requests
 from requests.adapters import BaseAdapter
@@ -26,7 +27,9 @@ BASE = "http://in-process.invalid"
 class _Body(io.BytesIO):
     """The answer's bytes, readable like urllib3's response (``read1`` with ``decode_content``)."""
 
-    def read1(self, size: int = -1, decode_content: bool | None = None) -> bytes:
+    def read1(self, size: int | None = -1, /, decode_content: bool | None = None) -> bytes:
+        """Give up to ``size`` bytes (the body is never encoded: ``decode_content`` changes
+        nothing)."""
         return super().read1(size)
 
 
@@ -34,13 +37,22 @@ class WSGIAdapter(BaseAdapter):
     """Answers requests to :data:`BASE` by calling ``wsgi_app`` in this thread; with ``only``
     (a path prefix), only requests under it: anything else gets a JSON 404 of its own."""
 
-    def __init__(self, wsgi_app: Any, only: str = "") -> None:
+    def __init__(self, wsgi_app: WSGIApplication, only: str = "") -> None:
         super().__init__()
         self.client = Client(wsgi_app, use_cookies=False)  # one client serves every visitor
         self.only = only.rstrip("/")
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        """Give the app's answer to ``request`` as a ``requests`` response."""
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        """Give the app's answer to ``request`` as a ``requests`` response (in this thread, at
+        once: the connection options have nothing to apply to)."""
         parts = urlsplit(request.url or "")
         if self.only and not _under(parts.path, self.only):
             return self._not_here(request)

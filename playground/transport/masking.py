@@ -6,7 +6,7 @@ that is not JSON, escaped the JSON way (``\\u0073k-...``, ``\\/``, escapes of es
 characters no reader notices in between (an invalid byte, shown as U+FFFD, a zero-width space, a
 line break). So a secret is found in the text as a reader would read it: JSON escapes decoded
 (any number of times) and every character a secret cannot hold (one outside printable ASCII,
-which :func:`playground.transport.client.check_credential` keeps out of every credential)
+which :func:`playground.transport.checks.check_credential` keeps out of every credential)
 skipped. The whole stretch of the original text that spells the secret that way is replaced.
 
 Linear in the text: one pass of one pattern, then ``str.find``.

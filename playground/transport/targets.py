@@ -18,11 +18,14 @@ import ipaddress
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import requests
 
 from playground.transport.deadline import DeadlineAdapter
+
+if TYPE_CHECKING:
+    from requests.adapters import _HostParams, _PoolKwargs
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
@@ -98,10 +101,15 @@ class Guard:
     refuse: Callable[[str], str] = field(default=refusal)
 
     @classmethod
-    def of(cls, hosts: Iterable[str], resolver: Resolver | None = None, **kw: Any) -> Guard:
+    def of(
+        cls,
+        hosts: Iterable[str],
+        resolver: Resolver | None = None,
+        refuse: Callable[[str], str] = refusal,
+    ) -> Guard:
         """Give a guard allowing ``hosts`` (``host`` or ``host:port`` strings)."""
         allowed = frozenset(_origin_key(*_split(h)) for h in hosts if h.strip())
-        return cls(allowed, resolver or system_resolver, **kw)
+        return cls(allowed, resolver or system_resolver, refuse)
 
     def is_allowed(self, host: str, port: int) -> bool:
         """Give whether ``host:port`` is on the allow-list."""
@@ -139,13 +147,18 @@ class PinnedAdapter(DeadlineAdapter):
     """A transport adapter that connects only where the :class:`Guard` allows, to the address it
     checked (the pool is keyed by that address; the name stays the ``Host`` and TLS name)."""
 
-    def __init__(self, guard: Guard, **kwargs: Any) -> None:
+    def __init__(
+        self, guard: Guard, pool_connections: int = 10, pool_maxsize: int = 10, max_retries: int = 0
+    ) -> None:
         self.guard = guard
-        super().__init__(**kwargs)
+        super().__init__(pool_connections, pool_maxsize, max_retries)
 
     def build_connection_pool_key_attributes(
-        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        self,
+        request: requests.PreparedRequest,
+        verify: bool | str,
+        cert: str | tuple[str, str] | None = None,
+    ) -> tuple[_HostParams, _PoolKwargs]:
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(
             request, verify, cert
         )
@@ -158,7 +171,9 @@ class PinnedAdapter(DeadlineAdapter):
         default = 443 if host_params["scheme"] == "https" else 80
         request.headers["Host"] = name if port == default else f"{name}:{port}"
         if host_params["scheme"] == "https":
-            pool_kwargs["assert_hostname"] = host
-            pool_kwargs["server_hostname"] = host
+            # urllib3's pool takes these; the stubs' TypedDict lists only what requests sets.
+            tls_names = cast("dict[str, Any]", pool_kwargs)
+            tls_names["assert_hostname"] = host
+            tls_names["server_hostname"] = host
         host_params["host"] = address
         return host_params, pool_kwargs

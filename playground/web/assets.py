@@ -125,7 +125,8 @@ def serve_static(filename: str) -> Response:
         response.content_encoding = "gzip"
     current = request.args.get("v") == asset.digest
     response.headers["Cache-Control"] = IMMUTABLE if current else "no-cache"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # answers 304 in place when the client has it
+    return response
 
 
 def compress(response: Response) -> Response:
@@ -150,8 +151,8 @@ def compress(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Serve ``app``'s static files this way, offer ``asset_url``, and gzip what it sends."""
+    """Serve ``app``'s static files this way and gzip what it sends (``asset_url``, the
+    templates' link to a static file, is registered with the other template globals)."""
     app.config.setdefault("COMPRESS", True)
     app.view_functions["static"] = serve_static
-    app.add_template_global(asset_url)
     app.after_request(compress)

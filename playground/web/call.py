@@ -16,15 +16,12 @@ gateway's answer is cut there).
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from playground.codecs.form_data import FormData
 from playground.model.call_spec import CALL_ID, CallSpec, call_spec, where_calls_start
-from playground.model.operations import Operation, get_operation
 from playground.transport.calls import (
     OfferRefused,
     answer_of,
@@ -32,19 +29,22 @@ from playground.transport.calls import (
     ephemeral_request,
     unified_request,
 )
-from playground.transport.client import RequestRefused, Result, check_credential, request_headers
+from playground.transport.checks import RequestRefused, check_credential
+from playground.transport.client import request_headers
 from playground.transport.in_flight import TooManyInFlight
+from playground.transport.result import Result
 from playground.web.constants import EPHEMERAL_KEY_HEADER
-from playground.web.csrf import answer_refused
-from playground.web.page import PageState
+from playground.web.gateways import upstream
+from playground.web.refusals import answer_too_many_in_flight
 from playground.web.send_target import (
     Target,
     field_errors,
     in_flight,
     render_response,
+    render_result,
     target_for,
-    upstream,
 )
+from playground.web.state import PageState, form_data_from_request, requested_operation
 
 bp = Blueprint("call", __name__)
 
@@ -65,18 +65,7 @@ def init_app(app: Flask) -> None:
         setting = app.config[name]
         if isinstance(setting, bool) or not isinstance(setting, int) or setting < 1:
             raise ValueError(f"{name} must be a whole number of bytes, at least 1, not {setting!r}")
-    # The page's call panel (templates/partials/_call.html) asks the same two questions.
-    app.add_template_global(call_spec)
-    app.add_template_global(where_calls_start)
     app.register_blueprint(bp)
-
-
-def _operation() -> Operation | None:
-    op_id = request.form.get("op") or current_app.config["DEFAULT_OPERATION"]
-    try:
-        return get_operation(op_id)
-    except KeyError:
-        return None
 
 
 def _ephemeral_target(target: Target) -> Target:
@@ -92,14 +81,14 @@ def _ephemeral_target(target: Target) -> Target:
 def start_call() -> Response:
     """Exchange the browser's SDP offer for the API's answer: JSON ``{"sdp", "call_id"}``, or
     the response pane saying what went wrong."""
-    op = _operation()
+    op = requested_operation()
     context: dict[str, Any] = {"result": None, "refused": ""}
     if op is None:
         context["refused"] = "Unknown operation: reload the page."
         return render_response(context)
     spec = call_spec(op)
     ephemeral = bool(request.headers.get(EPHEMERAL_KEY_HEADER, "").strip())
-    state = PageState(op, FormData.of(request.form))
+    state = PageState(op, form_data_from_request())
     # What the pane names is the call's request, not the operation's own.
     context.update(state.context(sent_with_errors=bool(state.errors) and not ephemeral))
     if spec is None:
@@ -131,9 +120,7 @@ def start_call() -> Response:
                 max_bytes=max_answer,
             )
     except TooManyInFlight as exc:  # answered at once, as a send is
-        response = answer_refused(exc.message, 429, keep_form=True)
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+        return answer_too_many_in_flight(exc)
     answer = answer_of(result, target.secrets, max_answer)
     if answer is not None:
         response = jsonify(answer.as_json())
@@ -150,17 +137,10 @@ def _failed(
     error = result.api_error or {}
     param = error.get("param")
     if isinstance(param, str) and param.strip().partition(".")[0] == "sdp":
-        errors, error_field = dict(state.errors), ""
-    else:
-        errors, error_field = field_errors(state, result, under=spec.session_key)
-    context.update(
-        result=result,
-        target_label=target.label,
-        field_errors=errors,
-        error_field=error_field,
-        now=int(time.time()),
+        return render_result(context, target, result, (dict(state.errors), ""))
+    return render_result(
+        context, target, result, field_errors(state, result, under=spec.session_key)
     )
-    return render_response(context)
 
 
 def _hangup_answer(ok: bool, status: int | None, message: str, code: int = 200) -> Response:
@@ -173,7 +153,7 @@ def _hangup_answer(ok: bool, status: int | None, message: str, code: int = 200) 
 @bp.post("/call/hangup")
 def hang_up() -> Response:
     """End a call at the gateway: JSON ``{"ok", "status", "message"}``."""
-    op = _operation()
+    op = requested_operation()
     spec = call_spec(op) if op is not None else None
     if spec is None:
         return _hangup_answer(False, None, "This operation starts no call: nothing to end.")

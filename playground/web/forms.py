@@ -8,27 +8,36 @@ One field per input name (see :mod:`playground.model.schema` for the naming); HT
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import singledispatch
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 from wtforms import (
     Field,
     RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import (  # type: ignore[attr-defined]  # wtforms 3.3's; stubs: 3.2
+    SelectChoice,
+)
+from wtforms.fields.core import UnboundField
 from wtforms.form import BaseForm
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
 from playground.codecs.form_data import FormData
 from playground.codecs.form_names import CUSTOM, custom_key, mode_key
 from playground.codecs.row_limits import row_indices
-from playground.model.json_values import json_label
+from playground.model.deprecations import deprecations_in, row_zero
 from playground.model.leaf_nodes import BooleanNode, EnumListNode, JsonNode, NumberNode, StringNode
 from playground.model.nodes import Node
+
+#: An input's name and its field. A field made outside a form is an ``UnboundField`` until
+#: :class:`~wtforms.form.BaseForm` binds it; WTForms' stubs type the constructor as giving the
+#: field itself, so the one place that hands them to the form says what they are.
+NamedField: TypeAlias = tuple[str, Field]
 
 
 def _choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -48,9 +57,9 @@ class SessionForm:
         self.data = data
         self.rows: dict[str, list[int]] = {}
         self.required: set[str] = set()
-        fields: list[tuple[str, Any]] = []
+        fields: list[NamedField] = []
         self._collect(root, "", False, fields)
-        self.form = BaseForm(fields)
+        self.form = BaseForm(cast("list[tuple[str, UnboundField[Field]]]", fields))
         self.form.process(data)
 
     def __getitem__(self, name: str) -> Field:
@@ -59,7 +68,7 @@ class SessionForm:
     def __contains__(self, name: str) -> bool:
         return name in self.form
 
-    def _collect(self, node: Node, path: str, required: bool, out: list[tuple[str, Any]]) -> None:
+    def _collect(self, node: Node, path: str, required: bool, out: list[NamedField]) -> None:
         """Add the fields of ``node``; ``required`` says whether the object holding it requires it.
 
         A required property is marked ``required`` wherever its object sits (a tool row, a
@@ -83,7 +92,7 @@ class SessionForm:
             self.required.add(path)
 
 
-def _mode_field(node: Node, path: str) -> Any:
+def _mode_field(node: Node, path: str) -> Field:
     choices = node.modes()
     return RadioField(
         f"{node.name} mode",
@@ -100,7 +109,7 @@ def _unset_label(node: Node) -> str:
 
 
 @singledispatch
-def _fields(node: Node, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+def _fields(node: Node, path: str, required: bool, data: FormData) -> list[NamedField]:
     """Give the ``(name, field)`` inputs of a node (none for one that only holds others).
 
     The one place the form asks a node's class which WTForms field draws it."""
@@ -115,7 +124,7 @@ def _attrs(path: str, required: bool) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 @_fields.register
-def _string(node: StringNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+def _string(node: StringNode, path: str, required: bool, data: FormData) -> list[NamedField]:
     kw, attrs = _attrs(path, required)
     if node.choices:
         current = data.get(path)
@@ -126,7 +135,8 @@ def _string(node: StringNode, path: str, required: bool, data: FormData) -> list
         elif current and current not in node.choices:
             # A loaded value the schema refuses stays selected for the validation to flag.
             choices.append((current, f"{current} (not a choice)"))
-        out = [(path, SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw))]
+        select = SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw)
+        out: list[NamedField] = [(path, select)]
         if node.open:
             out.append(
                 (
@@ -150,7 +160,7 @@ def _string(node: StringNode, path: str, required: bool, data: FormData) -> list
 
 
 @_fields.register
-def _number(node: NumberNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+def _number(node: NumberNode, path: str, required: bool, data: FormData) -> list[NamedField]:
     kw, attrs = _attrs(path, required)
     if node.has_default:
         attrs["placeholder"] = f"default {node.default_label}"
@@ -159,7 +169,7 @@ def _number(node: NumberNode, path: str, required: bool, data: FormData) -> list
 
 
 @_fields.register
-def _boolean(node: BooleanNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+def _boolean(node: BooleanNode, path: str, required: bool, data: FormData) -> list[NamedField]:
     kw, attrs = _attrs(path, required)
     choices = [] if required else [("", _unset_label(node))]
     choices += [("true", "true"), ("false", "false")]
@@ -167,7 +177,7 @@ def _boolean(node: BooleanNode, path: str, required: bool, data: FormData) -> li
 
 
 @_fields.register
-def _json(node: JsonNode, path: str, required: bool, data: FormData) -> list[tuple[str, Any]]:
+def _json(node: JsonNode, path: str, required: bool, data: FormData) -> list[NamedField]:
     kw, attrs = _attrs(path, required)
     attrs.update({"rows": 5, "spellcheck": "false", "class": "json"})
     attrs["placeholder"] = '{"type": "object", "properties": {}}' if node.expects_object else "JSON"
@@ -175,9 +185,7 @@ def _json(node: JsonNode, path: str, required: bool, data: FormData) -> list[tup
 
 
 @_fields.register
-def _checkboxes(
-    node: EnumListNode, path: str, required: bool, data: FormData
-) -> list[tuple[str, Any]]:
+def _checkboxes(node: EnumListNode, path: str, required: bool, data: FormData) -> list[NamedField]:
     # Choices the schema refuses (a loaded body's) stay checked for the validation to flag.
     chosen = data.getlist(path)
     order = chosen + [c for c in node.choices if c not in chosen]
@@ -191,6 +199,36 @@ def _checkboxes(
     return [(path, field)]
 
 
+def mark_deprecated_choices(form: SessionForm, root: Node, today: date) -> None:
+    """Label the deprecated choices of every select and move them after the current ones."""
+    table = deprecations_in(root)
+    if not table:
+        return
+    for field in form.form:
+        found = table.get(row_zero(field.name))
+        if found is None or not found.values or not isinstance(field, SelectField):
+            continue
+        choices = field.choices
+        if not isinstance(choices, list):
+            continue
+        old = [c for c in choices if c.value in found.values]
+        kept = [c for c in choices if c.value not in found.values]
+        # Before "Custom value…" (or a loaded value that is not a choice), after the rest.
+        at = next(
+            (
+                i
+                for i, c in enumerate(kept)
+                if c.value == CUSTOM or c.label.endswith("(not a choice)")
+            ),
+            len(kept),
+        )
+        relabelled = [
+            type(c)(c.value, found.values[c.value].label(today), c.render_kw, c.optgroup)
+            for c in old
+        ]
+        field.choices = kept[:at] + relabelled + kept[at:]
+
+
 def default_text(node: Node) -> str:
     """Give the line that states a node's default and range (for the help line)."""
     parts = []
@@ -201,8 +239,3 @@ def default_text(node: Node) -> str:
     if node.nullable:
         parts.append("null turns it off")
     return " · ".join(parts)
-
-
-_json_label = json_label  # the old name, for templates and tests that still use it
-
-__all__ = ["SessionForm", "_json_label", "default_text", "field_id"]

@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, request
 
-from playground.web.csrf import answer_refused
+from playground.web.refusals import answer_refused
+from playground.web.state import is_htmx
 
 #: What ``create_app()`` trusts unless told: loopback names, any port.
 DEFAULT = ("localhost", "127.0.0.1", "[::1]")
@@ -194,7 +195,7 @@ def _check_request() -> Response | None:
         "so nothing was done. If it came from this page, its host name must be added to "
         "PLAYGROUND_TRUSTED_HOSTS."
     )
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx():
         return answer_refused(message, 403, keep_form=False)
     abort(403, message)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Flask, Response, abort, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from playground.web.csrf import answer_refused
+from playground.web.refusals import answer_refused
 
 DEFAULTS = {
     "MAX_CONTENT_LENGTH": 512 * 1024,

@@ -2,166 +2,36 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    has_app_context,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from markupsafe import Markup, escape
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from playground.codecs.beta_to_ga import Note, migrate
 from playground.codecs.form_data import FormData
 from playground.codecs.form_filler import form_from_body
-from playground.codecs.form_names import CUSTOM, row_index
-from playground.codecs.form_reader import Built, build_body
+from playground.codecs.form_reader import build_body
 from playground.codecs.link_state import Loaded, load_query, operation_for_token
-from playground.codecs.row_actions import add_row, remove_row
 from playground.codecs.share_token import ShareError, decode_token, encode_token
-from playground.model.deprecations import (
-    deprecation_of,
-    deprecations_in,
-    form_warnings,
-    row_zero,
-    today_from,
-)
 from playground.model.operations import Operation, all_operations, get_operation
-from playground.model.schema import Node, join, json_path
-from playground.model.validation import validate_body
-from playground.web.constants import page_constants
-from playground.web.forms import SessionForm, default_text, field_id
-from playground.web.visible import json_text, visible
+from playground.web.state import (
+    OPERATION_FIELD,
+    PageState,
+    form_data_after_row_action,
+    form_data_from_request,
+    operation_from_request,
+)
 
 bp = Blueprint("page", __name__)
-
-
-@bp.app_template_filter("prose")
-def prose(text: str) -> Markup:
-    """Give a schema description as HTML paragraphs, with `code` spans."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-    out = []
-    for para in paragraphs:
-        html = str(escape(" ".join(para.split())))
-        html = re.sub(r"`([^`]+)`", r"<code>\1</code>", html)
-        html = re.sub(r"\[([^\]]+)\]\((?:[^)]+)\)", r"\1", html)
-        out.append(f"<p>{html}</p>")
-    return Markup("".join(out))
-
-
-for _helper in (field_id, default_text, join, json_path, page_constants):
-    bp.add_app_template_global(_helper)
-# The one filter for text a visitor or a gateway wrote, wherever the page shows it.
-bp.add_app_template_filter(visible, "visible")
-
-
-@bp.app_template_global()
-def has_deprecations(node: Node) -> bool:
-    """Say whether a field has deprecated values (or is deprecated): it gets a warning slot."""
-    return deprecation_of(node.schema) is not None
-
-
-class PageState:
-    """Everything the page shows for one state of the form: fields, body, errors."""
-
-    def __init__(self, op: Operation, data: FormData, today: date | None = None) -> None:
-        self.op = op
-        self.data = data
-        self.built: Built = build_body(op.root, data)
-        self.body = self.built.body
-        self.errors: dict[str, str] = dict(self.built.errors)
-        for path, message in validate_body(op.request_schema, op.root, self.body).items():
-            self.errors.setdefault(self.built.form_path(path) or path, message)
-        self.today = today or today_from(
-            current_app.config.get("DEPRECATIONS_TODAY") if has_app_context() else None
-        )
-        # Warnings, not errors: a deprecated value is still sent, and Send stays "Send".
-        self.warnings = form_warnings(op.root, self.built, self.today)
-        self._form: SessionForm | None = None
-
-    @property
-    def form(self) -> SessionForm:
-        """Give the WTForms form (built only when a template needs the fields)."""
-        if self._form is None:
-            self._form = SessionForm(self.op.root, self.data)
-            _mark_deprecated_choices(self._form, self.op.root, self.today)
-        return self._form
-
-    @property
-    def body_json(self) -> str:
-        """Give the body exactly as it is sent, pretty-printed (hidden characters as their JSON
-        escapes: the same value, nothing unseen; see :mod:`playground.web.visible`)."""
-        return json_text(self.body, indent=2)
-
-    def context(self, **extra: Any) -> dict[str, Any]:
-        """Give the template context."""
-        return {"op": self.op, "ops": all_operations(), "state": self, **extra}
-
-
-def _mark_deprecated_choices(form: SessionForm, root: Node, today: date) -> None:
-    """Label the deprecated choices of every select and move them after the current ones."""
-    table = deprecations_in(root)
-    if not table:
-        return
-    for field in form.form:
-        found = table.get(row_zero(field.name))
-        choices = getattr(field, "choices", None)
-        if found is None or not found.values or not isinstance(choices, list):
-            continue
-        old = [c for c in choices if c.value in found.values]
-        kept = [c for c in choices if c.value not in found.values]
-        # Before "Custom value…" (or a loaded value that is not a choice), after the rest.
-        at = next(
-            (
-                i
-                for i, c in enumerate(kept)
-                if c.value == CUSTOM or c.label.endswith("(not a choice)")
-            ),
-            len(kept),
-        )
-        relabelled = [
-            type(c)(c.value, found.values[c.value].label(today), c.render_kw, c.optgroup)
-            for c in old
-        ]
-        field.choices = kept[:at] + relabelled + kept[at:]
-
-
-def _operation(op_id: str | None = None) -> Operation:
-    op_id = op_id or request.values.get("op") or current_app.config["DEFAULT_OPERATION"]
-    try:
-        return get_operation(op_id)
-    except KeyError:
-        abort(404, description=f"Unknown operation {op_id!r}.")
-
-
-def _form_data(op: Operation) -> FormData:
-    data = FormData.of(request.form)
-    action = data.get("_action")
-    if action.startswith("add:"):
-        add_row(op.root, data, action[4:])
-    elif action.startswith("remove:"):
-        path, _, index = action[7:].rpartition(".")
-        number = row_index(index)
-        if number is not None:
-            data = remove_row(data, path, number)
-    return data
 
 
 @bp.route("/", methods=("GET", "POST"))
 def index() -> str:
     """Render the whole page (a POST comes from the form when JavaScript is off)."""
-    op = _operation()
-    if request.method == "GET" and "p" in request.args and "op" not in request.args:
+    op = operation_from_request()
+    if request.method == "GET" and "p" in request.args and OPERATION_FIELD not in request.args:
         op = operation_for_token(op, all_operations().values(), request.args["p"])
-    data = _form_data(op) if request.method == "POST" else FormData()
+    data = form_data_after_row_action(op) if request.method == "POST" else FormData()
     loaded = load_query(op, request.args) if request.method == "GET" else None
     if loaded is not None:  # ?p=TOKEN or ?preset=NAME: the form a link or preset fills
         data = loaded.form
@@ -179,10 +49,10 @@ def _form_answer(state: PageState, **parts: bool) -> str:
 def update() -> Response:
     """Render what the page shows beside the form as it changes, from one body: the preview,
     and out of band every field's error slot, the send check and the snippet panels."""
-    op = _operation()
+    op = operation_from_request()
     # A request fired while a row button's request is in flight carries that button (htmx adds
     # the form's last clicked submitter): apply its action, so both answers show the same body.
-    state = PageState(op, _form_data(op))
+    state = PageState(op, form_data_after_row_action(op))
     html = _form_answer(state, field_slots=True, with_snippet=True)
     return Response(html, mimetype="text/html")
 
@@ -191,8 +61,8 @@ def update() -> Response:
 def preview() -> Response:
     """Render the request-body preview and every field's error slot (out of band), without
     the snippet (the page asks POST /update; this answers other clients)."""
-    op = _operation()
-    state = PageState(op, _form_data(op))
+    op = operation_from_request()
+    state = PageState(op, form_data_after_row_action(op))
     return Response(_form_answer(state, field_slots=True), mimetype="text/html")
 
 
@@ -200,30 +70,32 @@ def preview() -> Response:
 def form_fields() -> Response:
     """Render the form fields after adding or removing a row, with the preview, the send check
     and the snippet panels out of band (the new fields hold their own error slots)."""
-    op = _operation()
-    state = PageState(op, _form_data(op))
+    op = operation_from_request()
+    state = PageState(op, form_data_after_row_action(op))
     html = render_template("partials/_form_fields.html", **state.context())
     html += _form_answer(state, preview_oob=True, with_snippet=True)
     return Response(html, mimetype="text/html")
 
 
 @bp.route("/convert", methods=("GET", "POST"))
-def convert() -> Response | str:
+def convert() -> BaseResponse | str:
     """Render the successor operation's page filled with a configuration, converted.
 
     The form posts here; the answer is a redirect to ``GET /convert?from=OP&p=TOKEN`` (the beta
     body as a share token), so the address bar names the conversion and a reload or Back
     shows it again. A body too large for a link is rendered at once instead.
     """
-    beta = _operation(request.args.get("from") if request.method == "GET" else None)
+    beta = operation_from_request(request.args.get("from") if request.method == "GET" else None)
     target = _successor_of(beta)
     if request.method == "POST":
-        body = build_body(beta.root, FormData.of(request.form)).body
+        body = build_body(beta.root, form_data_from_request()).body
         try:
             token = encode_token(body)
         except ShareError:
             return _converted(beta, target, body)
-        return redirect(url_for("page.convert", **{"from": beta.id}, p=token), 303)
+        # "from" is a Python keyword; url_for takes its query values as Any.
+        query: dict[str, Any] = {"from": beta.id, "p": token}
+        return redirect(url_for("page.convert", **query), 303)
     try:
         body = decode_token(request.args.get("p", ""))
     except ShareError as exc:

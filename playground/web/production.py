@@ -11,12 +11,18 @@ anyway, and share links are the visitor's business.
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable, Iterable, MutableMapping
+from typing import Any, TypeAlias, cast
 
 from flask import Flask
 
 #: Threads per worker: sends are I/O-bound waits on the upstream.
 DEFAULT_THREADS = 4
+
+#: A WSGI application as gunicorn's stubs name it (PEP 3333: the environ is a mutable mapping).
+WsgiApp: TypeAlias = Callable[
+    [MutableMapping[str, Any], Callable[[str, Iterable[tuple[str, str]]], None]], Iterable[bytes]
+]
 
 
 class ProductionUnavailable(RuntimeError):
@@ -55,14 +61,15 @@ def run(
         "graceful_timeout": 10,
     }
 
-    class _Server(BaseApplication):  # type: ignore[misc]
+    class _Server(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)
             if "control_socket_disable" in self.cfg.settings:  # gunicorn 24+: no socket in ~
                 self.cfg.set("control_socket_disable", True)
 
-        def load(self) -> Flask:
-            return app
+        def load(self) -> WsgiApp:
+            # Flask's signature names the dict gunicorn passes; the stubs, any mutable mapping.
+            return cast(WsgiApp, app)
 
     _Server().run()

@@ -3,199 +3,41 @@
 The browser keeps the gateway URL and the credentials in its own storage and adds them to the
 send request only, as headers (``static/auth.js``): they are never form fields, so they cannot
 end up in the form state, the preview, a snippet or a share link, and a cross-site form post
-cannot set them. Operators can configure named gateways whose key the server reads from an
-environment variable; ``SEND_CONFIGURED_ONLY`` allows only those (hosted mode).
-
-Configuration (also from the environment as ``PLAYGROUND_<NAME>``, JSON values):
-``SEND_CONNECT_TIMEOUT``, ``SEND_READ_TIMEOUT``, ``SEND_DEADLINE`` (seconds, for the operator's
-gateways), ``SEND_VISITOR_DEADLINE`` (for a URL a visitor typed, at most ``SEND_DEADLINE``),
-``SEND_MAX_BYTES``, ``GATEWAYS`` (``[{"name", "base_url", "key_env"}]``, optional
-``organization`` and ``project``), ``SEND_CONFIGURED_ONLY``, ``SEND_MAX_IN_FLIGHT`` and
-``SEND_MAX_IN_FLIGHT_PER_CLIENT`` (sends waiting on upstreams at once, in each process; see
-:mod:`playground.transport.in_flight`).
+cannot set them (see :mod:`playground.web.send_target`). The gateways, the settings and the
+HTTP client live in :mod:`playground.web.gateways`.
 """
 
 from __future__ import annotations
 
-import os
-import time
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, current_app, request, url_for
+from flask import Blueprint, Response
 
-from playground.codecs.form_data import FormData
-from playground.mock import routes as mock
-from playground.model.operations import Operation, get_operation
-from playground.transport import inprocess
-from playground.transport.client import Limits, RequestRefused, Upstream
-from playground.transport.client import check_gateway_url as _check_url
-from playground.transport.in_flight import InFlightLimit, TooManyInFlight
-from playground.transport.targets import ALLOWED_BY_DEFAULT, Guard
-from playground.web import hosts
-from playground.web.csrf import answer_refused
-from playground.web.page import PageState
+from playground.transport.checks import RequestRefused
+from playground.transport.in_flight import TooManyInFlight
+from playground.web.gateways import upstream
+from playground.web.refusals import answer_too_many_in_flight
 from playground.web.send_target import (
-    IN_FLIGHT_EXTENSION,
-    UPSTREAM_EXTENSION,
     field_errors,
     in_flight,
     render_response,
+    render_result,
     target_for,
-    upstream,
 )
+from playground.web.state import PageState, form_data_from_request, requested_operation
 
 bp = Blueprint("send", __name__)
-
-DEFAULTS: dict[str, Any] = {
-    "SEND_CONNECT_TIMEOUT": 5.0,
-    "SEND_READ_TIMEOUT": 30.0,
-    "SEND_DEADLINE": 60.0,
-    # A URL a visitor typed may be a server built to hold the thread: it gets less time.
-    "SEND_VISITOR_DEADLINE": 20.0,
-    "SEND_MAX_IN_FLIGHT": 8,
-    "SEND_MAX_IN_FLIGHT_PER_CLIENT": 2,
-    "SEND_MAX_BYTES": 1024 * 1024,
-    "GATEWAYS": [],
-    "SEND_CONFIGURED_ONLY": False,
-    # On unless the server is known to listen on loopback only (``realtime-playground serve``
-    # says so); behind a reverse proxy set it explicitly.
-    "SSRF_GUARD": True,
-    "SSRF_ALLOWED_HOSTS": list(ALLOWED_BY_DEFAULT),
-}
-
-
-@dataclass(frozen=True)
-class ConfiguredGateway:
-    """A gateway the operator set up: the server supplies its key from the environment."""
-
-    name: str
-    base_url: str
-    key_env: str
-    organization: str = ""
-    project: str = ""
-
-    @property
-    def key(self) -> str:
-        """Give the key from the environment (read at send time, so it can be rotated)."""
-        return os.environ.get(self.key_env, "") if self.key_env else ""
-
-
-def parse_gateways(entries: Any) -> dict[str, ConfiguredGateway]:
-    """Give the configured gateways by name, or raise ``ValueError`` saying what is wrong."""
-    if not isinstance(entries, list):
-        raise ValueError("GATEWAYS must be a list of {name, base_url, key_env} objects")
-    gateways: dict[str, ConfiguredGateway] = {}
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise ValueError(f"GATEWAYS[{index}] needs a name")
-        unknown = set(entry) - {"name", "base_url", "key_env", "organization", "project"}
-        if unknown:
-            raise ValueError(f"GATEWAYS[{index}] has unknown keys: {', '.join(sorted(unknown))}")
-        try:
-            base_url = _check_url(str(entry.get("base_url", "")))
-        except RequestRefused as exc:
-            raise ValueError(f"GATEWAYS[{index}] ({entry['name']}): {exc}") from None
-        name = entry["name"].strip()
-        if not name or name in gateways:
-            raise ValueError(f"GATEWAYS[{index}]: names must be non-empty and unique")
-        gateways[name] = ConfiguredGateway(
-            name=name,
-            base_url=base_url,
-            key_env=str(entry.get("key_env", "")),
-            organization=str(entry.get("organization", "")),
-            project=str(entry.get("project", "")),
-        )
-    return gateways
-
-
-def init_app(app: Flask) -> None:
-    """Set the send defaults, check the configured gateways, make the HTTP client, register."""
-    for name, value in DEFAULTS.items():
-        app.config.setdefault(name, value)
-    app.config["GATEWAYS"] = parse_gateways(app.config["GATEWAYS"])
-    app.extensions[IN_FLIGHT_EXTENSION] = InFlightLimit(
-        total=_setting(app, "SEND_MAX_IN_FLIGHT", int, 1),
-        per_client=_setting(app, "SEND_MAX_IN_FLIGHT_PER_CLIENT", int, 1),
-    )
-    _setting(app, "SEND_VISITOR_DEADLINE", float, 0.001)
-    limits = Limits(
-        connect_timeout=float(app.config["SEND_CONNECT_TIMEOUT"]),
-        read_timeout=float(app.config["SEND_READ_TIMEOUT"]),
-        deadline=float(app.config["SEND_DEADLINE"]),
-        max_bytes=int(app.config["SEND_MAX_BYTES"]),
-    )
-    allowed = _allowed_hosts(app.config["SSRF_ALLOWED_HOSTS"], app.config["GATEWAYS"])
-    guard = Guard.of(allowed) if app.config["SSRF_GUARD"] else None
-    client = Upstream(limits, guard=guard)
-    client.mount_app(inprocess.BASE, hosts.in_process(app), only=mock.PREFIX)  # no other route
-    app.extensions[UPSTREAM_EXTENSION] = client
-    app.register_blueprint(bp)
-
-
-def _setting(app: Flask, name: str, kind: type[int] | type[float], least: float) -> Any:
-    """Give the setting ``name`` as a ``kind`` of at least ``least``, or raise ``ValueError``."""
-    value = app.config[name]
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < least:
-        raise ValueError(f"{name} must be a number of at least {least:g}, not {value!r}")
-    return kind(value)
-
-
-def _allowed_hosts(hosts: Any, gateways: dict[str, ConfiguredGateway]) -> list[str]:
-    """Give the guard's allow-list: the configured hosts and every configured gateway's origin."""
-    if isinstance(hosts, str) or not isinstance(hosts, list):
-        raise ValueError('SSRF_ALLOWED_HOSTS must be a list of host names, e.g. ["api.openai.com"]')
-    allowed = [str(h) for h in hosts]
-    for gateway in gateways.values():
-        parts = urlsplit(gateway.base_url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        host = parts.hostname or ""
-        allowed.append(f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
-    return allowed
-
-
-@dataclass(frozen=True)
-class SendPanel:
-    """What the credentials panel offers: configured gateway names, the mock, hosted mode."""
-
-    gateway_names: list[str]
-    configured_only: bool
-    mock_url: str
-
-
-@bp.app_context_processor
-def _send_panel() -> dict[str, Any]:
-    def send_panel() -> SendPanel:
-        mock_url = ""
-        if not current_app.config["SEND_CONFIGURED_ONLY"] and "mock" in current_app.blueprints:
-            mock_url = hosts.own_url_root() + url_for("mock.base").rstrip("/")
-        return SendPanel(
-            gateway_names=list(current_app.config["GATEWAYS"]),
-            configured_only=bool(current_app.config["SEND_CONFIGURED_ONLY"]),
-            mock_url=mock_url,
-        )
-
-    return {"send_panel": send_panel}
-
-
-def _operation() -> Operation | None:
-    op_id = request.form.get("op") or current_app.config["DEFAULT_OPERATION"]
-    try:
-        return get_operation(op_id)
-    except KeyError:
-        return None
 
 
 @bp.post("/send")
 def send() -> Response:
     """Post the form's body to the gateway and render what came back."""
-    op = _operation()
+    op = requested_operation()
     context: dict[str, Any] = {"result": None, "refused": ""}
     if op is None:
         context["refused"] = "Unknown operation: reload the page."
         return render_response(context)
-    state = PageState(op, FormData.of(request.form))
+    state = PageState(op, form_data_from_request())
     context.update(state.context(sent_with_errors=bool(state.errors)))
     try:
         target = target_for(op.path)
@@ -211,16 +53,6 @@ def send() -> Response:
                 redact=target.secrets,
                 deadline=target.deadline,
             )
-    except TooManyInFlight as exc:  # answered at once: a queued send would hold a thread too
-        response = answer_refused(exc.message, 429, keep_form=True)
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
-    errors, error_field = field_errors(state, result)
-    context.update(
-        result=result,
-        target_label=target.label,
-        field_errors=errors,
-        error_field=error_field,
-        now=int(time.time()),
-    )
-    return render_response(context)
+    except TooManyInFlight as exc:
+        return answer_too_many_in_flight(exc)
+    return render_result(context, target, result, field_errors(state, result))

@@ -9,25 +9,25 @@ configured gateway (``GATEWAYS``) is named instead, and the server adds its key.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Response, current_app, render_template, request
 
 from playground.mock import routes as mock
 from playground.transport import inprocess
-from playground.transport.client import (
+from playground.transport.checks import (
     RequestRefused,
-    Result,
-    Upstream,
     check_credential,
-    request_headers,
+    check_gateway_url,
+    invalid_credential,
 )
-from playground.transport.client import check_gateway_url as _check_url
-from playground.transport.in_flight import InFlightLimit
+from playground.transport.client import request_headers
+from playground.transport.result import Result
 from playground.web import hosts
 from playground.web.constants import (
     GATEWAY_HEADER,
@@ -37,13 +37,9 @@ from playground.web.constants import (
     ORGANIZATION_HEADER,
     PROJECT_HEADER,
 )
-
-if TYPE_CHECKING:
-    from playground.web.page import PageState
-    from playground.web.send import ConfiguredGateway
-
-UPSTREAM_EXTENSION = "playground.upstream"
-IN_FLIGHT_EXTENSION = "playground.in_flight"
+from playground.web.gateways import ConfiguredGateway, in_flight_limit
+from playground.web.links import serves
+from playground.web.state import PageState
 
 
 @dataclass
@@ -62,12 +58,6 @@ class Target:
         return self.url.startswith(inprocess.BASE + "/")
 
 
-def upstream() -> Upstream:
-    """Give the app's one HTTP client for gateways."""
-    found: Upstream = current_app.extensions[UPSTREAM_EXTENSION]
-    return found
-
-
 @contextmanager
 def in_flight(target: Target) -> Iterator[None]:
     """Hold a place among the requests in flight for one to ``target`` (raises
@@ -75,14 +65,13 @@ def in_flight(target: Target) -> Iterator[None]:
     if target.in_process:  # the own mock never waits on anything: it is not counted
         yield
         return
-    limit: InFlightLimit = current_app.extensions[IN_FLIGHT_EXTENSION]
-    with limit.hold(request.remote_addr or "", target.deadline):
+    with in_flight_limit().hold(request.remote_addr or "", target.deadline):
         yield
 
 
 def _own_mock_base(base: str) -> bool:
     """Give whether ``base`` is this server's own mock (as the send panel offers it)."""
-    if "mock" not in current_app.blueprints:
+    if not serves("mock"):
         return False
     parts = urlsplit(base)
     own = urlsplit(hosts.own_url_root())
@@ -95,10 +84,7 @@ def target_for(path: str) -> Target:
     invalid = request.headers.get(INVALID_HEADER, "")
     if invalid:
         what = invalid if invalid in ("key", "organization", "project") else "credential"
-        raise RequestRefused(
-            f"Invalid {what} format: it contains a space, a line break or another character "
-            f"that cannot be sent; paste the {what} again."
-        )
+        raise invalid_credential(what)
     name = request.headers.get(GATEWAY_NAME_HEADER, "").strip()
     gateways: dict[str, ConfiguredGateway] = current_app.config["GATEWAYS"]
     if name:
@@ -124,7 +110,7 @@ def target_for(path: str) -> Target:
     raw_url = unquote(request.headers.get(GATEWAY_HEADER, ""))
     if not raw_url.strip():
         raise RequestRefused("Enter a gateway URL above to enable sending.")
-    base = _check_url(raw_url)
+    base = check_gateway_url(raw_url)
     if _own_mock_base(base):  # answered in process: see playground.transport.inprocess
         base = inprocess.BASE + mock.PREFIX
     key = check_credential(request.headers.get(KEY_HEADER, ""), "key")
@@ -158,6 +144,22 @@ def field_errors(state: PageState, result: Result, under: str = "") -> tuple[dic
     form_path = form_path or path
     errors[form_path] = f"The API says: {error.get('message') or 'rejected'}"
     return errors, form_path
+
+
+def render_result(
+    context: dict[str, Any], target: Target, result: Result, marked: tuple[dict[str, str], str]
+) -> Response:
+    """Give the response pane for a gateway's answer: ``marked`` is the form's problems with the
+    answer's ``param`` among them, and the field it names (see :func:`field_errors`)."""
+    errors, error_field = marked
+    context.update(
+        result=result,
+        target_label=target.label,
+        field_errors=errors,
+        error_field=error_field,
+        now=int(time.time()),
+    )
+    return render_response(context)
 
 
 def render_response(context: dict[str, Any]) -> Response:

@@ -13,19 +13,24 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request
 
 from playground.codecs.form_data import FormData
 from playground.codecs.link_state import load_body
 from playground.codecs.pasted import PasteError, parse_pasted, redact
-from playground.codecs.share_token import ShareError, encode_token, share_query
+from playground.codecs.share_token import ShareError
 from playground.model.operations import Operation, all_operations
-from playground.presets import presets_for
 from playground.web.hosts import own_url_root
-from playground.web.page import PageState, _operation
+from playground.web.links import share_path
+from playground.web.state import (
+    PASTED_FIELD,
+    PageState,
+    form_data_from_request,
+    is_htmx,
+    operation_from_request,
+)
 
 bp = Blueprint("share", __name__)
-bp.add_app_template_global(presets_for)
 
 EXPORT_FILENAME = "realtime-session.json"
 
@@ -39,23 +44,6 @@ class ShareResult:
     problems: int = 0
 
 
-def link_op(op: Operation) -> str | None:
-    """Give the ``op`` a link names: none for the app's default operation."""
-    return None if op.id == current_app.config["DEFAULT_OPERATION"] else op.id
-
-
-bp.add_app_template_global(link_op)
-
-
-def share_path(op: Operation, body: dict[str, Any]) -> str:
-    """Give the site-relative share link of a body (raises :class:`ShareError`)."""
-    return f"{url_for('page.index')}?{share_query(encode_token(body), link_op(op))}"
-
-
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _page(state: PageState, status: int = 200, **extra: Any) -> Response:
     html = render_template("index.html", **state.context(**extra))
     response = Response(html, status=status, mimetype="text/html")
@@ -66,14 +54,14 @@ def _page(state: PageState, status: int = 200, **extra: Any) -> Response:
 @bp.post("/share")
 def share() -> Response:
     """Render the share link of the form's body (the whole page when JavaScript is off)."""
-    op = _operation()
-    state = PageState(op, FormData.of(request.form))
+    op = operation_from_request()
+    state = PageState(op, form_data_from_request())
     result = ShareResult(problems=len(state.errors))
     try:
         result.url = own_url_root() + share_path(op, state.body)
     except ShareError as exc:
         result.error = str(exc)
-    if not _is_htmx():
+    if not is_htmx():
         return _page(state, share=result)
     html = render_template("partials/_share_result.html", share=result)
     response = Response(html, mimetype="text/html")
@@ -84,7 +72,7 @@ def share() -> Response:
 @bp.post("/export")
 def export() -> Response:
     """Give the form's body as a JSON file to download."""
-    state = PageState(_operation(), FormData.of(request.form))
+    state = PageState(operation_from_request(), form_data_from_request())
     text = json.dumps(state.body, indent=2, ensure_ascii=False) + "\n"
     response = Response(text, mimetype="application/json")
     response.headers.set("Content-Disposition", "attachment", filename=EXPORT_FILENAME)
@@ -104,8 +92,8 @@ def _operation_for(url: str, fallback: Operation) -> Operation:
 @bp.post("/import")
 def import_body() -> Response:
     """Fill the form from a pasted JSON body or curl command, or say why it cannot."""
-    op = _operation()
-    text = request.form.get("pasted", "")
+    op = operation_from_request()
+    text = request.form.get(PASTED_FIELD, "")
     try:
         pasted = parse_pasted(text)
     except PasteError as exc:
@@ -120,7 +108,7 @@ def import_body() -> Response:
         else ""
     )
     response = _page(PageState(op, loaded.form), loaded=loaded, import_note=note)
-    if _is_htmx():
+    if is_htmx():
         try:
             link = share_path(op, pasted.body)
         except ShareError:
@@ -132,7 +120,7 @@ def import_body() -> Response:
 
 def _import_failed(op: Operation, text: str, message: str) -> Response:
     """Show why an import failed; with htmx only the message changes, keeping the text."""
-    if _is_htmx():
+    if is_htmx():
         html = render_template("partials/_import_error.html", import_error=message)
         response = Response(html, status=200, mimetype="text/html")
         response.headers["HX-Retarget"] = "#import-error"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from playground.transport.client import RequestRefused, check_credential
+from playground.transport.checks import RequestRefused, check_credential
 from playground.web.constants import page_constants
 
 pytestmark = pytest.mark.browser

@@ -46,7 +46,7 @@ def test_send_to_the_mock_and_find_it_all_again_after_reload(page, live_server) 
         send.click()
     response = page.get_by_test_id("response")
     expect(response.get_by_test_id("response-status")).to_have_text("200 OK")
-    expect(page.locator("#ephemeral-key")).to_have_value(re.compile(r"^ek_[0-9a-f]{32}$"))
+    expect(page.locator("#ephemeral-key")).to_have_value(re.compile(r"^ek_[A-Za-z0-9_-]+$"))
     expect(response.locator(".countdown")).to_contain_text("expires in")
 
     page.reload()
@@ -199,7 +199,7 @@ def test_send_panel_and_snippet_tab_survive_a_preset_and_back(page, live_server)
     with page.expect_response("**/send"):
         page.get_by_role("button", name="Send").click()
     expect(page.get_by_test_id("response-status")).to_have_text("200 OK")
-    expect(page.locator("#ephemeral-key")).to_have_value(re.compile(r"^ek_[0-9a-f]{32}$"))
+    expect(page.locator("#ephemeral-key")).to_have_value(re.compile(r"^ek_[A-Za-z0-9_-]+$"))
 
     page.go_back()
     expect(page).not_to_have_url(re.compile(r"preset="))

@@ -12,15 +12,9 @@ import pytest
 import requests
 from urllib3.exceptions import NameResolutionError
 
-from playground.transport.client import (
-    Limits,
-    RequestRefused,
-    Upstream,
-    check_credential,
-    check_gateway_url,
-    describe_failure,
-    request_headers,
-)
+from playground.transport.checks import RequestRefused, check_credential, check_gateway_url
+from playground.transport.client import Limits, Upstream, request_headers
+from playground.transport.explanations import describe_failure
 
 BODY = {"model": "gpt-4o-realtime-preview", "temperature": 0.8, "instructions": "Grüß dich"}
 

@@ -12,9 +12,9 @@ from urllib.parse import quote
 import pytest
 
 from playground import create_app
-from playground.cli import _loopback
 from playground.transport.client import Upstream, request_headers
 from playground.transport.targets import AddressRefused, Guard, refusal
+from playground.web.hosts import is_loopback
 
 
 @pytest.mark.parametrize(
@@ -217,4 +217,4 @@ def test_the_guard_can_be_switched_off_and_the_allow_list_set(monkeypatch) -> No
     ],
 )
 def test_serve_turns_the_guard_off_only_on_loopback(host: str, loopback: bool) -> None:
-    assert _loopback(host) is loopback
+    assert is_loopback(host) is loopback

@@ -9,7 +9,7 @@ from html import unescape
 
 import pytest
 
-from playground.transport.client import RequestRefused, check_credential
+from playground.transport.checks import RequestRefused, check_credential
 from playground.web.constants import STORAGE_PREFIX, page_constants
 
 HX = {"HX-Request": "true"}

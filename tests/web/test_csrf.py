@@ -9,20 +9,12 @@ from typing import Any
 
 import pytest
 
-from playground.web.csrf import FRESH_TOKEN_HEADER, _stored_secret_key
+from playground.web.constants import FRESH_CSRF_TOKEN_HEADER
+from playground.web.csrf import _stored_secret_key
 
-POSTS = [
-    "/",
-    "/update",
-    "/preview",
-    "/form",
-    "/send",
-    "/snippet",
-    "/share",
-    "/import",
-    "/export",
-    "/convert",
-]
+from ..conftest import PAGE_POSTS
+
+POSTS = PAGE_POSTS
 HX = {"HX-Request": "true"}
 
 
@@ -55,7 +47,7 @@ def test_htmx_gets_the_message_in_the_response_pane_and_a_fresh_token(client, ur
     assert response.headers["HX-Retarget"] == "#response"
     assert response.headers["HX-Reswap"] == "outerHTML"
     assert response.headers["HX-Reselect"] == "#response"
-    assert len(response.headers[FRESH_TOKEN_HEADER]) > 20
+    assert len(response.headers[FRESH_CSRF_TOKEN_HEADER]) > 20
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<section id="response"') and "Not done." in html
 
@@ -112,7 +104,7 @@ def test_an_expired_token_says_so_and_the_fresh_one_works(app, client) -> None:
     client.csrf = False
     refused = client.post("/preview", data={"op": "sessions"}, headers={**HX, "X-CSRFToken": token})
     assert refused.status_code == 400 and "has expired" in _text(refused.get_data(as_text=True))
-    fresh = refused.headers[FRESH_TOKEN_HEADER]
+    fresh = refused.headers[FRESH_CSRF_TOKEN_HEADER]
     app.config["WTF_CSRF_TIME_LIMIT"] = 3600
     ok = client.post("/preview", data={"op": "sessions"}, headers={**HX, "X-CSRFToken": fresh})
     assert ok.status_code == 200

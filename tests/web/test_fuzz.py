@@ -14,20 +14,9 @@ from werkzeug.datastructures import MultiDict
 
 from playground import create_app
 
-ROUTES = [
-    "/",
-    "/update",
-    "/preview",
-    "/form",
-    "/send",
-    "/snippet",
-    "/share",
-    "/import",
-    "/export",
-    "/convert",
-    "/call",
-    "/call/hangup",
-]
+from ..conftest import PAGE_POSTS
+
+ROUTES = PAGE_POSTS
 FUZZ = settings(
     max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )

@@ -13,7 +13,7 @@ from flask import Flask
 
 from playground import create_app
 from playground.model.operations import all_operations
-from playground.web.send import parse_gateways
+from playground.web.gateways import parse_gateways
 
 KEY = "sk-test-key-0123456789"
 

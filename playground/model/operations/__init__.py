@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from playground.model.schema import Node, ObjectNode, SchemaError, resolve_refs, walk
 
@@ -60,7 +60,8 @@ class Operation:
 
 def _json_schema(document: dict[str, Any], media: dict[str, Any]) -> dict[str, Any]:
     schema = media.get("content", {}).get("application/json", {}).get("schema", {})
-    return resolve_refs(schema, document)
+    # Resolving keeps a schema's shape: a request body's object schema stays a dict.
+    return cast("dict[str, Any]", resolve_refs(schema, document))
 
 
 def parse_document(source: str, text: str) -> list[Operation]:

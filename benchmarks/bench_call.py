@@ -1,0 +1,110 @@
+"""The call mock's cost: call set-up time and server CPU per call-minute (one section of the table).
+
+The playground runs in a child process (werkzeug, threaded, 127.0.0.1), so its CPU time is read
+from ``/proc`` apart from the Python caller's (:class:`playground.webrtc_client.CallClient`).
+Set-up is timed from the offer's POST to ``session.created`` on the data channel, as a ratio to
+a POST to the mock's client-secrets route on the same server. CPU is measured over a call with
+mic audio flowing (a tone, so turn detection runs) and one reply spoken, scaled to a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from playground.mock.webrtc_client import CallClient
+
+ROOT = Path(__file__).resolve().parent.parent
+Row = tuple[str, str, str, str]
+_SERVE = """
+import logging, sys
+from werkzeug.serving import make_server
+from playground import create_app
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+app = create_app({"SECRET_KEY": "bench-" * 8, "SSRF_GUARD": False, "CALL_MOCK_MAX_CALLS": 2})
+server = make_server("127.0.0.1", 0, app, threaded=True)
+print(server.socket.getsockname()[1], flush=True)
+server.serve_forever()
+"""
+AUTH = {"Authorization": "Bearer sk-bench"}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """Give a process's CPU time so far (user + system, every thread), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _call(base: str, client: CallClient) -> float:
+    """Place a call; give the seconds from the offer's POST to ``session.created``."""
+    parts = {"sdp": (None, client.offer()), "session": (None, json.dumps({"type": "realtime"}))}
+    started = time.perf_counter()
+    answer = requests.post(base + "/realtime/calls", files=parts, headers=AUTH, timeout=30)
+    if answer.status_code != 201:
+        raise SystemExit(f"the mock refused the call: {answer.status_code} {answer.text}")
+    client.answer(answer.text)
+    client.wait_for("session.created", timeout=30)
+    return time.perf_counter() - started
+
+
+def call_rows(runs: int = 10, seconds: float = 10.0) -> list[Row]:
+    """Give call set-up (median of ``runs``) and server CPU per call-minute."""
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVE], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        base = f"http://127.0.0.1:{server.stdout.readline().strip()}/mock/v1"
+        secrets_ms = []
+        for i in range(runs + 5):
+            started = time.perf_counter()
+            requests.post(base + "/realtime/client_secrets", json={}, headers=AUTH, timeout=10)
+            if i >= 5:
+                secrets_ms.append((time.perf_counter() - started) * 1000)
+        setup_ms = []
+        for _ in range(runs):
+            client = CallClient()
+            try:
+                setup_ms.append(_call(base, client) * 1000)
+            finally:
+                client.close()
+        client = CallClient(amplitude=0.3)
+        try:
+            _call(base, client)
+            before = _cpu_seconds(server.pid)
+            client.say("how much does a call cost")
+            time.sleep(seconds)
+            used = _cpu_seconds(server.pid) - before
+            if client.remote_frames < 25 * seconds:  # the media path must have run all along
+                raise SystemExit(f"the call carried too little audio: {client.remote_frames}")
+        finally:
+            client.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+        if server.stdout is not None:
+            server.stdout.close()
+    setup, baseline = statistics.median(setup_ms), statistics.median(secrets_ms)
+    per_minute = used * 60 / seconds
+    return [
+        ("POST /mock/v1/realtime/client_secrets (baseline), median", f"{baseline:.1f}", "1.0x", ""),
+        (
+            f"offer POST to session.created, median of {runs}",
+            f"{setup:.1f}",
+            f"{setup / baseline:.1f}x",
+            "",
+        ),
+        (
+            f"server CPU per call-minute ({seconds:g} s call, mic flowing)",
+            f"{per_minute:.2f} s",
+            f"{100 * used / seconds:.1f}% of a core",
+            "",
+        ),
+    ]

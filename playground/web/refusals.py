@@ -1,0 +1,65 @@
+"""The answer to a post refused before anything was done (a failed CSRF token, a post over the
+limits, another site's origin, too many sends in flight): the words in the response pane for
+htmx, else the page again under a banner, with what the visitor typed when it can be read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, render_template, request
+from flask_wtf.csrf import generate_csrf
+
+from playground.codecs.form_data import FormData
+from playground.codecs.pasted import redact
+from playground.transport.in_flight import TooManyInFlight
+from playground.web.constants import FRESH_CSRF_TOKEN_HEADER
+from playground.web.state import (
+    PASTED_FIELD,
+    PageState,
+    default_operation,
+    is_htmx,
+    requested_operation,
+)
+
+
+def answer_refused(message: str, status: int, keep_form: bool) -> Response:
+    """Give the answer to a post refused before anything was done: for htmx, ``message`` in the
+    response pane with a fresh CSRF token; else the page again under a banner, with the posted
+    form when ``keep_form`` (a post too large to read cannot be kept)."""
+    if is_htmx():
+        html = render_template(
+            "partials/_response.html", refused=message, refused_title="Not done.", result=None
+        )
+        response = Response(html, status=status, mimetype="text/html")
+        # static/csrf.js swaps this error into the response pane and keeps the fresh token.
+        response.headers["HX-Retarget"] = "#response"
+        response.headers["HX-Reswap"] = "outerHTML"
+        response.headers["HX-Reselect"] = "#response"
+        response.headers[FRESH_CSRF_TOKEN_HEADER] = generate_csrf()
+    else:
+        html = _page_again(message, keep_form)
+        response = Response(html, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def answer_too_many_in_flight(refused: TooManyInFlight) -> Response:
+    """Give the answer to a send or a call over the limit on requests in flight: refused at
+    once (a queued one would hold a thread too), saying when to try again."""
+    response = answer_refused(refused.message, 429, keep_form=True)
+    response.headers["Retry-After"] = str(refused.retry_after)
+    return response
+
+
+def _page_again(message: str, keep_form: bool) -> str:
+    """Give the whole page with ``message`` in a banner, drawn from the posted form if kept."""
+    op = requested_operation(read_form=keep_form) or default_operation()
+    form = request.form if keep_form else FormData()
+    pasted = form.get(PASTED_FIELD)
+    data = FormData.of(form) if pasted is None else FormData()
+    extra: dict[str, Any] = {}
+    if pasted is not None:  # a refused import: its text comes back, keys removed
+        extra = {"import_error": message, "pasted": redact(pasted)}
+    state = PageState(op, data)
+    return render_template("index.html", **state.context(refused_banner=message, **extra))
