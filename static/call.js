@@ -10,22 +10,18 @@
   "use strict";
   const P = window.Playground;
   const S = window.PlaygroundCallSession;
+  const V = window.PlaygroundCallView;
   const HEADERS = P.constants.headers;
   const DEBOUNCE_MS = 400;
   const GATHER_MS = 3000;
+  const HANGUP_MS = 3000;
 
   let call = null; // the call in progress (one per page)
   let events = 0;
 
   function byId(id) { return document.getElementById(id); }
   function panel() { return byId("call"); }
-  function part(testid) { const here = panel(); return here && here.querySelector('[data-testid="' + testid + '"]'); }
-  function el(tag, attrs, text) {
-    const node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  const part = V.part;
   function say(text, state) {
     const status = part("call-status");
     status.textContent = text;
@@ -49,56 +45,6 @@
     return call && call.key ? text.split(call.key).join("[the ephemeral key]") : text;
   }
 
-  // The in-call area, drawn once per panel: microphone note, transcript, message box, function
-  // calls, live updates, effective configuration, events.
-  function liveArea() {
-    const live = byId("call-live");
-    if (live.dataset.drawn) return live;
-    live.dataset.drawn = "1";
-    const message = el("form", { class: "call-message", "data-testid": "call-message-form" });
-    message.append(
-      el("label", { for: "call-message", class: "sr" }, "Message"),
-      el("input", { id: "call-message", type: "text", "data-testid": "call-message", placeholder: "Type a message to the model", autocomplete: "off" }),
-      el("button", { type: "submit", "data-testid": "call-message-send" }, "Send message")
-    );
-    message.addEventListener("submit", function (event) {
-      event.preventDefault();
-      const input = byId("call-message");
-      if (!call || !call.open || !input.value.trim()) return;
-      line("user", input.value);
-      send({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{ type: "input_text", text: input.value }] } });
-      send({ type: "response.create" });
-      input.value = "";
-    });
-    function section(title, testid, tag) {
-      const details = el("details", { class: "call-section", open: "" });
-      details.append(el("summary", {}, title), el(tag || "div", { "data-testid": testid }));
-      return details;
-    }
-    live.replaceChildren(
-      el("p", { class: "hint", "data-testid": "call-mic-note", hidden: "" }),
-      el("ol", { class: "call-transcript", "data-testid": "call-transcript", "aria-live": "polite" }),
-      message,
-      el("div", { "data-testid": "call-functions" }),
-      section("Live updates", "call-updates", "ol"),
-      section("Effective configuration", "call-effective"),
-      section("Events", "call-events-panel")
-    );
-    return live;
-  }
-
-  // A transcript line (role: user or assistant); a delta appends to its response's line.
-  function line(role, text, key) {
-    const list = part("call-transcript");
-    let item = key ? list.querySelector('[data-key="' + CSS.escape(key) + '"]') : null;
-    if (!item) {
-      item = el("li", { "data-role": role }, "");
-      if (key) item.dataset.key = key;
-      list.append(item);
-    }
-    item.textContent += text;
-  }
-
   function send(event) {
     if (!call || !call.channel || call.channel.readyState !== "open") return "";
     event.event_id = "evt_pg_" + ++events;
@@ -113,6 +59,22 @@
     const detail = { elt: byId("send-button"), headers: {}, verb: "post", parameters: {} };
     document.dispatchEvent(new CustomEvent("htmx:configRequest", { detail: detail }));
     return detail.headers;
+  }
+
+  // A typed message, then a response to it: false when there is no call to send it in.
+  function message(text) {
+    if (!call || !call.open) return false;
+    V.line("user", text);
+    send({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{ type: "input_text", text: text }] } });
+    send({ type: "response.create" });
+    return true;
+  }
+  // A function's result, then a response to it.
+  function functionResult(callId, output) {
+    if (!call || !call.open) return false;
+    send({ type: "conversation.item.create", item: { type: "function_call_output", call_id: callId, output: output } });
+    send({ type: "response.create" });
+    return true;
   }
 
   // --- Starting and ending ---------------------------------------------------------------
@@ -205,7 +167,7 @@
       return;
     }
     panel().querySelector("#call-live").hidden = false;
-    liveArea();
+    V.liveArea(message);
     const c = { key: key, pending: [], deferred: [], asked: askedSession(), open: false, ended: false };
     c.started = c.asked;
     c.inspector = window.PlaygroundCallInspector.Inspector(part("call-events-panel"), hide);
@@ -221,6 +183,7 @@
         if (c.pc.connectionState === "failed") end(c, "the connection failed");
       });
       await microphone(c);
+      buttons(true);
       c.channel = c.pc.createDataChannel("oai-events");
       c.channel.addEventListener("open", function () { c.open = true; say("connected", "connected"); });
       c.channel.addEventListener("message", function (message) { receive(c, message.data); });
@@ -233,20 +196,27 @@
       c.id = answer.call_id || "";
       await c.pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
     } catch (error) {
-      end(c, "", "Not started: " + (error && error.message ? error.message : String(error)));
+      end(c, "", "Not started: " + (error && error.message ? error.message : String(error)), true);
     }
   }
 
-  function end(c, reason, text) {
+  // End the call here: the microphone stops at once. ``atGateway``: the visitor (or the page)
+  // ended it, so POST /call/hangup first, then close the connection (closing first would end
+  // the call under the gateway's feet); a call the other side ended just closes.
+  function end(c, reason, text, atGateway) {
     if (c.ended) return;
     c.ended = true;
     c.open = false;
     if (call === c) call = null;
     window.cancelAnimationFrame(c.frame);
-    try { if (c.channel) c.channel.close(); } catch (e) { /* already closed */ }
-    if (c.pc) c.pc.close();
     if (c.mic) c.mic.getTracks().forEach(function (track) { track.stop(); });
     if (c.audio) c.audio.close();
+    function close() {
+      try { if (c.channel) c.channel.close(); } catch (e) { /* already closed */ }
+      if (c.pc) c.pc.close();
+    }
+    if (atGateway && c.id) hangUpAtGateway(c).then(close);
+    else close();
     const audio = part("call-audio");
     if (audio) audio.srcObject = null;
     if (!panel()) return;
@@ -256,20 +226,21 @@
     mute.textContent = "Mute";
     buttons(false);
     say(text || "Call ended" + (reason ? ": " + reason + "." : "."), text ? "error" : "ended");
-    if (c.id) hangUpAtGateway(c);
   }
 
-  // POST /call/hangup, so the gateway ends the call too; what it says joins the status.
+  // POST /call/hangup, so the gateway ends the call too; what it says joins the status. The
+  // promise settles when it answered, or after HANGUP_MS.
   function hangUpAtGateway(c) {
     const form = byId("session-form");
     const body = new URLSearchParams({ op: form.elements.op.value, call_id: c.id });
     const headers = sendHeaders();
     if (c.key) headers[HEADERS.ephemeralKey] = c.key;
-    fetch(panel().dataset.hangupUrl, { method: "POST", body: body, headers: headers, credentials: "same-origin" })
+    const asked = fetch(panel().dataset.hangupUrl, { method: "POST", body: body, headers: headers, credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (answer) {
         if (!answer.ok && answer.message && !call) say(part("call-status").textContent + " The gateway said: " + answer.message, "ended");
       }, function () { /* the call is over here; nothing more to do */ });
+    return Promise.race([asked, new Promise(function (resolve) { window.setTimeout(resolve, HANGUP_MS); })]);
   }
 
   // --- Events from the server ------------------------------------------------------------
@@ -281,7 +252,7 @@
     const type = event.type || "";
     if (type === "session.created" || type === "session.updated") {
       c.server = event.session || {};
-      effectiveView(c);
+      V.effectiveView(c.asked, c.server);
       if (type === "session.updated") settle(c, c.pending.shift());
     } else if (type === "error") {
       refused(c, event.error || {});
@@ -290,7 +261,7 @@
     } else if (type === "response.done") {
       c.responding = false;
       ((event.response && event.response.output) || []).forEach(function (item) {
-        if (item.type === "function_call") functionCall(item);
+        if (item.type === "function_call") V.functionCall(item, functionResult);
         if ((item.content || []).some(function (p) { return p.type === "output_audio"; })) c.answeredWithAudio = true;
       });
       const later = c.deferred;
@@ -300,83 +271,25 @@
       c.answeredWithAudio = true;
     } else if (type === "response.output_audio_transcript.delta" || type === "response.output_text.delta") {
       if (type === "response.output_audio_transcript.delta") c.answeredWithAudio = true;
-      line("assistant", event.delta || "", event.item_id || event.response_id || "");
+      V.line("assistant", event.delta || "", event.item_id || event.response_id || "");
     } else if (type === "conversation.item.input_audio_transcription.completed") {
-      line("user", event.transcript || "");
+      V.line("user", event.transcript || "");
     } else if (type === "response.function_call_arguments.done") {
-      functionCall(event);
+      V.functionCall(event, functionResult);
     }
-  }
-
-  // A function the model called: its name and arguments, and a box for the result.
-  function functionCall(item) {
-    const list = part("call-functions");
-    if (!item.call_id || list.querySelector('[data-call-id="' + CSS.escape(item.call_id) + '"]')) return;
-    const box = el("form", { class: "call-function", "data-call-id": item.call_id, "data-testid": "call-function" });
-    const id = "call-fn-" + list.children.length;
-    box.append(
-      el("p", {}, ""),
-      el("pre", { class: "json", "data-testid": "call-function-arguments" }, item.arguments || ""),
-      el("label", { for: id }, "Result to send back"),
-      el("input", { id: id, type: "text", "data-testid": "call-function-output", autocomplete: "off" }),
-      el("button", { type: "submit", "data-testid": "call-function-send" }, "Send result")
-    );
-    box.firstChild.append("The model called ", el("code", { "data-testid": "call-function-name" }, item.name || "(no name)"), ":");
-    box.addEventListener("submit", function (event) {
-      event.preventDefault();
-      const output = box.querySelector("input").value;
-      send({ type: "conversation.item.create", item: { type: "function_call_output", call_id: item.call_id, output: output } });
-      send({ type: "response.create" });
-      box.querySelector("button").disabled = true;
-      box.dataset.sent = "1";
-    });
-    list.append(box);
-  }
-
-  function effectiveView(c) {
-    const root = part("call-effective");
-    const rows = S.effective(c.asked, c.server);
-    const counts = { match: 0, changed: 0, default: 0, missing: 0, info: 0 };
-    const list = el("ul", { class: "call-effective" });
-    rows.forEach(function (row) {
-      counts[row.kind] += 1;
-      list.append(el("li", { "data-kind": row.kind, "data-path": row.path }, S.describe(row)));
-    });
-    root.replaceChildren(
-      el("p", { class: "meta" }, counts.match + " as asked, " + counts.changed + " changed by the server, " +
-        counts.default + " filled in from defaults, " + counts.missing + " not reported."),
-      list
-    );
   }
 
   // --- Live tuning: the form's changes as session.update -----------------------------------
-  function note(path, text, state) {
-    const wrapper = S.fieldFor(byId("session-form"), "session." + path);
-    if (!wrapper) return;
-    let slot = wrapper.querySelector(':scope > .call-note[data-path="' + CSS.escape(path) + '"]');
-    if (!slot) {
-      slot = el("p", { class: "call-note", "data-path": path, "data-testid": "call-field-note", "aria-live": "polite" });
-      wrapper.append(slot);
-    }
-    slot.textContent = "Live call: " + text;
-    slot.dataset.state = state;
-  }
-  function logUpdate(path, text, state) {
-    const list = part("call-updates");
-    list.append(el("li", { "data-path": path, "data-state": state }, path + ": " + text));
-    note(path, text, state);
-  }
-
   function update(c, picked) {
     if (c.responding && picked.some(function (ch) { return ch.path === "audio.output.speed"; })) {
       c.deferred = c.deferred.concat(picked);
-      picked.forEach(function (ch) { logUpdate(ch.path, "waits for the model's turn to end", "waiting"); });
+      picked.forEach(function (ch) { V.updated(ch.path, "waits for the model's turn to end", "waiting"); });
       return;
     }
     const session = S.patch(picked, (c.asked && c.asked.type) || (c.server && c.server.type) || "realtime");
     const id = send({ type: "session.update", session: session });
     c.pending.push({ id: id, changes: picked });
-    picked.forEach(function (ch) { logUpdate(ch.path, "sent " + JSON.stringify(ch.value) + ", waiting for session.updated", "sent"); });
+    picked.forEach(function (ch) { V.updated(ch.path, "sent " + JSON.stringify(ch.value) + ", waiting for session.updated", "sent"); });
   }
 
   function tune() {
@@ -387,7 +300,7 @@
     S.changes(c.asked, now).forEach(function (change) {
       if (change.path === "type" && change.value === c.started.type) return;
       const why = S.refusal(change, c);
-      if (why) logUpdate(change.path, why, "refused");
+      if (why) V.updated(change.path, why, "refused");
       else picked.push(change);
     });
     c.asked = now;
@@ -399,8 +312,8 @@
     pending.changes.forEach(function (change) {
       let value = c.server;
       change.path.split(".").forEach(function (key) { value = value == null ? undefined : value[key]; });
-      if (S.same(value, change.value)) logUpdate(change.path, "applied (session.updated)", "applied");
-      else logUpdate(change.path, "session.updated has " + JSON.stringify(value) + " (asked " + JSON.stringify(change.value) + ")", "changed");
+      if (S.same(value, change.value)) V.updated(change.path, "applied (session.updated)", "applied");
+      else V.updated(change.path, "session.updated has " + JSON.stringify(value) + " (asked " + JSON.stringify(change.value) + ")", "changed");
     });
   }
 
@@ -409,9 +322,9 @@
     const pending = index >= 0 ? c.pending.splice(index, 1)[0] : null;
     const message = "refused: " + (error.message || "the API gave no message");
     const param = typeof error.param === "string" ? error.param.replace(/\[(\d+)\]/g, ".$1").replace(/^session\./, "") : "";
-    if (param) logUpdate(param, message, "refused");
-    else if (pending) pending.changes.forEach(function (ch) { logUpdate(ch.path, message, "refused"); });
-    else part("call-updates").append(el("li", { "data-state": "refused" }, "Error: " + (error.message || "")));
+    if (param) V.updated(param, message, "refused");
+    else if (pending) pending.changes.forEach(function (ch) { V.updated(ch.path, message, "refused"); });
+    else V.said("Error: " + (error.message || ""));
   }
 
   let timer = 0;
@@ -423,14 +336,14 @@
   // A preset or an import swaps <main>, and with it this panel: the call cannot go on without it.
   document.addEventListener("htmx:load", function () {
     const here = panel();
-    if (call && !(here && here.dataset.inCall)) end(call, "the page's form was replaced");
+    if (call && !(here && here.dataset.inCall)) end(call, "the page's form was replaced", "", true);
   });
 
   window.PlaygroundCall = {
     run: function (action) {
       if (action === "start") start(false);
       else if (action === "key") start(true);
-      else if (action === "hangup" && call) end(call, "");
+      else if (action === "hangup" && call) end(call, "", "", true);
       else if (action === "mute" && call && call.mic) {
         const track = call.mic.getAudioTracks()[0];
         track.enabled = !track.enabled;

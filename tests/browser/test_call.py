@@ -8,7 +8,6 @@ import json
 import re
 import socket
 import time
-from typing import Any
 
 import pytest
 
@@ -17,57 +16,8 @@ from playground.web.forms import field_id
 
 pytestmark = pytest.mark.browser
 
-KEY = "sk-call-secret-7777"
+KEY = "sk-call-secret-7777"  # CallUI.key
 EPHEMERAL = "ek_call_ephemeral_0123456789abcdef"
-GA = "/?op=client-secrets"
-
-
-def wait_for(page: Any, script: str, timeout: float = 20.0) -> Any:
-    """Give the first truthy value of ``script`` in the page, polled (wait_for_function runs
-    eval, which the page's CSP refuses)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(script)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {script}")
-        time.sleep(0.1)
-
-
-def status(page: Any) -> str:
-    return page.get_by_test_id("call-status").text_content() or ""
-
-
-def settled_status(page: Any, timeout: float = 20.0) -> str:
-    """Give the call status once it says more than that the call is starting."""
-    wait_for(
-        page,
-        "(() => { const s = document.querySelector('[data-testid=call-status]').textContent;"
-        " return s && !s.startsWith('connecting') && s !== 'Not in a call.'; })()",
-        timeout,
-    )
-    return status(page)
-
-
-def open_ga(page: Any, gateway: str, key: str = KEY) -> None:
-    page.goto(GA)
-    page.get_by_label("Gateway URL").fill(gateway)
-    page.get_by_label("API key").fill(key)
-
-
-def realtime_session(page: Any, instructions: str = "Answer briefly.") -> None:
-    """Choose the realtime session in the form and give it instructions; wait for the preview."""
-    page.locator('input[name="session@mode"][value="realtime"]').check()
-    page.locator("#f-session-realtime-instructions").fill(instructions)
-    wait_for(
-        page,
-        f"document.getElementById('request-body').textContent.includes({json.dumps(instructions)})",
-    )
-
-
-def load_call_scripts(page: Any) -> None:
-    page.evaluate("window.PlaygroundCallLoader.load().then(() => true)")
 
 
 def closed_port() -> int:
@@ -80,7 +30,7 @@ def closed_port() -> int:
 
 
 def test_a_refused_call_shows_in_the_response_pane_like_a_send(
-    call_page, upstream, multipart_fields
+    call_ui, call_page, upstream, multipart_fields
 ) -> None:
     recorder, server = upstream
     recorder.reply = (
@@ -93,10 +43,10 @@ def test_a_refused_call_shows_in_the_response_pane_like_a_send(
     page = call_page
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
-    open_ga(page, f"{server.url}/v1")
-    realtime_session(page)
+    call_ui.open_ga(page, f"{server.url}/v1")
+    call_ui.realtime_session(page)
     page.get_by_test_id("call-start").click()
-    said = settled_status(page)
+    said = call_ui.settled_status(page)
     assert said.startswith("Not started: 401 Unauthorized: Incorrect API key provided.")
     pane = page.get_by_test_id("response")
     assert pane.get_by_test_id("response-status").text_content() == "401 Unauthorized"
@@ -122,7 +72,7 @@ def test_a_refused_call_shows_in_the_response_pane_like_a_send(
     assert not [text for text in console if KEY in text or "Content Security Policy" in text]
 
 
-def test_a_param_the_api_names_is_marked_in_the_form(call_page, upstream) -> None:
+def test_a_param_the_api_names_is_marked_in_the_form(call_ui, call_page, upstream) -> None:
     recorder, server = upstream
     error = {
         "message": "Speed must be between 0.25 and 1.5.",
@@ -135,23 +85,23 @@ def test_a_param_the_api_names_is_marked_in_the_form(call_page, upstream) -> Non
         json.dumps({"error": error}).encode(),
     )
     page = call_page
-    open_ga(page, f"{server.url}/v1")
-    realtime_session(page)
+    call_ui.open_ga(page, f"{server.url}/v1")
+    call_ui.realtime_session(page)
     page.locator("#f-session-realtime-audio-output-speed").fill("1.4")
-    wait_for(page, "document.getElementById('request-body').textContent.includes('1.4')")
+    call_ui.wait_for(page, "document.getElementById('request-body').textContent.includes('1.4')")
     page.get_by_test_id("call-start").click()
-    assert "Speed must be between 0.25 and 1.5." in settled_status(page)
+    assert "Speed must be between 0.25 and 1.5." in call_ui.settled_status(page)
     slot = page.locator("#e-f-session-realtime-audio-output-speed")
     assert (slot.text_content() or "").startswith("The API says: Speed must be between")
     link = page.get_by_role("link", name="marked in the form")
     assert link.get_attribute("href") == "#f-session-realtime-audio-output-speed"
 
 
-def test_a_gateway_that_is_down_is_explained(call_page) -> None:
+def test_a_gateway_that_is_down_is_explained(call_ui, call_page) -> None:
     page = call_page
-    open_ga(page, f"http://127.0.0.1:{closed_port()}/v1")
+    call_ui.open_ga(page, f"http://127.0.0.1:{closed_port()}/v1")
     page.get_by_test_id("call-start").click()
-    said = settled_status(page)
+    said = call_ui.settled_status(page)
     assert said.startswith("Not started: No response:")
     failure = page.get_by_test_id("response").get_by_test_id("send-failure").text_content() or ""
     assert failure and failure in said
@@ -159,7 +109,7 @@ def test_a_gateway_that_is_down_is_explained(call_page) -> None:
 
 
 def test_without_a_microphone_the_call_still_offers_to_listen(
-    call_page, upstream, multipart_fields
+    call_ui, call_page, upstream, multipart_fields
 ) -> None:
     recorder, server = upstream
     recorder.reply = ("401 Unauthorized", [("Content-Type", "application/json")], b"{}")
@@ -169,9 +119,9 @@ def test_without_a_microphone_the_call_still_offers_to_listen(
         "navigator.mediaDevices.getUserMedia = () =>"
         " Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));"
     )
-    open_ga(page, f"{server.url}/v1")
+    call_ui.open_ga(page, f"{server.url}/v1")
     page.get_by_test_id("call-start").click()
-    settled_status(page)
+    call_ui.settled_status(page)
     note = page.get_by_test_id("call-mic-note")
     assert note.is_visible()
     assert "microphone access was denied" in (note.text_content() or "")
@@ -185,7 +135,9 @@ def test_without_a_microphone_the_call_still_offers_to_listen(
     assert "m=audio" in offer and "a=recvonly" in offer and "a=sendrecv" not in offer
 
 
-def test_connect_with_this_key_posts_the_bare_offer_with_the_key(call_page, upstream) -> None:
+def test_connect_with_this_key_posts_the_bare_offer_with_the_key(
+    call_ui, call_page, upstream
+) -> None:
     recorder, server = upstream
     recorder.reply = (
         "200 OK",
@@ -193,17 +145,19 @@ def test_connect_with_this_key_posts_the_bare_offer_with_the_key(call_page, upst
         json.dumps({"value": EPHEMERAL, "expires_at": int(time.time()) + 600}).encode(),
     )
     page = call_page
-    open_ga(page, f"{server.url}/v1")
+    call_ui.open_ga(page, f"{server.url}/v1")
     connect = page.get_by_test_id("call-connect-key")
     assert connect.is_disabled()
     page.get_by_role("button", name="Send").click()
-    wait_for(page, "document.querySelector('[data-testid=call-connect-key]').disabled === false")
+    call_ui.wait_for(
+        page, "document.querySelector('[data-testid=call-connect-key]').disabled === false"
+    )
     # The key is in the response pane (its input, for Copy, and the JSON), nowhere else.
     shown = page.locator("#response").evaluate("pane => pane.outerHTML").count(EPHEMERAL)
     assert shown >= 1 and page.content().count(EPHEMERAL) == shown
     recorder.reply = ("403 Forbidden", [("Content-Type", "application/json")], b"{}")
     connect.click()
-    assert settled_status(page).startswith("Not started: 403 Forbidden")
+    assert call_ui.settled_status(page).startswith("Not started: 403 Forbidden")
     # The call's answer takes the response pane, as a send's would: the key goes with it.
     assert EPHEMERAL not in page.content()
     assert connect.is_disabled()
@@ -217,10 +171,10 @@ def test_connect_with_this_key_posts_the_bare_offer_with_the_key(call_page, upst
 # --- the pieces the call draws, fed with given events -------------------------------------
 
 
-def test_the_page_and_the_server_name_fields_alike(call_page) -> None:
+def test_the_page_and_the_server_name_fields_alike(call_ui, call_page) -> None:
     page = call_page
-    page.goto(GA)
-    load_call_scripts(page)
+    page.goto(call_ui.ga)
+    call_ui.load_scripts(page)
     names = page.evaluate(
         "Array.from(document.getElementById('session-form').elements)"
         ".map(e => e.name).filter(n => n && n[0] !== '_' && n !== 'csrf_token')"
@@ -235,10 +189,10 @@ def test_the_page_and_the_server_name_fields_alike(call_page) -> None:
     assert got == [[json_path(p), field_id(p)] for p in paths]
 
 
-def test_a_body_path_finds_the_field_of_the_chosen_branch(call_page) -> None:
+def test_a_body_path_finds_the_field_of_the_chosen_branch(call_ui, call_page) -> None:
     page = call_page
-    page.goto(GA)
-    load_call_scripts(page)
+    page.goto(call_ui.ga)
+    call_ui.load_scripts(page)
 
     def field(path: str) -> str:
         return page.evaluate(
@@ -256,10 +210,12 @@ def test_a_body_path_finds_the_field_of_the_chosen_branch(call_page) -> None:
     assert field("session.tools.0.name") == "g-f-session-realtime-tools"
 
 
-def test_the_effective_view_says_what_matched_changed_and_came_from_defaults(call_page) -> None:
+def test_the_effective_view_says_what_matched_changed_and_came_from_defaults(
+    call_ui, call_page
+) -> None:
     page = call_page
-    page.goto(GA)
-    load_call_scripts(page)
+    page.goto(call_ui.ga)
+    call_ui.load_scripts(page)
     asked = {"type": "realtime", "audio": {"output": {"voice": "ash", "speed": 1.1}}, "tools": []}
     server = {
         "type": "realtime",
@@ -283,10 +239,10 @@ def test_the_effective_view_says_what_matched_changed_and_came_from_defaults(cal
     assert ["missing", "tools: asked [], the server did not report it"] in lines
 
 
-def test_a_change_of_the_form_becomes_the_smallest_session_update(call_page) -> None:
+def test_a_change_of_the_form_becomes_the_smallest_session_update(call_ui, call_page) -> None:
     page = call_page
-    page.goto(GA)
-    load_call_scripts(page)
+    page.goto(call_ui.ga)
+    call_ui.load_scripts(page)
     before = {"type": "realtime", "instructions": "a", "audio": {"output": {"voice": "ash"}}}
     after = {
         "type": "realtime",
@@ -324,10 +280,10 @@ def test_a_change_of_the_form_becomes_the_smallest_session_update(call_page) -> 
     assert "Unset is not sent mid-call" in refusals[3]
 
 
-def test_the_inspector_lists_filters_pauses_clears_and_downloads(call_page) -> None:
+def test_the_inspector_lists_filters_pauses_clears_and_downloads(call_ui, call_page) -> None:
     page = call_page
-    page.goto(GA)
-    load_call_scripts(page)
+    page.goto(call_ui.ga)
+    call_ui.load_scripts(page)
     audio = "A" * 400  # 300 bytes of base64 audio
     page.evaluate(
         """([audio, key]) => {
@@ -409,12 +365,12 @@ def test_the_inspector_lists_filters_pauses_clears_and_downloads(call_page) -> N
 # --- layout ---------------------------------------------------------------------------------
 
 
-def test_on_a_wide_screen_the_right_column_stays_in_view(call_page) -> None:
+def test_on_a_wide_screen_the_right_column_stays_in_view(call_ui, call_page) -> None:
     page = call_page
-    page.goto(GA)
-    realtime_session(page)  # a long form
+    page.goto(call_ui.ga)
+    call_ui.realtime_session(page)  # a long form
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-    wait_for(page, "window.scrollY > 1000")
+    call_ui.wait_for(page, "window.scrollY > 1000")
     box = page.evaluate(
         "(() => { const o = document.querySelector('.output'); const r = o.getBoundingClientRect();"
         " return {top: r.top, bottom: r.bottom, sw: o.scrollWidth, cw: o.clientWidth,"
@@ -425,19 +381,19 @@ def test_on_a_wide_screen_the_right_column_stays_in_view(call_page) -> None:
     assert page.get_by_test_id("call-start").is_visible()
 
 
-def test_on_a_narrow_screen_the_call_controls_stay_reachable(call_page, upstream) -> None:
+def test_on_a_narrow_screen_the_call_controls_stay_reachable(call_ui, call_page, upstream) -> None:
     recorder, server = upstream
     recorder.hang()  # the call stays "connecting…" while the gateway thinks
     page = call_page
     page.set_viewport_size({"width": 375, "height": 740})
-    open_ga(page, f"{server.url}/v1")
+    call_ui.open_ga(page, f"{server.url}/v1")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_test_id("call-start").click()
-    wait_for(page, "document.getElementById('call').dataset.inCall === '1'")
+    call_ui.wait_for(page, "document.getElementById('call').dataset.inCall === '1'")
     page.evaluate("window.scrollTo(0, 0)")
     hang_up = page.get_by_test_id("call-hangup")
     box = hang_up.bounding_box()
     assert box and 0 <= box["y"] and box["y"] + box["height"] <= 740
     hang_up.click()
-    assert "ended" in status(page).lower()
+    assert "ended" in call_ui.status(page).lower()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -18,7 +18,7 @@ TESTIDS = [
     "call-level",
     "call-status",
 ]
-LAZY = ["call-session.js", "call-inspector.js", "call.js"]
+LAZY = ["call-session.js", "call-inspector.js", "call-view.js", "call.js"]
 
 
 def _page(client, op: str) -> str:
