@@ -251,6 +251,7 @@ def test_the_key_is_nowhere_but_where_it_was_typed(
     html = page.content().replace(f'value="{call_ui.key}"', "")  # the API key input itself
     assert call_ui.key not in html
     assert call_ui.key not in saved and not [text for text in console if call_ui.key in text]
+    assert not [text for text in console if "Content Security Policy" in text]  # nothing blocked
     assert call_ui.key not in caplog.text
     # The audio payloads were never dumped (a WebRTC call carries none on the channel anyway).
     assert all(len(line) < 20000 for line in saved.splitlines())
