@@ -341,18 +341,30 @@ def expect(sync_api: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
-def browser(sync_api: Any) -> Iterator[Any]:
-    """Give headless Chromium driven by Playwright; in CI a missing browser is a failure."""
+def playwright_driver(sync_api: Any) -> Iterator[Any]:
+    """Give the one Playwright driver of the session (a second sync driver cannot start while
+    one runs): every browser fixture launches from it."""
     with sync_api.sync_playwright() as pw:
-        path = chromium_path(pw.chromium.executable_path)
-        try:
-            launched = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        except Exception as exc:  # no browser at all on this machine
-            if os.environ.get("CI"):
-                raise
-            pytest.skip(f"no Chromium to drive: {exc}")
-        yield launched
-        launched.close()
+        yield pw
+
+
+def _launch(pw: Any, args: list[str]) -> Any:
+    """Give headless Chromium launched with ``args``; skip without one (fail in CI)."""
+    path = chromium_path(pw.chromium.executable_path)
+    try:
+        return pw.chromium.launch(executable_path=path, headless=True, args=args)
+    except Exception as exc:  # no browser at all on this machine
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Chromium to drive: {exc}")
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Any) -> Iterator[Any]:
+    """Give headless Chromium driven by Playwright; in CI a missing browser is a failure."""
+    launched = _launch(playwright_driver, CHROMIUM_ARGS)
+    yield launched
+    launched.close()
 
 
 #: A live call's extra switches: a fake microphone that asks no permission, WebRTC allowed over
@@ -366,19 +378,11 @@ CALL_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def call_browser(sync_api: Any) -> Iterator[Any]:
+def call_browser(playwright_driver: Any) -> Iterator[Any]:
     """Give headless Chromium that can hold a call (fake media devices, loopback ICE)."""
-    with sync_api.sync_playwright() as pw:
-        path = chromium_path(pw.chromium.executable_path)
-        args = [*CHROMIUM_ARGS, *CALL_ARGS]
-        try:
-            launched = pw.chromium.launch(executable_path=path, headless=True, args=args)
-        except Exception as exc:  # no browser at all on this machine
-            if os.environ.get("CI"):
-                raise
-            pytest.skip(f"no Chromium to drive: {exc}")
-        yield launched
-        launched.close()
+    launched = _launch(playwright_driver, [*CHROMIUM_ARGS, *CALL_ARGS])
+    yield launched
+    launched.close()
 
 
 @pytest.fixture
