@@ -13,8 +13,8 @@ from playground.snippets import (
     GATEWAY_PLACEHOLDER,
     LANGUAGES,
     VERBATIM_URL,
-    languages_for,
     render_snippet,
+    tabs_for,
 )
 from playground.snippets.highlight import highlight
 
@@ -109,7 +109,7 @@ def test_a_url_the_pattern_takes_is_written_as_typed_in_every_language(
         return
     body = {"instructions": "hi", "temperature": 0.8}
     for op, sent in ((sessions_op, body), (ga_op, {"session": {"type": "realtime"}})):
-        for lang in languages_for(op):
+        for lang in tabs_for(op):
             filled = render_snippet(op, lang.id, sent, GATEWAY_PLACEHOLDER)
             assert filled.replace(GATEWAY_PLACEHOLDER, url) == render_snippet(
                 op, lang.id, sent, url
