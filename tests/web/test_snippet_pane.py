@@ -142,3 +142,20 @@ def test_snippets_keep_the_body_key_order(client: FlaskClient, sessions_op: Oper
         page = client.post("/snippet", data=form).get_data(as_text=True)
         curl = _panels(page)["curl"]
         assert curl.index('"model"') < curl.index('"instructions"')
+
+
+@pytest.mark.parametrize(
+    ("op", "said"),
+    [
+        ("client-secrets", "the browser one gets a key from your server"),
+        ("sessions", "Reads <code>OPENAI_API_KEY</code> from the environment;"),
+    ],
+)
+def test_the_pane_says_where_each_snippet_gets_its_key(client, op, said) -> None:
+    """The browser call tab gets an ephemeral key from the visitor's server, not the
+    environment: the pane's hint says so only where that tab is shown."""
+    html = client.get(f"/?op={op}").get_data(as_text=True)
+    hint = re.search(
+        r'<h2 id="snippet-title">Code</h2>\s*<span class="hint">(.*?)</span>', html, re.S
+    )
+    assert hint and said in hint.group(1)
