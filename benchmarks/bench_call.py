@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -52,6 +53,94 @@ def _call(base: str, client: CallClient) -> float:
     client.answer(answer.text)
     client.wait_for("session.created", timeout=30)
     return time.perf_counter() - started
+
+
+#: A call-capable headless Chromium: a fake microphone, allowed without asking, and loopback
+#: candidates (the mock's peer answers on 127.0.0.1).
+CALL_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+]
+_CREATED = """() => document.querySelector(
+  '[data-testid=call-events] [data-event-type="session.created"]') !== null"""
+_ENDED = """() => (document.querySelector('[data-testid=call-status]') || {}).textContent || ''"""
+
+
+def _poll(page: Any, script: str, until: Any, timeout: float = 30.0) -> None:
+    """Evaluate ``script`` until ``until(value)`` holds (wait_for_function fails under the
+    page's CSP, which forbids eval)."""
+    deadline = time.monotonic() + timeout
+    while not until(page.evaluate(script)):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the page did not get there in {timeout:g} s: {script}")
+        time.sleep(0.005)
+
+
+def click_rows(runs: int = 10) -> list[Row]:
+    """Give the time from a click on Start call to ``session.created`` in the page's event list
+    (headless Chromium against the mock, median of ``runs``), against the Python caller's set-up
+    on the same server as the baseline."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return [("click to session.created", "skipped", "playwright not installed", "")]
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVE], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    clicks, setups = [], []
+    try:
+        assert server.stdout is not None
+        origin = f"http://127.0.0.1:{server.stdout.readline().strip()}"
+        for _ in range(3):
+            client = CallClient()
+            try:
+                setups.append(_call(origin + "/mock/v1", client) * 1000)
+            finally:
+                client.close()
+        with sync_playwright() as pw:
+            chromium = Path("/usr/bin/chromium")
+            browser = pw.chromium.launch(
+                executable_path=str(chromium) if chromium.exists() else None, args=CALL_ARGS
+            )
+            context = browser.new_context(base_url=origin)
+            context.grant_permissions(["microphone"], origin=origin)
+            page = context.new_page()
+            page.goto("/?op=client-secrets")
+            page.get_by_role("button", name="Built-in mock (offline)").click()
+            page.get_by_label("API key").fill("sk-bench")
+            for i in range(runs + 2):  # the first two load call.js and warm the peer
+                started = time.perf_counter()
+                page.get_by_test_id("call-start").click()
+                _poll(page, _CREATED, bool)
+                if i >= 2:
+                    clicks.append((time.perf_counter() - started) * 1000)
+                page.get_by_test_id("call-hangup").click()
+                _poll(page, _ENDED, lambda text: "ended" in text)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+        if server.stdout is not None:
+            server.stdout.close()
+    click, setup = statistics.median(clicks), statistics.median(setups)
+    return [
+        (
+            "Python caller: offer POST to session.created (baseline), median",
+            f"{setup:.1f}",
+            "1.0x",
+            "",
+        ),
+        (
+            f"page: click on Start call to session.created shown, median of {runs}",
+            f"{click:.1f}",
+            f"{click / setup:.1f}x",
+            "under 500 ms",
+        ),
+    ]
 
 
 def call_rows(runs: int = 10, seconds: float = 10.0) -> list[Row]:

@@ -402,6 +402,32 @@ def call_page(call_context: Any) -> Any:
     return call_context.new_page()
 
 
+#: A live call's extra switches: a fake microphone that asks no permission, WebRTC allowed over
+#: loopback (the mock peer listens on 127.0.0.1), audio that plays without a gesture.
+CALL_ARGS = [
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="session")
+def call_browser(sync_api: Any) -> Iterator[Any]:
+    """Give headless Chromium that can hold a call (fake media devices, loopback ICE)."""
+    with sync_api.sync_playwright() as pw:
+        path = chromium_path(pw.chromium.executable_path)
+        args = [*CHROMIUM_ARGS, *CALL_ARGS]
+        try:
+            launched = pw.chromium.launch(executable_path=path, headless=True, args=args)
+        except Exception as exc:  # no browser at all on this machine
+            if os.environ.get("CI"):
+                raise
+            pytest.skip(f"no Chromium to drive: {exc}")
+        yield launched
+        launched.close()
+
+
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     """Give a fresh browser page (own context, empty storage) with the base URL set."""
@@ -671,3 +697,35 @@ def call_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     gc.collect()  # an unclosed socket is reported here, by the test that left it
     left = [t.name for t in threading.enumerate() if t.name in ("mock-call-peers", "call-client")]
     assert not left, f"threads left running: {left}"
+
+
+@pytest.fixture
+def mock_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Give the process's mock call registry; after the test every mock call is ended and its
+    loop thread stopped (and aioice's address gathering, which a call replaces, put back)."""
+    import aioice.ice
+
+    from playground.mock.call_peer import peers
+
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", aioice.ice.get_host_addresses)
+    yield peers
+    peers.shutdown()
+    left = [t.name for t in threading.enumerate() if t.name == "mock-call-peers"]
+    assert not left, f"threads left running: {left}"
+
+
+@pytest.fixture
+def call_context_on(call_browser: Any) -> Iterator[Any]:
+    """Give a function opening a call-capable browser context on ``origin`` (the microphone
+    allowed there); every context it opened is closed after the test."""
+    opened: list[Any] = []
+
+    def open_on(origin: str) -> Any:
+        context = call_browser.new_context(base_url=origin)
+        context.grant_permissions(["microphone"], origin=origin)
+        opened.append(context)
+        return context
+
+    yield open_on
+    for context in opened:
+        context.close()

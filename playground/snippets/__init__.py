@@ -2,8 +2,9 @@
 
 :func:`render_snippet` is pure (no Flask): the page, the CLI and the fidelity tests call it alike.
 A new language is one template in ``templates/`` and one entry in :data:`LANGUAGES`. An operation
-that starts a WebRTC call (``x-playground.call``) also has the server half of that call, from the
-body's session, in the languages of :data:`CALL_LANGUAGES` (:func:`call_languages_for`).
+that starts a WebRTC call (``x-playground.call``) also has that call, in the languages of
+:data:`CALL_LANGUAGES` (:func:`call_languages_for`): the server half from the body's session, and
+the browser half, a page script calling with the ephemeral key the body mints.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from playground.model.call_spec import call_spec
 from playground.model.operations import Operation
 from playground.snippets.literals import (
     Shared,
+    js_comment_json,
     js_literal,
     js_string,
     loose_paths,
@@ -51,6 +53,9 @@ class Language:
     #: Starts the operation's WebRTC call with the body's session (the SDK key is then looked
     #: up in ``x-playground.call.sdk``).
     call: bool = False
+    #: The call's browser half (a page script with an ephemeral key), not a server's: it runs in
+    #: a browser page, and shows the body as what the server sends for the key.
+    browser: bool = False
 
     def available(self, op: Operation) -> bool:
         """Say whether the operation can be called this way (an SDK must name the method)."""
@@ -91,6 +96,14 @@ _CALL_REGISTRY = (
         call=True,
     ),
     Language("curl_call", "curl (call)", "curl_call.sh.jinja", "bash", call=True),
+    Language(
+        "browser_call",
+        "Browser (WebRTC)",
+        "browser_call.js.jinja",
+        "javascript",
+        call=True,
+        browser=True,
+    ),
 )
 CALL_LANGUAGES: dict[str, Language] = {lang.id: lang for lang in _CALL_REGISTRY}
 
@@ -127,6 +140,7 @@ def _environment() -> Environment:
         js_str=js_string,
         sh=shell_single_quote,
         tojson_pretty=lambda value: json.dumps(value, indent=2, ensure_ascii=False),
+        js_comment_json=js_comment_json,
     )
     env.globals.update(py_kwargs=_py_kwargs)
     return env
@@ -190,12 +204,14 @@ def render_snippet(
     root = (base_url or DEFAULT_BASE_URL).rstrip("/")
     shown_base = base_url.rstrip("/") if base_url else None
     spec = call_spec(op) if language.call else None
-    if spec is not None:  # the call's server half: the offer and the body's session
-        return _template(language.template).render(
+    if spec is not None:  # the call: the server half sends the body's session, the browser's
+        return _template(language.template).render(  # the offer with the key the body mints
             op=op,
+            body=body,
             session=spec.session_of(body),
             path=spec.path,
             url=root + spec.path,
+            base=root,
             base_url=shown_base,
             sdk_method=spec.sdk.get(language.sdk) if language.sdk else None,
             key_variable=API_KEY_VARIABLE,

@@ -6,6 +6,7 @@ spread one item a line with a trailing comma, the way ``black`` and ``prettier``
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 from collections.abc import Callable, Collection, Iterator
@@ -51,6 +52,20 @@ def js_string(text: str) -> str:
     """Give a JavaScript/TypeScript string literal for ``text`` (single quotes unless double
     save escapes); ``$`` and backticks need no escape outside template literals."""
     return _quoted(text, "'")
+
+
+# What would end a ``//`` comment early (the JS line separators), what UTF-8 cannot encode (lone
+# surrogates) and what would end an inline <script> (``</``, ``<!--``): JSON escapes of the same
+# characters, so the comment still reads as the value's JSON.
+_COMMENT_UNSAFE = re.compile(r"[\u2028\u2029\ud800-\udfff]|<(?=[/!])")
+
+
+def js_comment_json(value: Any) -> str:
+    """Give ``value`` as indented JSON in JavaScript ``//`` comment lines, which parse back to
+    ``value`` (key order kept) once each line's comment mark is taken off."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    text = _COMMENT_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return "\n".join("//   " + line for line in text.split("\n"))
 
 
 def shell_single_quote(text: str) -> str:

@@ -33,6 +33,8 @@ class SnippetView:
     html: Markup
     selected: bool
     highlighted: bool
+    #: The call's browser half: it gets a key from the visitor's server, not the environment.
+    browser: bool = False
 
 
 def snippet_views(
@@ -69,7 +71,7 @@ def _views(
         text = texts[lang.id]
         on = lang.id == chosen
         html = highlight(lang.lexer, text) if on else escape(text)
-        views.append(SnippetView(lang.id, lang.label, text, html, on, on))
+        views.append(SnippetView(lang.id, lang.label, text, html, on, on, lang.browser))
     return views
 
 

@@ -19,6 +19,7 @@ from playground.snippets import (
     render_snippets,
 )
 from playground.snippets.literals import (
+    js_comment_json,
     js_literal,
     js_string,
     loose_paths,
@@ -97,6 +98,19 @@ def _node_eval(expression: str) -> Any:
 def test_js_string_reads_back_as_the_same_text(text: str) -> None:
     """Node parses the literal back to exactly the text."""
     assert _node_eval(js_string(text)) == text
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, "</script><!-- */", "lone \ud800 surrogate"])
+def test_js_comment_json_is_only_comment_and_reads_back(text: str) -> None:
+    """Node sees nothing but comments (no string ends one early), and the lines, their comment
+    mark taken off, are JSON of exactly the value; nothing closes an inline <script>."""
+    value = {"text": text, "list": [text, 1, None]}
+    comment = js_comment_json(value)
+    assert _node_eval(comment + "\n'only comments above'") == "only comments above"
+    lines = comment.encode("utf-8").decode("utf-8").split("\n")  # UTF-8 can hold it
+    assert all(line.startswith("//   ") for line in lines)
+    assert json.loads("\n".join(line[5:] for line in lines)) == value
+    assert "</" not in comment and "<!" not in comment
 
 
 def test_js_literal_uses_bare_keys_where_it_can() -> None:

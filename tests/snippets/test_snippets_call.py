@@ -38,7 +38,7 @@ def test_only_an_operation_with_a_call_has_call_snippets() -> None:
 def test_the_python_call_tab_needs_an_sdk_method(ga_op: Operation) -> None:
     extra = {**ga_op.extra, "call": {**ga_op.extra["call"], "sdk": {}}}
     bare = replace(ga_op, extra=extra)
-    assert [lang.id for lang in call_languages_for(bare)] == ["curl_call"]
+    assert [lang.id for lang in call_languages_for(bare)] == ["curl_call", "browser_call"]
     with pytest.raises(KeyError, match="no method"):
         render_snippet(bare, "python_openai_call", {"session": SESSION})
 

@@ -1,5 +1,6 @@
-"""The call snippets, run by the real ``openai`` Python SDK and real ``curl`` against a recording
-server on 127.0.0.1, send exactly the offer and the form's session, and print the SDP answer.
+"""The call snippets' server half, run by the real ``openai`` Python SDK and real ``curl`` against a
+recording server on 127.0.0.1, sends exactly the offer and the form's session, and prints the SDP
+answer. (The browser half runs in Chromium: test_snippets_browser_call.py.)
 
 Every body of the GA corpus (``tests/fixtures/snippet_bodies_ga.json``: every parameter, nulls,
 custom values, hostile strings) is one case per call language.
@@ -36,6 +37,7 @@ CASES = [
     pytest.param(case, lang.id, id=f"{case}-{lang.id}")
     for case in CORPUS
     for lang in call_languages_for(OP)
+    if not lang.browser
 ]
 
 
@@ -156,5 +158,47 @@ def test_call_snippet_sends_the_offer_and_the_session(
 
 
 def test_every_call_language_runs_in_a_client() -> None:
-    """Both call tabs are proven here (a new one needs its client in ``_run``)."""
-    assert [lang.id for lang in call_languages_for(OP)] == ["python_openai_call", "curl_call"]
+    """Both server-half tabs are proven here (a new one needs its client in ``_run``), the
+    browser half in Chromium (test_snippets_browser_call.py)."""
+    langs = call_languages_for(OP)
+    assert [lang.id for lang in langs if not lang.browser] == ["python_openai_call", "curl_call"]
+    assert [lang.id for lang in langs if lang.browser] == ["browser_call"]
+
+
+def _code_lines(script: str) -> list[str]:
+    """Give the lines of a script that are code (not ``//`` comments)."""
+    return [line for line in script.split("\n") if not line.lstrip().startswith("//")]
+
+
+#: Strings that would end a ``//`` comment (JavaScript's line separators), an inline <script>,
+#: or UTF-8 encoding (a lone surrogate), written raw.
+COMMENT_BREAKERS = {
+    "session": {
+        "type": "realtime",
+        "instructions": "a\u2028alert(1)\u2029b </script><!-- */ \ud800 end",
+        "audio": {"output": {"voice": "x\u2028y"}},
+    }
+}
+
+
+@pytest.mark.parametrize("case", [*CORPUS, "comment_breakers"])
+def test_the_browser_call_shows_the_exact_body_and_nothing_of_it_runs(
+    case: str, comment_body: Any, tmp_path: Path
+) -> None:
+    """The comment reads back as the body (key order kept) however hostile its strings, the code
+    is the same for every body (the key carries the session), and node parses the script."""
+    body = CORPUS.get(case, COMMENT_BREAKERS)
+    text = render_snippet(OP, "browser_call", body, base_url="http://127.0.0.1:9/gateway/v1")
+    shown = comment_body(text)
+    assert shown == body
+    assert json.dumps(shown, sort_keys=False) == json.dumps(body, sort_keys=False)
+    bare = render_snippet(OP, "browser_call", {}, base_url="http://127.0.0.1:9/gateway/v1")
+    assert _code_lines(text) == _code_lines(bare)
+    assert "const BASE_URL = 'http://127.0.0.1:9/gateway/v1';" in _code_lines(text)
+    node = shutil.which("node")
+    _require(node is not None, "node")
+    (tmp_path / "call.js").write_text(text, encoding="utf-8")
+    checked = subprocess.run(
+        [str(node), "--check", "call.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert checked.returncode == 0, checked.stderr

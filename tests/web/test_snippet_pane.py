@@ -13,8 +13,8 @@ from playground.snippets import (
     GATEWAY_PLACEHOLDER,
     LANGUAGES,
     VERBATIM_URL,
-    languages_for,
     render_snippet,
+    tabs_for,
 )
 from playground.snippets.highlight import highlight
 
@@ -109,7 +109,7 @@ def test_a_url_the_pattern_takes_is_written_as_typed_in_every_language(
         return
     body = {"instructions": "hi", "temperature": 0.8}
     for op, sent in ((sessions_op, body), (ga_op, {"session": {"type": "realtime"}})):
-        for lang in languages_for(op):
+        for lang in tabs_for(op):
             filled = render_snippet(op, lang.id, sent, GATEWAY_PLACEHOLDER)
             assert filled.replace(GATEWAY_PLACEHOLDER, url) == render_snippet(
                 op, lang.id, sent, url
@@ -142,3 +142,20 @@ def test_snippets_keep_the_body_key_order(client: FlaskClient, sessions_op: Oper
         page = client.post("/snippet", data=form).get_data(as_text=True)
         curl = _panels(page)["curl"]
         assert curl.index('"model"') < curl.index('"instructions"')
+
+
+@pytest.mark.parametrize(
+    ("op", "said"),
+    [
+        ("client-secrets", "the browser one gets a key from your server"),
+        ("sessions", "Reads <code>OPENAI_API_KEY</code> from the environment;"),
+    ],
+)
+def test_the_pane_says_where_each_snippet_gets_its_key(client, op, said) -> None:
+    """The browser call tab gets an ephemeral key from the visitor's server, not the
+    environment: the pane's hint says so only where that tab is shown."""
+    html = client.get(f"/?op={op}").get_data(as_text=True)
+    hint = re.search(
+        r'<h2 id="snippet-title">Code</h2>\s*<span class="hint">(.*?)</span>', html, re.S
+    )
+    assert hint and said in hint.group(1)
