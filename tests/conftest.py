@@ -402,32 +402,6 @@ def call_page(call_context: Any) -> Any:
     return call_context.new_page()
 
 
-#: A live call's extra switches: a fake microphone that asks no permission, WebRTC allowed over
-#: loopback (the mock peer listens on 127.0.0.1), audio that plays without a gesture.
-CALL_ARGS = [
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--allow-loopback-in-peer-connection",
-    "--autoplay-policy=no-user-gesture-required",
-]
-
-
-@pytest.fixture(scope="session")
-def call_browser(sync_api: Any) -> Iterator[Any]:
-    """Give headless Chromium that can hold a call (fake media devices, loopback ICE)."""
-    with sync_api.sync_playwright() as pw:
-        path = chromium_path(pw.chromium.executable_path)
-        args = [*CHROMIUM_ARGS, *CALL_ARGS]
-        try:
-            launched = pw.chromium.launch(executable_path=path, headless=True, args=args)
-        except Exception as exc:  # no browser at all on this machine
-            if os.environ.get("CI"):
-                raise
-            pytest.skip(f"no Chromium to drive: {exc}")
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     """Give a fresh browser page (own context, empty storage) with the base URL set."""

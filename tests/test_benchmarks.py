@@ -7,6 +7,7 @@ import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -53,13 +54,27 @@ def test_paste_rows_time_every_adversarial_paste_against_plain_ones(bench) -> No
     assert all(float(ms) > 0 and "x JSON" in ratio for _, ms, ratio, _ in rows)
 
 
-def test_call_rows_time_a_real_call() -> None:
+@pytest.fixture(scope="module")
+def bench_call() -> Any:
+    """Give ``benchmarks/bench_call.py`` loaded alone, as ``python -m benchmarks`` runs it."""
     spec = importlib.util.spec_from_file_location(
         "bench_call", ROOT / "benchmarks" / "bench_call.py"
     )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    rows = module.call_rows(runs=1, seconds=1.0)  # exits if the call carried no audio
+    return module
+
+
+def test_call_rows_time_a_real_call(bench_call) -> None:
+    rows = bench_call.call_rows(runs=1, seconds=1.0)  # exits if the call carried no audio
     assert [what for what, *_ in rows][1].startswith("offer POST to session.created")
     assert float(rows[1][1]) > 0 and float(rows[2][1].split()[0]) > 0
+
+
+@pytest.mark.browser
+def test_click_rows_time_a_call_started_in_the_page(bench_call, sync_api) -> None:
+    """The page's Start call reaches session.created in the event list (it exits otherwise)."""
+    rows = bench_call.click_rows(runs=1)
+    assert rows[1][0].startswith("page: click on Start call to session.created")
+    assert float(rows[0][1]) > 0 and float(rows[1][1]) > 0
