@@ -15,6 +15,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,22 @@ print(server.socket.getsockname()[1], flush=True)
 server.serve_forever()
 """
 AUTH = {"Authorization": "Bearer sk-bench"}
+
+
+@contextmanager
+def _served() -> Iterator[tuple[str, int]]:
+    """Give the origin and process id of a playground served in a child process; stop it after."""
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVE], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        yield f"http://127.0.0.1:{server.stdout.readline().strip()}", server.pid
+    finally:
+        server.terminate()
+        server.wait(10)
+        if server.stdout is not None:
+            server.stdout.close()
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -88,13 +106,8 @@ def click_rows(runs: int = 10) -> list[Row]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return [("click to session.created", "skipped", "playwright not installed", "")]
-    server = subprocess.Popen(
-        [sys.executable, "-c", _SERVE], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
     clicks, setups = [], []
-    try:
-        assert server.stdout is not None
-        origin = f"http://127.0.0.1:{server.stdout.readline().strip()}"
+    with _served() as (origin, _):
         for _ in range(3):
             client = CallClient()
             try:
@@ -121,11 +134,6 @@ def click_rows(runs: int = 10) -> list[Row]:
                 page.get_by_test_id("call-hangup").click()
                 _poll(page, _ENDED, lambda text: "ended" in text)
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(10)
-        if server.stdout is not None:
-            server.stdout.close()
     click, setup = statistics.median(clicks), statistics.median(setups)
     return [
         (
@@ -145,12 +153,8 @@ def click_rows(runs: int = 10) -> list[Row]:
 
 def call_rows(runs: int = 10, seconds: float = 10.0) -> list[Row]:
     """Give call set-up (median of ``runs``) and server CPU per call-minute."""
-    server = subprocess.Popen(
-        [sys.executable, "-c", _SERVE], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stdout is not None
-        base = f"http://127.0.0.1:{server.stdout.readline().strip()}/mock/v1"
+    with _served() as (origin, pid):
+        base = origin + "/mock/v1"
         secrets_ms = []
         for i in range(runs + 5):
             started = time.perf_counter()
@@ -167,19 +171,14 @@ def call_rows(runs: int = 10, seconds: float = 10.0) -> list[Row]:
         client = CallClient(amplitude=0.3)
         try:
             _call(base, client)
-            before = _cpu_seconds(server.pid)
+            before = _cpu_seconds(pid)
             client.say("how much does a call cost")
             time.sleep(seconds)
-            used = _cpu_seconds(server.pid) - before
+            used = _cpu_seconds(pid) - before
             if client.remote_frames < 25 * seconds:  # the media path must have run all along
                 raise SystemExit(f"the call carried too little audio: {client.remote_frames}")
         finally:
             client.close()
-    finally:
-        server.terminate()
-        server.wait(10)
-        if server.stdout is not None:
-            server.stdout.close()
     setup, baseline = statistics.median(setup_ms), statistics.median(secrets_ms)
     per_minute = used * 60 / seconds
     return [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import importlib.util
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from html import unescape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import quote
 
@@ -43,6 +45,17 @@ def _page_posts() -> list[str]:
 
 #: The page's state-changing addresses (see :func:`_page_posts`).
 PAGE_POSTS = _page_posts()
+
+
+def load_script(relative: str) -> ModuleType:
+    """Give a script of the repository (``benchmarks/run.py``, ``scripts/golden.py``) loaded
+    from its path, as running it would, though it is not in an importable package."""
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 #: Test apps send to upstreams on 127.0.0.1, which the SSRF guard (tested on its own) refuses.

@@ -3,7 +3,6 @@ budget: bytes are deterministic, so the 40 KB first load is checked on every run
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
@@ -11,16 +10,15 @@ from typing import Any
 
 import pytest
 
+from .conftest import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """Give ``benchmarks/run.py``."""
+    return load_script("benchmarks/run.py")
 
 
 def _kb(text: str) -> float:
@@ -57,13 +55,7 @@ def test_paste_rows_time_every_adversarial_paste_against_plain_ones(bench) -> No
 @pytest.fixture(scope="module")
 def bench_call() -> Any:
     """Give ``benchmarks/bench_call.py`` loaded alone, as ``python -m benchmarks`` runs it."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_call", ROOT / "benchmarks" / "bench_call.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/bench_call.py")
 
 
 def test_call_rows_time_a_real_call(bench_call) -> None:

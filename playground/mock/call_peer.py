@@ -34,8 +34,9 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 from av import AudioFrame
 
+from playground.mock.audio import frame_levels
 from playground.mock.script import Conversation, Reply, Step
-from playground.mock.session import SessionRules, VoiceActivity, new_id, rms_dbfs, turn_settings
+from playground.mock.session import SessionRules, VoiceActivity, new_id, turn_settings
 
 RATE = 48000
 FRAME_SAMPLES = 960  # 20 ms, what Opus sends
@@ -215,18 +216,12 @@ class MockCall:
 
     async def _listen(self, track: MediaStreamTrack) -> None:
         """Count the mic's frames and run turn detection on their level."""
-        while True:
-            try:
-                frame = await track.recv()
-            except MediaStreamError:
-                return
+        async for level in frame_levels(track):
             self.mic_frames += 1
             self._last_heard = time.monotonic()
-            if self._vad is None or not isinstance(frame, AudioFrame):
+            if self._vad is None or level is None:
                 continue
-            used = frame.samples * len(frame.layout.channels) * 2
-            dbfs = rms_dbfs(bytes(frame.planes[0])[:used])
-            change = self._vad.feed(dbfs, 1000 * frame.samples / frame.sample_rate)
+            change = self._vad.feed(level.dbfs, level.ms)
             if change:
                 spoken = int(self._vad.heard_ms - self._vad.started_ms)
                 self._apply(self.conversation.speech(change, spoken))

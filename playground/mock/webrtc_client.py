@@ -25,7 +25,7 @@ from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSes
 from aiortc.mediastreams import MediaStreamError
 from av import AudioFrame
 
-from playground.mock.session import rms_dbfs
+from playground.mock.audio import frame_levels
 
 RATE = 48000
 FRAME_SAMPLES = 960
@@ -118,15 +118,10 @@ class CallClient:
         self.events.put(event)
 
     async def _listen(self, track: MediaStreamTrack) -> None:
-        while True:
-            try:
-                frame = await track.recv()
-            except MediaStreamError:
-                return
+        async for level in frame_levels(track):
             self.remote_frames += 1
-            assert isinstance(frame, AudioFrame)
-            used = frame.samples * len(frame.layout.channels) * 2
-            if rms_dbfs(bytes(frame.planes[0])[:used]) > SOUND_DBFS:
+            assert level is not None, "the endpoint sent a frame that is not audio"
+            if level.dbfs > SOUND_DBFS:
                 self.sound_frames += 1
 
     def answer(self, sdp: str) -> None:

@@ -5,24 +5,16 @@ Rewrite them with ``.venv/bin/python scripts/golden.py`` and read the diff in re
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from ..conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _golden_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("golden", ROOT / "scripts" / "golden.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GOLDEN = _golden_module()
+GOLDEN = load_script("scripts/golden.py")
 CASES = dict(GOLDEN.cases())
 
 
