@@ -98,15 +98,40 @@ def _poll(page: Any, script: str, until: Any, timeout: float = 30.0) -> None:
         time.sleep(0.005)
 
 
-def click_rows(runs: int = 10) -> list[Row]:
+def _clicks(pw: Any, origin: str, runs: int) -> list[float]:
+    """Give the ms from each click on Start call to ``session.created`` shown (after two warm
+    calls that load call.js and the peer), in headless Chromium launched from ``pw``."""
+    chromium = Path("/usr/bin/chromium")
+    browser = pw.chromium.launch(
+        executable_path=str(chromium) if chromium.exists() else None, args=CALL_ARGS
+    )
+    try:
+        context = browser.new_context(base_url=origin)
+        context.grant_permissions(["microphone"], origin=origin)
+        page = context.new_page()
+        page.goto("/?op=client-secrets")
+        page.get_by_role("button", name="Built-in mock (offline)").click()
+        page.get_by_label("API key").fill("sk-bench")
+        clicks = []
+        for i in range(runs + 2):
+            started = time.perf_counter()
+            page.get_by_test_id("call-start").click()
+            _poll(page, _CREATED, bool)
+            if i >= 2:
+                clicks.append((time.perf_counter() - started) * 1000)
+            page.get_by_test_id("call-hangup").click()
+            _poll(page, _ENDED, lambda text: "ended" in text)
+        return clicks
+    finally:
+        browser.close()
+
+
+def click_rows(runs: int = 10, driver: Any = None) -> list[Row]:
     """Give the time from a click on Start call to ``session.created`` in the page's event list
     (headless Chromium against the mock, median of ``runs``), against the Python caller's set-up
-    on the same server as the baseline."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return [("click to session.created", "skipped", "playwright not installed", "")]
-    clicks, setups = [], []
+    on the same server as the baseline. ``driver``: a running Playwright (one sync driver a
+    process can hold), else one is started."""
+    setups = []
     with _served() as (origin, _):
         for _ in range(3):
             client = CallClient()
@@ -114,26 +139,15 @@ def click_rows(runs: int = 10) -> list[Row]:
                 setups.append(_call(origin + "/mock/v1", client) * 1000)
             finally:
                 client.close()
-        with sync_playwright() as pw:
-            chromium = Path("/usr/bin/chromium")
-            browser = pw.chromium.launch(
-                executable_path=str(chromium) if chromium.exists() else None, args=CALL_ARGS
-            )
-            context = browser.new_context(base_url=origin)
-            context.grant_permissions(["microphone"], origin=origin)
-            page = context.new_page()
-            page.goto("/?op=client-secrets")
-            page.get_by_role("button", name="Built-in mock (offline)").click()
-            page.get_by_label("API key").fill("sk-bench")
-            for i in range(runs + 2):  # the first two load call.js and warm the peer
-                started = time.perf_counter()
-                page.get_by_test_id("call-start").click()
-                _poll(page, _CREATED, bool)
-                if i >= 2:
-                    clicks.append((time.perf_counter() - started) * 1000)
-                page.get_by_test_id("call-hangup").click()
-                _poll(page, _ENDED, lambda text: "ended" in text)
-            browser.close()
+        if driver is not None:
+            clicks = _clicks(driver, origin, runs)
+        else:
+            try:
+                from playwright.sync_api import sync_playwright
+            except ImportError:
+                return [("click to session.created", "skipped", "playwright not installed", "")]
+            with sync_playwright() as pw:
+                clicks = _clicks(pw, origin, runs)
     click, setup = statistics.median(clicks), statistics.median(setups)
     return [
         (

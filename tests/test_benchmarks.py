@@ -65,8 +65,8 @@ def test_call_rows_time_a_real_call(bench_call) -> None:
 
 
 @pytest.mark.browser
-def test_click_rows_time_a_call_started_in_the_page(bench_call, sync_api) -> None:
+def test_click_rows_time_a_call_started_in_the_page(bench_call, playwright_driver) -> None:
     """The page's Start call reaches session.created in the event list (it exits otherwise)."""
-    rows = bench_call.click_rows(runs=1)
+    rows = bench_call.click_rows(runs=1, driver=playwright_driver)
     assert rows[1][0].startswith("page: click on Start call to session.created")
     assert float(rows[0][1]) > 0 and float(rows[1][1]) > 0
