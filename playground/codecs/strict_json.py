@@ -1,7 +1,8 @@
 """JSON a visitor typed, pasted or linked, read strictly: whatever it gives can be shown in the
 page, sent, rendered as a snippet and put in a link.
 
-Python's ``json`` takes more than that: ``NaN`` and ``Infinity``, a ``\\ud800`` escape without
+Python's ``json`` takes more than that: ``NaN`` and ``Infinity``, a number too large for a
+float (``1e400`` read as infinity, then written back as ``Infinity``), a ``\\ud800`` escape without
 its pair (half a character, which no UTF-8 page or request can carry), and nesting deep enough
 to exhaust the interpreter's recursion. Each is refused here with a message a person reads.
 """
@@ -9,6 +10,7 @@ to exhaust the interpreter's recursion. Each is refused here with a message a pe
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, NoReturn
 
 #: Deeper than any request body or tool schema needs; far below Python's recursion limit, so the
@@ -20,7 +22,7 @@ def loads(text: str) -> Any:
     """Give the value ``text`` holds, or raise ``ValueError`` saying what is wrong (a
     :class:`json.JSONDecodeError`, with line and column, when the text is not JSON at all)."""
     try:
-        value = json.loads(text, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
         raise ValueError(f"it is nested more than {MAX_DEPTH} levels deep") from None
     if _depth(value) > MAX_DEPTH:
@@ -51,6 +53,16 @@ def _depth(value: Any) -> int:
         if level <= MAX_DEPTH:
             stack.extend((child, level + 1) for child in children)
     return deepest
+
+
+def _finite_float(text: str) -> float:
+    """Give the number ``text`` writes, refusing one too large to be a float (it would come
+    back as ``Infinity``, which is not JSON)."""
+    number = float(text)
+    if math.isinf(number):
+        short = text if len(text) <= 24 else text[:20] + "…"
+        raise ValueError(f"the number {short} is too large")
+    return number
 
 
 def _refuse_constant(name: str) -> NoReturn:

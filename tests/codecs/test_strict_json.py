@@ -23,6 +23,8 @@ def test_plain_json_comes_back_as_it_is() -> None:
     [
         ('{"a": NaN}', "NaN is not JSON"),
         ("[Infinity]", "Infinity is not JSON"),
+        ('{"temperature": 1e400}', "the number 1e400 is too large"),  # was read as inf
+        ("[-" + "9" * 400 + ".0]", "is too large"),
         ('{"a": "x\\ud800y"}', "half of a character"),
         ('{"\\udfff": 1}', "half of a character"),
         (_nested(MAX_DEPTH + 1), f"nested more than {MAX_DEPTH} levels"),
