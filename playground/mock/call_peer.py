@@ -13,7 +13,6 @@ its length limit; a hang-up (route, data channel or connection closed) ends it a
 from __future__ import annotations
 
 import asyncio
-import fractions
 import json
 import math
 import struct
@@ -31,15 +30,11 @@ from aiortc import (
     RTCPeerConnection,
     RTCSessionDescription,
 )
-from aiortc.mediastreams import MediaStreamError
-from av import AudioFrame
 
-from playground.mock.audio import frame_levels
+from playground.mock.audio import FRAME_SAMPLES, RATE, PacedTrack, frame_levels
 from playground.mock.script import Conversation, Reply, Step
 from playground.mock.session import SessionRules, VoiceActivity, new_id, turn_settings
 
-RATE = 48000
-FRAME_SAMPLES = 960  # 20 ms, what Opus sends
 TONE_HZ = 440
 EVENTS_LABEL = "oai-events"
 #: One second of the tone (440 whole cycles), cut into 20 ms frames as it plays.
@@ -79,15 +74,11 @@ class CallRefused(Exception):
         self.status, self.message, self.code, self.param = status, message, code, param
 
 
-class ToneTrack(MediaStreamTrack):
+class ToneTrack(PacedTrack):
     """The mock's voice: a 440 Hz tone while a reply plays, silence otherwise (48 kHz mono)."""
-
-    kind = "audio"
 
     def __init__(self) -> None:
         super().__init__()
-        self._sent = 0  # samples, the clock of the frames
-        self._started = 0.0
         self._tone_until = 0  # sample count up to which the tone plays
         self.tone_frames = 0
 
@@ -99,26 +90,13 @@ class ToneTrack(MediaStreamTrack):
         """Stop the tone now (a reply was cancelled)."""
         self._tone_until = 0
 
-    async def recv(self) -> AudioFrame:
-        """Give the next 20 ms frame, paced in real time."""
-        if self.readyState != "live":
-            raise MediaStreamError
-        if self._sent == 0 and not self._started:
-            self._started = time.monotonic()
-        else:
-            self._sent += FRAME_SAMPLES
-            await asyncio.sleep(self._started + self._sent / RATE - time.monotonic())
-        if self._sent < self._tone_until:
-            start = 2 * (self._sent % RATE)
-            pcm = _TONE[start : start + len(_SILENCE)]  # 20 ms frames divide the second
-            self.tone_frames += 1
-        else:
-            pcm = _SILENCE
-        frame = AudioFrame(format="s16", layout="mono", samples=FRAME_SAMPLES)
-        frame.planes[0].update(pcm)
-        frame.pts, frame.sample_rate = self._sent, RATE
-        frame.time_base = fractions.Fraction(1, RATE)
-        return frame
+    def pcm(self, sent: int) -> bytes:
+        """Give the tone's next 20 ms while a reply plays, silence otherwise."""
+        if sent >= self._tone_until:
+            return _SILENCE
+        self.tone_frames += 1
+        start = 2 * (sent % RATE)
+        return _TONE[start : start + len(_SILENCE)]  # 20 ms frames divide the second
 
 
 class MockCall:

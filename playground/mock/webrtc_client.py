@@ -11,7 +11,6 @@ sets; the remote audio's frames are counted by level. Only 127.0.0.1 is offered.
 from __future__ import annotations
 
 import asyncio
-import fractions
 import json
 import math
 import queue
@@ -22,56 +21,39 @@ from typing import Any
 
 import aioice.ice
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
-from aiortc.mediastreams import MediaStreamError
-from av import AudioFrame
 
-from playground.mock.audio import frame_levels
+from playground.mock.audio import FRAME_SAMPLES, RATE, PacedTrack, frame_levels
 
-RATE = 48000
-FRAME_SAMPLES = 960
 #: A remote frame louder than this (dBFS) counts as sound (Opus silence decodes far below).
 SOUND_DBFS = -40.0
 
 
-class SyntheticMic(MediaStreamTrack):
+class SyntheticMic(PacedTrack):
     """A microphone playing a 300 Hz tone at :attr:`amplitude` (0 = silence, 1 = full scale);
     :meth:`mute` stops its frames altogether (a browser that vanished)."""
-
-    kind = "audio"
 
     def __init__(self, amplitude: float = 0.0) -> None:
         super().__init__()
         self.amplitude = amplitude
         self.muted = False
-        self._sent = 0
-        self._started = 0.0
 
     def mute(self) -> None:
         """Send no more frames."""
         self.muted = True
 
-    async def recv(self) -> AudioFrame:
-        """Give the next 20 ms frame, paced in real time."""
-        if self.readyState != "live":
-            raise MediaStreamError
-        if not self._started:
-            self._started = time.monotonic()
-        else:
-            self._sent += FRAME_SAMPLES
-            await asyncio.sleep(self._started + self._sent / RATE - time.monotonic())
+    async def hold(self) -> None:
+        """Give no frame while muted."""
         while self.muted and self.readyState == "live":
             await asyncio.sleep(0.05)
+
+    def pcm(self, sent: int) -> bytes:
+        """Give the next 20 ms of the tone at :attr:`amplitude`."""
         peak = 32767 * min(1.0, max(0.0, self.amplitude))
         angle = 2 * math.pi * 300 / RATE
-        pcm = struct.pack(
+        return struct.pack(
             f"<{FRAME_SAMPLES}h",
-            *(int(peak * math.sin(angle * (self._sent + n))) for n in range(FRAME_SAMPLES)),
+            *(int(peak * math.sin(angle * (sent + n))) for n in range(FRAME_SAMPLES)),
         )
-        frame = AudioFrame(format="s16", layout="mono", samples=FRAME_SAMPLES)
-        frame.planes[0].update(pcm)
-        frame.pts, frame.sample_rate = self._sent, RATE
-        frame.time_base = fractions.Fraction(1, RATE)
-        return frame
 
 
 class CallClient:
