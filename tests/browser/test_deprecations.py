@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 
-def test_choosing_a_deprecated_model_warns_next_to_it_and_send_stays_send(page) -> None:
+def test_choosing_a_deprecated_model_warns_next_to_it_and_send_stays_send(page, expect) -> None:
     page.goto("/?op=client-secrets")
     page.locator("#g-f-session > .modes").get_by_label("realtime session", exact=True).check()
     model = page.locator("#f-session-realtime-model")

@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 
 from playground.transport.checks import RequestRefused, check_credential
 from playground.web.constants import page_constants
@@ -47,7 +46,9 @@ def test_the_page_and_the_server_take_the_same_header_values(page: Any) -> None:
     assert taken == [_server_takes(value) for value in VALUES]
 
 
-def test_the_ephemeral_key_is_copied_by_the_one_copy_handler(page: Any, live_server: Any) -> None:
+def test_the_ephemeral_key_is_copied_by_the_one_copy_handler(
+    page: Any, live_server: Any, expect
+) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page.goto("/")
     page.get_by_role("button", name="Built-in mock (offline)").click()
@@ -63,7 +64,7 @@ def test_the_ephemeral_key_is_copied_by_the_one_copy_handler(page: Any, live_ser
 
 
 def test_copy_leaves_the_text_selected_when_no_way_of_copying_works(
-    page: Any, live_server: Any
+    page: Any, live_server: Any, expect
 ) -> None:
     page.add_init_script(
         "navigator.clipboard.writeText = () => Promise.reject(new Error('refused'));"

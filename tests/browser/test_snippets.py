@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 
 from playground.model.operations import get_operation
 from playground.snippets import (
@@ -81,7 +80,7 @@ def test_chosen_tab_is_remembered_and_highlighted(page: Any) -> None:
     assert page.locator("#snippet [role=tabpanel]:not([hidden])").count() == 1
 
 
-def test_copy_puts_the_exact_snippet_on_the_clipboard(page: Any, live_server: Any) -> None:
+def test_copy_puts_the_exact_snippet_on_the_clipboard(page: Any, live_server: Any, expect) -> None:
     """Copy writes the visible tab's plain text to the clipboard and says Copied."""
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     body = _type_instructions(page)
@@ -94,7 +93,9 @@ def test_copy_puts_the_exact_snippet_on_the_clipboard(page: Any, live_server: An
     assert copied == render_snippet(get_operation("sessions"), "python_openai", body)
 
 
-def test_copy_falls_back_when_the_clipboard_api_is_refused(page: Any, live_server: Any) -> None:
+def test_copy_falls_back_when_the_clipboard_api_is_refused(
+    page: Any, live_server: Any, expect
+) -> None:
     """With writeText refused, Copy still copies (textarea + execCommand) and says Copied."""
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page.add_init_script(
@@ -137,7 +138,7 @@ def test_the_gateway_url_fills_the_snippets_but_never_leaves_the_browser(page: A
     assert carrying == []
 
 
-def test_a_keystroke_sends_one_request_for_preview_problems_and_snippet(page: Any) -> None:
+def test_a_keystroke_sends_one_request_for_preview_problems_and_snippet(page: Any, expect) -> None:
     """One character typed: exactly one request, whose one answer updates the preview, the
     field's error slot and the problem lists, and every snippet tab, with the stored gateway
     URL written into the snippets in the page."""
@@ -168,7 +169,7 @@ def test_a_keystroke_sends_one_request_for_preview_problems_and_snippet(page: An
     assert "one-request" not in (sent[0].post_data or "") + json.dumps(sent[0].headers)
 
 
-def test_a_slot_whose_message_stays_is_not_written_again(page: Any) -> None:
+def test_a_slot_whose_message_stays_is_not_written_again(page: Any, expect) -> None:
     """A problem that outlives a keystroke elsewhere keeps its slot's text node: a live region
     written again would be read out again at every keystroke."""
     page.goto("/")
