@@ -59,18 +59,23 @@ def wheel(tmp_path_factory) -> Path:
 
 
 def test_wheel_contains_templates_static_and_operations(wheel) -> None:
+    """Every template, static file (the call's lazily loaded scripts too), operation document,
+    preset, snippet template and the type marker is in the wheel."""
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in (
-        "playground/templates/index.html",
-        "playground/templates/partials/_field.html",
-        "playground/static/app.css",
-        "playground/static/vendor/htmx-2.0.11.min.js",
-        "playground/model/operations/sessions.openapi.json",
-        "playground/presets/sessions/voice-assistant.json",
-        "playground/static/share.js",
-        "playground/py.typed",  # the package's types reach those who import it
-    ):
-        assert required in names, required
+    required = [
+        f"playground/{path.relative_to(ROOT).as_posix()}"
+        for folder in ("templates", "static")
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file()
+    ]
+    required += [
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "playground").rglob("*")
+        if path.suffix in {".json", ".jinja", ".typed"} and "__pycache__" not in path.parts
+    ]
+    assert "playground/static/call.js" in required and "playground/py.typed" in required
+    missing = sorted(set(required) - names)
+    assert not missing, missing
     assert not any(n.startswith("tests/") for n in names)
 
 
