@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from playground.web.constants import HEADER_VALUE_CHAR
-
+#: What a credential may hold to go in a header: printable ASCII, no space. A regular
+#: expression in a syntax Python and JavaScript read alike (one character; the callers anchor
+#: it); the page gets it too (``web/constants.py``), so static/auth.js lets through the same.
+HEADER_VALUE_CHAR = r"[\x21-\x7e]"
 _PRINTABLE = re.compile(HEADER_VALUE_CHAR + "+")  # what static/auth.js lets through
 #: Said of a URL that ``urlsplit`` refuses here or the transport refuses later.
 NOT_A_URL = "The gateway URL is not a valid URL."

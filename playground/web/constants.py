@@ -2,13 +2,15 @@
 
 The page gets them as a JSON data block (``<script type="application/json"
 id="playground-constants">``, which the browser never runs, so the CSP allows it) that
-``static/playground.js`` reads; the Python modules import them from here. No Flask here, so
-any module (:mod:`playground.transport.client` too) may import it.
+``static/playground.js`` reads; the web modules import them from here. The rule for a header
+value is the transport's (:mod:`playground.transport.checks`): given to the page from there.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from playground.transport.checks import HEADER_VALUE_CHAR
 
 #: Every browser-storage key starts with this.
 STORAGE_PREFIX = "playground."
@@ -39,9 +41,6 @@ EPHEMERAL_KEY_HEADER = "X-Playground-Ephemeral-Key"
 CSRF_TOKEN_HEADER = "X-CSRFToken"
 FRESH_CSRF_TOKEN_HEADER = "X-Playground-CSRF-Token"
 
-#: What a credential may hold to go in a header: printable ASCII, no space. A regular
-#: expression in a syntax Python and JavaScript read alike (one character; the callers anchor it).
-HEADER_VALUE_CHAR = r"[\x21-\x7e]"
 
 #: Form fields the page adds to its live-update request: the snippet tab shown (highlighted
 #: first) and whether the visitor has a gateway URL (never the URL itself).

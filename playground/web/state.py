@@ -41,17 +41,22 @@ def requested_operation(read_form: bool = True) -> Operation | None:
 
     ``read_form=False`` reads the query only: a post too large to read is not read again.
     """
-    where = request.values if read_form else request.args
     try:
-        return get_operation(where.get(OPERATION_FIELD) or _default_operation_id())
+        return get_operation(_requested_id(read_form))
     except KeyError:
         return None
+
+
+def _requested_id(read_form: bool = True) -> str:
+    """Give the operation id the request names, the app's default when it names none."""
+    where = request.values if read_form else request.args
+    return where.get(OPERATION_FIELD) or _default_operation_id()
 
 
 def operation_from_request(op_id: str | None = None) -> Operation:
     """Give the operation ``op_id`` names, else the one the request names; a 404 page naming
     it when this app has no such operation."""
-    op_id = op_id or request.values.get(OPERATION_FIELD) or _default_operation_id()
+    op_id = op_id or _requested_id()
     try:
         return get_operation(op_id)
     except KeyError:
