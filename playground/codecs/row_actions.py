@@ -20,7 +20,7 @@ def add_row(root: Node, data: FormData, path: str) -> None:
     if node.item is None:
         return
     indices = row_indices(data, path)
-    if node.max_items is not None and len(indices) >= node.max_items:
+    if len(indices) >= node.row_limit:  # maxItems, or MAX_ROWS where the schema sets none
         return
     data.set(mode_key(path), "set")
     row = join(path, str((indices[-1] + 1) if indices else 0))

@@ -21,7 +21,9 @@ from playground.codecs.form_filler import (
 from playground.codecs.form_names import row_index
 from playground.codecs.form_reader import build_body
 from playground.codecs.row_actions import add_row, remove_row
+from playground.codecs.row_limits import MAX_ROWS, row_indices
 from playground.model.operations import get_operation
+from playground.model.schema import walk
 from playground.web.forms import SessionForm
 
 OP = get_operation("sessions")
@@ -178,6 +180,17 @@ def test_rows_are_added_and_removed_with_later_rows_renumbered() -> None:
     data = remove_row(data, "tools", 1)
     assert [t["name"] for t in build_body(OP.root, data).body["tools"]] == ["a", "c"]
     assert data.get("tools.1.name") == "c" and "tools.2@row" not in data
+
+
+def test_add_row_stops_at_the_row_limit_where_the_schema_sets_no_max_items() -> None:
+    """Add row stops where the reader and the filler cut (``MAX_ROWS``), not only at maxItems."""
+    root = walk(
+        {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}}}}
+    )
+    data = FormData()
+    for _ in range(MAX_ROWS + 3):
+        add_row(root, data, "tags")
+    assert row_indices(data, "tags") == list(range(MAX_ROWS))
 
 
 def test_unknown_keys_and_misfits_are_named_not_dropped_silently() -> None:
