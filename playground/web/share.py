@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, render_template, request
 
 from playground.codecs.form_data import FormData
+from playground.codecs.form_reader import build_body
 from playground.codecs.link_state import load_body
 from playground.codecs.pasted import PasteError, parse_pasted, redact
 from playground.codecs.share_token import ShareError
@@ -72,8 +73,8 @@ def share() -> Response:
 @bp.post("/export")
 def export() -> Response:
     """Give the form's body as a JSON file to download."""
-    state = PageState(operation_from_request(), form_data_from_request())
-    text = json.dumps(state.body, indent=2, ensure_ascii=False) + "\n"
+    body = build_body(operation_from_request().root, form_data_from_request()).body
+    text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
     response = Response(text, mimetype="application/json")
     response.headers.set("Content-Disposition", "attachment", filename=EXPORT_FILENAME)
     response.headers["Cache-Control"] = "no-store"
