@@ -1,7 +1,7 @@
 """The call mock's cost: call set-up time and server CPU per call-minute (one section of the table).
 
 The playground runs in a child process (werkzeug, threaded, 127.0.0.1), so its CPU time is read
-from ``/proc`` apart from the Python caller's (:class:`playground.webrtc_client.CallClient`).
+from ``/proc`` apart from the Python caller's (:class:`playground.mock.webrtc_client.CallClient`).
 Set-up is timed from the offer's POST to ``session.created`` on the data channel, as a ratio to
 a POST to the mock's client-secrets route on the same server. CPU is measured over a call with
 mic audio flowing (a tone, so turn detection runs) and one reply spoken, scaled to a minute.

@@ -150,11 +150,6 @@ class CallClient:
         await asyncio.gather(*others, return_exceptions=True)
         await self._loop.shutdown_default_executor()
 
-    @property
-    def connection_state(self) -> str:
-        """Give the peer connection's state (``new`` before the offer)."""
-        return self._pc.connectionState if self._pc is not None else "new"
-
     def close(self) -> None:
         """Close the connection, stop the loop and join its thread."""
         if self._pc is not None and not self._loop.is_closed():

@@ -11,8 +11,6 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-JSON_TYPES = ("string", "integer", "number", "boolean", "object", "array", "null")
-
 _VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
 
 

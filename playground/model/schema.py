@@ -15,9 +15,9 @@ from typing import Any, TypedDict
 
 from playground.codecs.form_names import join, json_path
 from playground.model.container_nodes import ArrayNode, ObjectNode, UnionNode
-from playground.model.json_values import JSON_TYPES, validator_for
 from playground.model.json_values import const_of as _const_of
 from playground.model.json_values import schema_types as _types
+from playground.model.json_values import validator_for
 from playground.model.leaf_nodes import (
     BooleanNode,
     ConstNode,
@@ -29,7 +29,6 @@ from playground.model.leaf_nodes import (
 from playground.model.nodes import Branch, Node
 
 __all__ = [
-    "JSON_TYPES",
     "ArrayNode",
     "BooleanNode",
     "Branch",

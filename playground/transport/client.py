@@ -1,9 +1,9 @@
 """Send one request to a gateway and give back plain data about what came back.
 
-No Flask here: :mod:`playground.web.send` checks the request and renders the
-:class:`~playground.transport.result.Result`. One :class:`Upstream` per app holds one shared
-``requests.Session`` for its pooled transport adapters and hands each send straight to the
-adapter: nothing from the environment (``.netrc``, proxy variables) applies, and no cookie a
+No Flask here: :mod:`playground.web.send` and :mod:`playground.web.call` check the request and
+render the :class:`~playground.transport.result.Result`. One :class:`Upstream` per app holds one
+shared ``requests.Session`` for its pooled transport adapters and hands each send straight to
+the adapter: nothing from the environment (``.netrc``, proxy variables) applies, and no cookie a
 gateway sets is kept (it would go out with the next visitor's send). A send never follows
 redirects, is bounded by connect and read timeouts and a wall-clock deadline, and stops reading
 a response at a size cap.
