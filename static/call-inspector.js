@@ -116,5 +116,6 @@
     };
   }
 
-  window.PlaygroundCallInspector = { Inspector: Inspector, summarise: summarise, base64Bytes: base64Bytes };
+  // ``el`` is the call scripts' one element maker (static/call-view.js draws with it too).
+  window.PlaygroundCallInspector = { Inspector: Inspector, el: el };
 })();

@@ -12,12 +12,7 @@
     const here = panel();
     return here && here.querySelector('[data-testid="' + testid + '"]');
   }
-  function el(tag, attrs, text) {
-    const node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  const el = window.PlaygroundCallInspector.el;
 
   // The in-call area, drawn once per panel: microphone note, transcript, message box, function
   // calls, live updates, effective configuration, events. ``onMessage(text)`` sends a message.

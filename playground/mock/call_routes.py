@@ -20,6 +20,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from playground.codecs.beta_to_ga import migrate
 from playground.mock import keys as mock_keys
 from playground.mock import responses as mock_responses
+from playground.mock.answers import bearer_token, json_answer
 from playground.mock.session import SessionRules, merged
 from playground.model.operations import EXTENSION_KEY, Operation
 
@@ -42,17 +43,10 @@ def add_routes(app: Flask, bp: Blueprint) -> None:
     bp.add_url_rule("/realtime/calls/<call_id>/hangup", "hangup", hangup, methods=["POST"])
 
 
-def _error(status: int, message: str, param: str | None = None, code: str | None = None) -> Any:
-    body = json.dumps(mock_responses.api_error(message, param, code))
-    response = Response(body, status=status, mimetype="application/json")
-    response.headers["x-request-id"] = "req_" + secrets.token_hex(16)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _token() -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
+def _error(
+    status: int, message: str, param: str | None = None, code: str | None = None
+) -> Response:
+    return json_answer(status, mock_responses.api_error(message, param, code))
 
 
 def _operations() -> dict[str, Operation]:
@@ -103,7 +97,7 @@ def _session_of_key(claims: mock_keys.KeyClaims) -> tuple[dict[str, Any], Sessio
 
 def create_call() -> Any:
     """Answer ``POST /realtime/calls``: start a mock peer and give its SDP answer."""
-    token = _token()
+    token = bearer_token()
     if not token:
         return _error(401, mock_responses.MISSING_KEY, None, "missing_api_key")
     multipart = request.mimetype == "multipart/form-data"
@@ -165,7 +159,7 @@ def hangup(call_id: str) -> Any:
     """Answer ``POST /realtime/calls/{call_id}/hangup``: end the mock call."""
     from playground.mock.call_peer import peers
 
-    if not _token():
+    if not bearer_token():
         return _error(401, mock_responses.MISSING_KEY, None, "missing_api_key")
     if not peers.hang_up(call_id):
         return _error(404, f"No live call with id '{call_id}'.", "call_id", "not_found")

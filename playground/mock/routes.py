@@ -7,11 +7,8 @@ path, so a new operation document gets its mock with no code. Switched off with
 
 from __future__ import annotations
 
-import json
-import secrets
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -19,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from playground.codecs import strict_json
 from playground.mock import call_routes as mock_call_routes
 from playground.mock import responses as mock_responses
+from playground.mock.answers import bearer_token, json_answer
 from playground.model.operations import EXTENSION_KEY, Operation, all_operations
 from playground.model.validation import validate_body
 from playground.web import csrf
@@ -52,34 +50,24 @@ def base() -> Response:
     return jsonify(object="playground.mock", description="The playground's offline mock.", ops=ops)
 
 
-def _answer(status: int, payload: dict[str, Any], started: float) -> Response:
-    # Keys in the order the API sends them (jsonify would sort them).
-    response = Response(json.dumps(payload), status=status, mimetype="application/json")
-    response.headers["x-request-id"] = "req_" + secrets.token_hex(16)
-    response.headers["openai-processing-ms"] = str(round((time.monotonic() - started) * 1000))
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _view(op: Operation) -> Callable[[], Response]:
     """Give the view answering ``op`` as the API would."""
 
     def answer() -> Response:
         started = time.monotonic()
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return _answer(401, mock_responses.api_error(mock_responses.MISSING_KEY), started)
+        if not bearer_token():
+            return json_answer(401, mock_responses.api_error(mock_responses.MISSING_KEY), started)
         try:  # strictly, as the page reads JSON: no NaN, no half characters, bounded nesting
             body = strict_json.loads(request.get_data(as_text=True)) if request.is_json else None
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            return _answer(400, mock_responses.api_error(mock_responses.NOT_JSON), started)
+            return json_answer(400, mock_responses.api_error(mock_responses.NOT_JSON), started)
         errors = validate_body(op.request_schema, op.root, body)
         if errors:
-            return _answer(400, mock_responses.validation_error(errors), started)
+            return json_answer(400, mock_responses.validation_error(errors), started)
         mint = mock_call_routes.key_minter(op, body)  # signed: the key carries its session
-        return _answer(200, mock_responses.success(op, body, int(time.time()), mint), started)
+        return json_answer(200, mock_responses.success(op, body, int(time.time()), mint), started)
 
     answer.__doc__ = f"Answer {op.method} {op.path} like the real API."
     return answer
@@ -87,7 +75,7 @@ def _view(op: Operation) -> Callable[[], Response]:
 
 def error_answer(status: int, message: str) -> Response:
     """Give an OpenAI-style error answer (for requests the mock's routes never reach)."""
-    return _answer(status, mock_responses.api_error(message), time.monotonic())
+    return json_answer(status, mock_responses.api_error(message), time.monotonic())
 
 
 def _too_large(error: RequestEntityTooLarge) -> Response:
