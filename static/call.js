@@ -61,19 +61,25 @@
     return detail.headers;
   }
 
+  // Ask for a response: at once, or when the one in progress is done (the API refuses a second
+  // active response, and a function's result often comes before its call's response.done).
+  function respond(c) {
+    if (c.responding) c.respondAfter = true;
+    else send({ type: "response.create" });
+  }
   // A typed message, then a response to it: false when there is no call to send it in.
   function message(text) {
     if (!call || !call.open) return false;
     V.line("user", text);
     send({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{ type: "input_text", text: text }] } });
-    send({ type: "response.create" });
+    respond(call);
     return true;
   }
   // A function's result, then a response to it.
   function functionResult(callId, output) {
     if (!call || !call.open) return false;
     send({ type: "conversation.item.create", item: { type: "function_call_output", call_id: callId, output: output } });
-    send({ type: "response.create" });
+    respond(call);
     return true;
   }
 
@@ -267,6 +273,10 @@
       const later = c.deferred;
       c.deferred = [];
       if (later.length) update(c, later);
+      if (c.respondAfter) {
+        c.respondAfter = false;
+        send({ type: "response.create" });
+      }
     } else if (type === "response.output_audio.delta" || type === "output_audio_buffer.started") {
       c.answeredWithAudio = true;
     } else if (type === "response.output_audio_transcript.delta" || type === "response.output_text.delta") {
