@@ -21,7 +21,13 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from playground.model.call_spec import CALL_ID, CallSpec, call_spec, where_calls_start
+from playground.model.call_spec import (
+    CALL_ID,
+    MAX_OFFER_BYTES,
+    CallSpec,
+    call_spec,
+    where_calls_start,
+)
 from playground.transport.calls import (
     OfferRefused,
     answer_of,
@@ -49,7 +55,7 @@ from playground.web.state import PageState, form_data_from_request, requested_op
 bp = Blueprint("call", __name__)
 
 DEFAULTS: dict[str, Any] = {
-    "CALL_MAX_OFFER_BYTES": 64 * 1024,
+    "CALL_MAX_OFFER_BYTES": MAX_OFFER_BYTES,  # the mock's cap too
     "CALL_MAX_ANSWER_BYTES": 64 * 1024,
 }
 #: The form field holding the browser's SDP offer (``_`` names are the page's own, never a
