@@ -23,7 +23,8 @@ from playground.mock.call_limits import CallRefused
 #: Media sections read (a call has an audio and a data channel section; a browser adding video
 #: has three).
 MAX_MEDIA_SECTIONS = 8
-#: Lines in one section (a browser's video section, every codec with its feedback: about 150).
+#: Lines in one section besides its candidates (a browser's video section, every codec with its
+#: feedback: about 150).
 MAX_SECTION_LINES = 256
 #: Candidates read per media section (loopback host UDP ones: 127.0.0.1 and ::1 at most).
 MAX_CANDIDATES = 4
@@ -54,16 +55,17 @@ def read_offer(offer: str, max_bytes: int) -> ReadOffer:
         )
         raise CallRefused(400, message, "string_above_max_length", "sdp")
     if not offer.lstrip().startswith("v=0"):
-        message = "'sdp' is not an SDP offer (it starts with v=0)."
+        message = "'sdp' is not an SDP offer (an offer starts with v=0)."
         raise CallRefused(400, message, "invalid_offer", "sdp")
     sections = _sections(offer.strip().splitlines())
     if len(sections) - 1 > MAX_MEDIA_SECTIONS:
         message = f"'sdp' has {len(sections) - 1} media sections; the mock reads at most "
         raise CallRefused(400, message + f"{MAX_MEDIA_SECTIONS}.", "invalid_offer", "sdp")
-    longest = max(len(section) for section in sections)
+    # Candidate lines aside: those over the cap are dropped here, unread by aiortc.
+    longest = max(sum(not line.startswith(_CANDIDATE) for line in s) for s in sections)
     if longest > MAX_SECTION_LINES:
-        message = f"'sdp' has a section of {longest} lines; the mock reads at most "
-        raise CallRefused(400, message + f"{MAX_SECTION_LINES}.", "invalid_offer", "sdp")
+        message = f"'sdp' has a section of {longest} lines besides candidates; the mock reads "
+        raise CallRefused(400, message + f"at most {MAX_SECTION_LINES}.", "invalid_offer", "sdp")
     kept: list[str] = []
     read = ignored = 0
     for section in sections:
