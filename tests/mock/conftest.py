@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -39,3 +40,13 @@ def place_call(
     if answer.status_code == 201:
         client.answer(answer.text)
     return answer
+
+
+def wait_until(predicate: Any, timeout: float = 10.0) -> bool:
+    """Give whether ``predicate()`` held within ``timeout`` seconds (a guard against a hang)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False

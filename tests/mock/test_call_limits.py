@@ -3,7 +3,6 @@ that never connects dropped after the connect limit."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -12,19 +11,10 @@ import requests
 from playground.mock.call_limits import WINDOW, CallRefused, StartWindow
 from playground.mock.call_peer import peers
 
-from .conftest import CALLS, place_call
+from .conftest import CALLS, place_call, wait_until
 
 AUTH = {"Authorization": "Bearer sk-test"}
 OTHER = "203.0.113.9"  # another client: the in-process test client sends from this address
-
-
-def _wait(predicate: Any, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _from(app: Any, address: str, client: Any) -> Any:
@@ -88,7 +78,7 @@ def test_a_call_that_never_connects_is_dropped_after_the_connect_limit(served, c
         base + CALLS, files={"sdp": (None, call_client().offer())}, headers=AUTH, timeout=60
     )
     assert answer.status_code == 201 and peers.live_count() == 1
-    assert _wait(lambda: peers.live_count() == 0, timeout=15)
+    assert wait_until(lambda: peers.live_count() == 0, timeout=15)
 
 
 def test_a_connected_call_outlives_the_connect_limit(served, call_client) -> None:
@@ -96,5 +86,5 @@ def test_a_connected_call_outlives_the_connect_limit(served, call_client) -> Non
     place_call(base, client, {"type": "realtime"})
     client.wait_for("session.created")
     call = peers.get(next(iter(peers._calls)))
-    assert call is not None and _wait(lambda: call.mic_frames >= 100, timeout=20)  # 2 s
+    assert call is not None and wait_until(lambda: call.mic_frames >= 100, timeout=20)  # 2 s
     assert peers.live_count() == 1

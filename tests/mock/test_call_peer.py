@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 from playground.mock import keys as mock_keys
 from playground.mock.call_peer import peers
 
-from .conftest import CALLS, place_call
+from .conftest import CALLS, place_call, wait_until
 
 SERVER_EVENT = TypeAdapter(RealtimeServerEvent)
 LOUD, QUIET = 0.3, 0.003  # a 300 Hz tone at about -13 dBFS RMS, and at about -53 dBFS
@@ -40,16 +40,7 @@ def _mic_frames_pass(count: int, timeout: float = 20.0) -> None:
     call = peers.get(next(iter(peers._calls)))
     assert call is not None
     start = call.mic_frames
-    assert _wait(lambda: call.mic_frames >= start + count, timeout), call.mic_frames - start
-
-
-def _wait(predicate: Any, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+    assert wait_until(lambda: call.mic_frames >= start + count, timeout), call.mic_frames - start
 
 
 def test_unified_call_reaches_session_created_with_merged_defaults(served, call_client) -> None:
@@ -192,7 +183,7 @@ def test_a_typed_message_gets_transcript_deltas_and_a_tone(served, call_client) 
     base, client = served(), call_client()
     place_call(base, client, {"type": "realtime"})
     client.wait_for("session.created")
-    assert _wait(lambda: client.remote_frames > 10)
+    assert wait_until(lambda: client.remote_frames > 10)
     assert client.sound_frames == 0  # silence until the mock speaks
     client.say("hello there")
     events = _checked(client.events_until("response.done"))
@@ -202,7 +193,7 @@ def test_a_typed_message_gets_transcript_deltas_and_a_tone(served, call_client) 
     assert kinds.index("response.created") < kinds.index("response.output_item.added")
     assert "response.output_audio_transcript.done" in kinds
     assert events[-1]["response"]["status"] == "completed"
-    assert _wait(lambda: client.sound_frames >= 5)  # the tone, received and decoded
+    assert wait_until(lambda: client.sound_frames >= 5)  # the tone, received and decoded
 
 
 def test_text_mode_writes_the_reply_and_plays_nothing(served, call_client) -> None:
@@ -294,7 +285,7 @@ def test_the_caller_closing_ends_the_call(served, call_client) -> None:
     place_call(base, client, {"type": "realtime"})
     client.wait_for("session.created")
     client.close()
-    assert _wait(lambda: peers.live_count() == 0)
+    assert wait_until(lambda: peers.live_count() == 0)
 
 
 def test_two_calls_at_once_each_have_their_own_session(served, call_client) -> None:
@@ -329,11 +320,11 @@ def test_the_watchdog_ends_a_call_whose_mic_went_quiet(served, call_client) -> N
     base, client = served(CALL_MOCK_IDLE_SECONDS=2), call_client()
     place_call(base, client, {"type": "realtime"})
     client.wait_for("session.created")
-    assert _wait(lambda: peers.live_count() == 1 and client.remote_frames > 5)
+    assert wait_until(lambda: peers.live_count() == 1 and client.remote_frames > 5)
     _mic_frames_pass(150)  # three seconds of audio, over the idle limit
     assert peers.live_count() == 1  # frames keep flowing: the call lives on
     client.mic.mute()
-    assert _wait(lambda: peers.live_count() == 0, timeout=10)
+    assert wait_until(lambda: peers.live_count() == 0, timeout=10)
 
 
 def test_a_call_ends_at_its_length_limit(served, call_client) -> None:
@@ -342,4 +333,4 @@ def test_a_call_ends_at_its_length_limit(served, call_client) -> None:
     client.wait_for("session.created")
     error = _checked([client.wait_for("error", timeout=15)])[0]["error"]
     assert error["code"] == "session_expired" and "1 s" in error["message"]
-    assert _wait(lambda: peers.live_count() == 0)
+    assert wait_until(lambda: peers.live_count() == 0)
