@@ -171,22 +171,24 @@ def test_connect_with_this_key_posts_the_bare_offer_with_the_key(
 # --- the pieces the call draws, fed with given events -------------------------------------
 
 
-def test_the_page_and_the_server_name_fields_alike(call_ui, call_page) -> None:
+def test_each_field_says_its_body_path_as_the_server_names_it(call_ui, call_page) -> None:
+    """The field grammar is the server's: each wrapper carries data-json-path, and the call's
+    script reads that instead of mirroring the rules."""
     page = call_page
     page.goto(call_ui.ga)
-    call_ui.load_scripts(page)
     names = page.evaluate(
         "Array.from(document.getElementById('session-form').elements)"
         ".map(e => e.name).filter(n => n && n[0] !== '_' && n !== 'csrf_token')"
     )
     paths = sorted({name.split("@")[0] for name in names})
-    assert len(paths) > 80
     got = page.evaluate(
-        "(paths) => paths.map(p => [window.PlaygroundCallSession.jsonPath(p),"
-        " window.PlaygroundCallSession.fieldId(p)])",
-        paths,
+        "(ids) => ids.map(id => { const w = document.getElementById(id);"
+        " return w ? w.dataset.jsonPath : null; })",
+        ["g-" + field_id(p) for p in paths],
     )
-    assert got == [[json_path(p), field_id(p)] for p in paths]
+    said = {p: path for p, path in zip(paths, got, strict=True) if path is not None}
+    assert len(said) > 60
+    assert said == {p: json_path(p) for p in said}
 
 
 def test_a_body_path_finds_the_field_of_the_chosen_branch(call_ui, call_page) -> None:
@@ -196,7 +198,7 @@ def test_a_body_path_finds_the_field_of_the_chosen_branch(call_ui, call_page) ->
 
     def field(path: str) -> str:
         return page.evaluate(
-            "(p) => { const w = window.PlaygroundCallSession.fieldFor("
+            "(p) => { const w = window.__modules.session.fieldFor("
             "document.getElementById('session-form'), p); return w ? w.id : null; }",
             path,
         )
@@ -227,8 +229,8 @@ def test_the_effective_view_says_what_matched_changed_and_came_from_defaults(
         },
     }
     lines = page.evaluate(
-        "([a, s]) => window.PlaygroundCallSession.effective(a, s)"
-        ".map(r => [r.kind, window.PlaygroundCallSession.describe(r)])",
+        "([a, s]) => window.__modules.session.effective(a, s)"
+        ".map(r => [r.kind, window.__modules.session.describe(r)])",
         [asked, server],
     )
     assert ["match", 'type: "realtime"'] in lines
@@ -251,7 +253,7 @@ def test_a_change_of_the_form_becomes_the_smallest_session_update(call_ui, call_
         "tools": [{"type": "function", "name": "f"}],
     }
     result = page.evaluate(
-        "([b, a]) => { const S = window.PlaygroundCallSession; const c = S.changes(b, a);"
+        "([b, a]) => { const S = window.__modules.session; const c = S.changes(b, a);"
         " return [c, S.patch(c, 'realtime')]; }",
         [before, after],
     )
@@ -267,7 +269,7 @@ def test_a_change_of_the_form_becomes_the_smallest_session_update(call_ui, call_
         "tools": [{"type": "function", "name": "f"}],
     }
     refusals = page.evaluate(
-        """() => { const S = window.PlaygroundCallSession;
+        """() => { const S = window.__modules.session;
           return [S.refusal({path: 'type', value: 'transcription'}, {}),
                   S.refusal({path: 'audio.output.voice', value: 'ash'}, {answeredWithAudio: true}),
                   S.refusal({path: 'audio.output.voice', value: 'ash'}, {answeredWithAudio: false}),
@@ -291,7 +293,7 @@ def test_the_inspector_lists_filters_pauses_clears_and_downloads(call_ui, call_p
           root.id = 'scratch';
           document.body.append(root);
           const hide = (t) => t.split(key).join('[the ephemeral key]');
-          const ins = window.PlaygroundCallInspector.Inspector(root, hide);
+          const ins = window.__modules.inspector.Inspector(root, hide);
           window.scratch = ins;
           ins.add('server', {type: 'session.created', session: {id: 'sess_1', note: key}});
           ins.add('client', {type: 'input_audio_buffer.append', audio: audio});

@@ -296,7 +296,7 @@ def test_a_post_without_the_pages_token_is_refused(make_app, upstream) -> None:
     hangup = client.post("/call/hangup", data={"op": "client-secrets", "call_id": "rtc_1"})
     assert hangup.status_code == 400 and "security token" in hangup.get_json()["message"]
     assert recorder.requests == []
-    # With the page's token, as static/csrf.js sends it, the call goes out.
+    # With the page's token, as static/request-headers.js sends it, the call goes out.
     recorder.reply = CREATED
     client.csrf = True
     assert _call(client, {}, gateway=server.url, key=KEY).get_json()["sdp"] == ANSWER
