@@ -72,6 +72,39 @@ def test_a_refused_call_shows_in_the_response_pane_like_a_send(
     assert not [text for text in console if KEY in text or "Content Security Policy" in text]
 
 
+def test_a_call_refused_before_sending_shows_from_its_json_and_keeps_the_fresh_token(
+    call_ui, call_page, upstream
+) -> None:
+    """/call answers JSON only: a stale CSRF token's refusal is drawn in the response pane
+    from it, and the fresh token it carries lets the next Start call go out."""
+    recorder, server = upstream
+    recorder.reply = ("401 Unauthorized", [("Content-Type", "application/json")], b"{}")
+    page = call_page
+    call_ui.open_ga(page, f"{server.url}/v1")
+    page.evaluate(  # as if the page had been open for hours
+        "document.querySelector('meta[name=csrf-token]').content = 'stale';"
+        "document.querySelectorAll('input[name=csrf_token]').forEach(i => i.value = 'stale')"
+    )
+    with page.expect_response("**/call") as answered:
+        page.get_by_test_id("call-start").click()
+    assert answered.value.status == 400
+    assert answered.value.headers["content-type"] == "application/json"
+    said = call_ui.settled_status(page)
+    assert said.startswith("Not started: ") and "security token" in said
+    failure = page.get_by_test_id("response").get_by_test_id("send-failure")
+    shown = failure.text_content() or ""
+    assert shown.startswith("Not done. ") and "security token" in shown
+    assert recorder.requests == []
+    with page.expect_response("**/call") as again:
+        page.get_by_test_id("call-start").click()
+    assert again.value.status == 502  # the gateway's 401, shown as a send's
+    call_ui.wait_for(
+        page, "document.querySelector('[data-testid=response-status]') !== null"
+    )
+    assert page.get_by_test_id("response-status").text_content() == "401 Unauthorized"
+    assert len(recorder.requests) == 1
+
+
 def test_a_param_the_api_names_is_marked_in_the_form(call_ui, call_page, upstream) -> None:
     recorder, server = upstream
     error = {
@@ -365,6 +398,35 @@ def test_the_inspector_lists_filters_pauses_clears_and_downloads(call_ui, call_p
 
 
 # --- layout ---------------------------------------------------------------------------------
+
+
+def test_the_inspector_masks_the_visitors_key_and_shows_hidden_characters(
+    call_ui, call_page
+) -> None:
+    """Shown: the ek_ key masked, every format character, tag and variation selector as
+    <U+XXXX>. Downloaded: masked, otherwise exact. (The visitor's sk- key: test_call_live.py.)"""
+    page = call_page
+    call_ui.open_ga(page)  # the visitor's key typed in the send panel
+    call_ui.load_scripts(page)
+    hidden = "Hi\u202e\U000e0049\U000e0067\ufe0f\U000e0100\u200b\u2066!"
+    page.evaluate(
+        """([ek, text]) => {
+          const root = document.createElement('div');
+          root.id = 'scratch';
+          document.body.append(root);
+          const hide = (t) => t.split(ek).join('[the ephemeral key]');
+          const ins = window.__modules.inspector.Inspector(root, hide);
+          ins.add('server', {type: 'error', error: {message: text, ek: ek}});
+        }""",
+        [EPHEMERAL, hidden],
+    )
+    shown = page.locator("#scratch [data-testid=call-events] pre").text_content() or ""
+    assert "Hi<U+202E><U+E0049><U+E0067><U+FE0F><U+E0100><U+200B><U+2066>!" in shown
+    assert EPHEMERAL not in shown and "[the ephemeral key]" in shown
+    with page.expect_download() as download_info:
+        page.locator("#scratch").get_by_test_id("call-events-download").click()
+    line = json.loads(download_info.value.path().read_text(encoding="utf-8"))
+    assert line["event"]["error"]["message"] == hidden  # exact apart from masking
 
 
 def test_on_a_wide_screen_the_right_column_stays_in_view(call_ui, call_page) -> None:

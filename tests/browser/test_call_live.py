@@ -256,3 +256,14 @@ def test_the_key_is_nowhere_but_where_it_was_typed(
     assert call_ui.key not in caplog.text
     # The audio payloads were never dumped (a WebRTC call carries none on the channel anyway).
     assert all(len(line) < 20000 for line in saved.splitlines())
+
+
+def test_a_calls_inspector_masks_the_visitors_own_key(call_ui, call_page, live_server, peers) -> None:
+    """What the call's inspector shows and downloads never holds the key the visitor typed."""
+    page = call_page
+    call_ui.start_call(page, instructions="Say hello.")
+    call_ui.say(page, f"my key is {call_ui.key}")
+    event = call_ui.wait_event(page, "client", "conversation.item.create")
+    assert event["item"]["content"][0]["text"] == "my key is [your key]"
+    events = page.locator("#call [data-testid=call-events]")
+    assert call_ui.key not in events.evaluate("list => list.outerHTML")
