@@ -40,7 +40,8 @@ def answer_refused(
             "partials/_response.html", refused=message, refused_title="Not done.", result=None
         )
         response = Response(html, status=status, mimetype="text/html")
-        # static/request-headers.js swaps this error into the response pane and keeps the fresh token.
+        # htmx swaps this error into the response pane; static/request-headers.js keeps the
+        # fresh token.
         response.headers["HX-Retarget"] = "#response"
         response.headers["HX-Reswap"] = "outerHTML"
         response.headers["HX-Reselect"] = "#response"

@@ -98,9 +98,7 @@ def test_a_call_refused_before_sending_shows_from_its_json_and_keeps_the_fresh_t
     with page.expect_response("**/call") as again:
         page.get_by_test_id("call-start").click()
     assert again.value.status == 502  # the gateway's 401, shown as a send's
-    call_ui.wait_for(
-        page, "document.querySelector('[data-testid=response-status]') !== null"
-    )
+    call_ui.wait_for(page, "document.querySelector('[data-testid=response-status]') !== null")
     assert page.get_by_test_id("response-status").text_content() == "401 Unauthorized"
     assert len(recorder.requests) == 1
 

@@ -258,7 +258,9 @@ def test_the_key_is_nowhere_but_where_it_was_typed(
     assert all(len(line) < 20000 for line in saved.splitlines())
 
 
-def test_a_calls_inspector_masks_the_visitors_own_key(call_ui, call_page, live_server, peers) -> None:
+def test_a_calls_inspector_masks_the_visitors_own_key(
+    call_ui, call_page, live_server, peers
+) -> None:
     """What the call's inspector shows and downloads never holds the key the visitor typed."""
     page = call_page
     call_ui.start_call(page, instructions="Say hello.")
