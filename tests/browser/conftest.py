@@ -82,6 +82,21 @@ class CallUI:
             " { window.__modules = {call, session, inspector, loader}; return true; })"
         )
 
+    def scratch_inspector(self, page: Any, key: str) -> None:
+        """Draw an event inspector into a new ``#scratch`` element, as ``window.scratch``, whose
+        masking hides ``key`` as the call hides its ephemeral key."""
+        self.load_scripts(page)
+        page.evaluate(
+            """(key) => {
+              const root = document.createElement('div');
+              root.id = 'scratch';
+              document.body.append(root);
+              const hide = (t) => t.split(key).join('[the ephemeral key]');
+              window.scratch = window.__modules.inspector.Inspector(root, hide);
+            }""",
+            key,
+        )
+
     def events(self, page: Any, direction: str = "", type_: str = "") -> list[dict[str, Any]]:
         """Give the inspector's events as shown, optionally of one direction and type."""
         found = page.evaluate(

@@ -316,16 +316,11 @@ def test_a_change_of_the_form_becomes_the_smallest_session_update(call_ui, call_
 def test_the_inspector_lists_filters_pauses_clears_and_downloads(call_ui, call_page) -> None:
     page = call_page
     page.goto(call_ui.ga)
-    call_ui.load_scripts(page)
+    call_ui.scratch_inspector(page, EPHEMERAL)
     audio = "A" * 400  # 300 bytes of base64 audio
     page.evaluate(
         """([audio, key]) => {
-          const root = document.createElement('div');
-          root.id = 'scratch';
-          document.body.append(root);
-          const hide = (t) => t.split(key).join('[the ephemeral key]');
-          const ins = window.__modules.inspector.Inspector(root, hide);
-          window.scratch = ins;
+          const ins = window.scratch;
           ins.add('server', {type: 'session.created', session: {id: 'sess_1', note: key}});
           ins.add('client', {type: 'input_audio_buffer.append', audio: audio});
           ins.add('server', {type: 'response.output_audio.delta', delta: audio.slice(2) + '=='});
@@ -405,17 +400,10 @@ def test_the_inspector_masks_the_visitors_key_and_shows_hidden_characters(
     <U+XXXX>. Downloaded: masked, otherwise exact. (The visitor's sk- key: test_call_live.py.)"""
     page = call_page
     call_ui.open_ga(page)  # the visitor's key typed in the send panel
-    call_ui.load_scripts(page)
+    call_ui.scratch_inspector(page, EPHEMERAL)
     hidden = "Hi\u202e\U000e0049\U000e0067\ufe0f\U000e0100\u200b\u2066!"
     page.evaluate(
-        """([ek, text]) => {
-          const root = document.createElement('div');
-          root.id = 'scratch';
-          document.body.append(root);
-          const hide = (t) => t.split(ek).join('[the ephemeral key]');
-          const ins = window.__modules.inspector.Inspector(root, hide);
-          ins.add('server', {type: 'error', error: {message: text, ek: ek}});
-        }""",
+        "([ek, text]) => window.scratch.add('server', {type: 'error', error: {message: text, ek}})",
         [EPHEMERAL, hidden],
     )
     shown = page.locator("#scratch [data-testid=call-events] pre").text_content() or ""
