@@ -34,6 +34,12 @@ def code_point(char: str) -> str:
     return f"<U+{ord(char):04X}>"
 
 
+def named(text: str) -> str:
+    """Give plain ``text`` (a message the browser shows as text) with each hidden character
+    named: ``<U+202E>``."""
+    return HIDDEN.sub(lambda match: code_point(match.group()), text)
+
+
 def json_escape(char: str) -> str:
     """Give a character as JSON escapes (``\\u202e``; a UTF-16 surrogate pair past U+FFFF,
     the only way JSON writes one: ``\\udb40\\udc41`` for U+E0041)."""

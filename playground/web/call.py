@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from playground.codecs.invisible import named
 from playground.model.call_spec import CALL_ID, CallSpec, call_spec, where_calls_start
 from playground.transport.calls import (
     OfferRefused,
@@ -180,4 +181,4 @@ def hang_up() -> Response:
         return _hangup_answer(True, result.status, "")
     error = result.api_error or {}
     message = str(error.get("message") or "") or result.failure or result.hint
-    return _hangup_answer(False, result.status, message)
+    return _hangup_answer(False, result.status, named(message))  # the gateway's text, shown

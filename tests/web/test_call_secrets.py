@@ -19,7 +19,9 @@ ANSWER = "v=0\r\no=- 99 2 IN IP4 203.0.113.9\r\ns=-\r\nt=0 0\r\n"
 SPLIT = f"{OPERATOR_KEY[:9]}\u200b{OPERATOR_KEY[9:]}"
 SDP = [("Content-Type", "application/sdp")]
 JSON = [("Content-Type", "application/json")]
-ERROR = json.dumps({"error": {"message": f"bad key {SPLIT}", "type": "x", "code": SPLIT}})
+ERROR = json.dumps(
+    {"error": {"message": f"bad key {SPLIT} \u202eevil", "type": "x", "code": SPLIT}}
+)
 #: (status line, headers, body) of the gateway's answer to the call's start.
 ECHOES: dict[str, tuple[str, list[tuple[str, str]], str]] = {
     "header name": ("429 Too Many Requests", [*JSON, ("X-RateLimit-" + OPERATOR_KEY, "1")], "{}"),
@@ -72,5 +74,7 @@ def test_a_failed_hang_up_does_not_show_the_operators_key(
         data={"op": "client-secrets", "call_id": "rtc_1"},
         headers={"X-Playground-Gateway-Name": "Team"},
     )
-    assert answer.get_json()["ok"] is False and "bad key" in answer.get_json()["message"]
+    message = answer.get_json()["message"]
+    assert answer.get_json()["ok"] is False and "bad key" in message
+    assert "\u202e" not in message and "<U+202E>evil" in message  # the gateway's text, shown
     assert OPERATOR_KEY.lower() not in _read(answer.get_data(as_text=True), reveal)
