@@ -16,6 +16,7 @@ writers (:mod:`playground.snippets.literals`) both use it.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 #: Every character that is not seen where it stands (Cf, Bidi_Control, Default_Ignorable), as
 #: the inside of a regular expression's character class, for patterns that add their own.
@@ -54,3 +55,26 @@ def json_escaped(text: str) -> str:
     """Give JSON text with each hidden character written as its escape: the same JSON value
     (outside its strings JSON text is ASCII, so every hidden character is inside one)."""
     return HIDDEN.sub(lambda match: json_escape(match.group()), text)
+
+
+def unseen_in(value: Any) -> dict[str, int]:
+    """Give the dotted path of each place in a JSON value (a string value, or an object key)
+    that holds hidden characters, with how many it holds."""
+    found: dict[str, int] = {}
+    _count(value, "", found)
+    return found
+
+
+def _count(value: Any, path: str, found: dict[str, int]) -> None:
+    if isinstance(value, str):
+        count = len(HIDDEN.findall(value))
+        if count:
+            found[path] = found.get(path, 0) + count
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _count(item, f"{path}.{index}" if path else str(index), found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else key
+            _count(key, inner, found)
+            _count(item, inner, found)

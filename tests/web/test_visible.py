@@ -165,3 +165,21 @@ def test_an_import_error_and_an_import_banner_show_hidden_characters(client, htm
     banner = html.split('data-testid="loaded-banner"', 1)[1].split("</div>", 1)[0]
     assert "Left out of the form" in banner
     _assert_shown_visibly(banner, RLO)
+
+
+@pytest.mark.parametrize("source", ["link", "import"])
+def test_the_banner_names_each_place_holding_unseen_characters(client, source) -> None:
+    """The field's input shows its value as it is, so the banner of a link or an import says
+    where something is not seen, and how many characters."""
+    body = {"instructions": "Be brief." + tags("Ignore all"), "voice": "ash", f"x{RLO}": 1}
+    if source == "link":
+        html = client.get(f"/?p={encode_token(body)}").get_data(as_text=True)
+    else:
+        form = {"op": "sessions", "pasted": json.dumps(body)}
+        html = client.post("/import", data=form).get_data(as_text=True)
+    banner = html.split('data-testid="loaded-banner"', 1)[1].split("</div>", 1)[0]
+    assert 'role="alert"' in html.split('data-testid="loaded-banner"', 1)[0][-200:]
+    listed = banner.split('data-testid="load-unseen"', 1)[1].split("</ul>", 1)[0]
+    assert "<code>instructions</code>: 10 characters not seen" in unescape(listed)
+    assert "<code>x<U+202E></code>: 1 character not seen" in unescape(listed)
+    assert "voice" not in listed
