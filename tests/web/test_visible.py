@@ -11,9 +11,12 @@ from html import unescape
 from urllib.parse import quote
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
+from playground.codecs.form_filler import form_from_body
 from playground.codecs.invisible import HIDDEN
 from playground.codecs.share_token import encode_token
+from playground.model.operations import get_operation
 from playground.web.visible import json_text, visible
 
 #: Each character the page must never show unseen, with how it is shown.
@@ -183,3 +186,20 @@ def test_the_banner_names_each_place_holding_unseen_characters(client, source) -
     assert "<code>instructions</code>: 10 characters not seen" in unescape(listed)
     assert "<code>x<U+202E></code>: 1 character not seen" in unescape(listed)
     assert "voice" not in listed
+
+
+def test_free_json_in_its_editor_and_in_the_export_writes_escapes(client) -> None:
+    """JSON the page writes itself (a free-form object's editor, the exported file) gives each
+    unseen character as its escape: the same value, read back exactly."""
+    parameters = {"type": "object", "description": f"a{RLO}b" + tags("x"), f"k{RLO}": 1}
+    body = {"tools": [{"type": "function", "name": "f", "parameters": parameters}]}
+    html = client.get(f"/?p={encode_token(body)}").get_data(as_text=True)
+    editor = re.search(r'<textarea[^>]*name="tools\.0[^"]*parameters"[^>]*>([^<]*)<', html)
+    assert editor and "\\u202e" in editor.group(1) and "\\udb40\\udc78" in editor.group(1)
+    assert not [c for c in editor.group(1) if c in FORMAT_CHARS]
+    assert json.loads(unescape(editor.group(1))) == parameters
+    filled = form_from_body(get_operation("sessions").root, body).form
+    form = MultiDict([("op", "sessions"), *filled.items()])
+    exported = client.post("/export", data=form).get_data(as_text=True)
+    assert not [c for c in exported if c in FORMAT_CHARS] and "\\u202e" in exported
+    assert json.loads(exported)["tools"][0]["parameters"] == parameters
