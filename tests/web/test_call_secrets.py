@@ -60,7 +60,7 @@ def test_no_answer_to_a_call_shows_the_operators_key(
     form = {"op": "client-secrets", "_sdp": OFFER}
     answer = operator_client.post("/call", data=form, headers={"X-Playground-Gateway-Name": "Team"})
     assert recorder.requests[0]["headers"]["Authorization"] == f"Bearer {OPERATOR_KEY}"
-    assert answer.status_code < 500
+    assert answer.status_code != 500  # an answer, never a trace (a failure may be a 502)
     assert OPERATOR_KEY.lower() not in _read(answer.get_data(as_text=True), reveal)
 
 
