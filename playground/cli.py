@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from playground.codecs import strict_json
 from playground.codecs.beta_to_ga import migrate
+from playground.codecs.invisible import json_escaped
 from playground.model.deprecations import body_warnings
 from playground.model.operations import Operation, OperationsError, get_operation, load_operations
 from playground.model.validation import validate_body
@@ -93,7 +94,7 @@ def _cmd_body(args: argparse.Namespace) -> int:
     # Deprecated values are sent as they are: said on stderr, and the body is still valid.
     for path, message in body_warnings(op.root, body, args.today or date.today()).items():
         print(f"warning: {path}: {message}", file=sys.stderr)
-    print(json.dumps(body, indent=2, ensure_ascii=False))
+    print(json_escaped(json.dumps(body, indent=2, ensure_ascii=False)))
     return 0
 
 
@@ -102,7 +103,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     if body is None:
         return 1
     result = migrate(body)
-    print(json.dumps(result.body, indent=2, ensure_ascii=False))
+    print(json_escaped(json.dumps(result.body, indent=2, ensure_ascii=False)))
     for note in result.notes:
         print(f"{note.kind}: {note.path}: {note.message}", file=sys.stderr)
     return 0

@@ -24,6 +24,18 @@ def test_body_reads_standard_input(cli) -> None:
     assert result.returncode == 0 and json.loads(result.stdout) == {"speed": 1.5}
 
 
+def test_body_and_migrate_write_unseen_characters_as_escapes(cli) -> None:
+    """A terminal shows no bidi control or tag character raw: the same JSON value, escaped."""
+    instructions = "pay \u202egpj.exe " + "".join(chr(0xE0000 + ord(c)) for c in "hi")
+    for command in ("body", "migrate"):
+        result = cli(command, "-", stdin=json.dumps({"instructions": instructions}))
+        assert result.returncode == 0, result.stderr
+        assert "\\u202e" in result.stdout and "\\udb40\\udc68" in result.stdout
+        assert "\u202e" not in result.stdout and "\U000e0068" not in result.stdout
+        value = json.loads(result.stdout)
+        assert (value.get("session") or value)["instructions"] == instructions
+
+
 def test_body_rejects_temperature_naming_it_and_its_range(cli) -> None:
     result = cli("body", "-", stdin='{"temperature": 1.5}')
     assert result.returncode == 1

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from playground.codecs import strict_json
 from playground.codecs.form_names import CUSTOM, custom_key
+from playground.codecs.invisible import json_escaped
 from playground.codecs.row_limits import MAX_ROWS, within_limit
 from playground.model.json_values import is_number, json_type, number_text, schema_types, short
 from playground.model.nodes import OMIT, Node
@@ -314,8 +315,8 @@ class JsonNode(LeafNode):
         return value
 
     def fill(self, filler: Filler, path: str, value: Any) -> None:
-        """Write the value as indented JSON."""
-        filler.form.set(path, json.dumps(value, indent=2, ensure_ascii=False))
+        """Write the value as indented JSON (unseen characters as escapes: the same value)."""
+        filler.form.set(path, json_escaped(json.dumps(value, indent=2, ensure_ascii=False)))
 
     def shape_fits(self, value: Any) -> bool:
         """Say whether the value is an object (free JSON in a union is an object's settings)."""

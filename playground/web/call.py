@@ -45,6 +45,7 @@ from playground.web.json_answers import answers_json_only, failure, json_answer,
 from playground.web.refusals import answer_too_many_in_flight
 from playground.web.send_target import Target, field_errors, in_flight, target_for
 from playground.web.state import PageState, form_data_from_request, requested_operation
+from playground.web.visible import shown
 
 bp = Blueprint("call", __name__)
 answers_json_only(bp)  # refusals too: the page's script reads them (web/json_answers.py)
@@ -175,4 +176,4 @@ def hang_up() -> Response:
         return _hangup_answer(True, result.status, "")
     error = result.api_error or {}
     message = str(error.get("message") or "") or result.failure or result.hint
-    return _hangup_answer(False, result.status, message)
+    return _hangup_answer(False, result.status, shown(message))  # the gateway's text, shown

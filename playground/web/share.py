@@ -8,7 +8,6 @@ a pasted JSON body or curl command. Opening a link or a preset is ``GET /?p=`` o
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +29,7 @@ from playground.web.state import (
     is_htmx,
     operation_from_request,
 )
+from playground.web.visible import json_text
 
 bp = Blueprint("share", __name__)
 
@@ -74,7 +74,7 @@ def share() -> Response:
 def export() -> Response:
     """Give the form's body as a JSON file to download."""
     body = build_body(operation_from_request().root, form_data_from_request()).body
-    text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    text = json_text(body, indent=2) + "\n"  # as the preview shows it: nothing unseen
     response = Response(text, mimetype="application/json")
     response.headers.set("Content-Disposition", "attachment", filename=EXPORT_FILENAME)
     response.headers["Cache-Control"] = "no-store"
