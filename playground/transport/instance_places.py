@@ -14,10 +14,11 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 import weakref
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 from playground.transport.in_flight import LEASE_GRACE, refuse
@@ -47,6 +48,10 @@ class InstancePlaces:
         self.path = folder / "in-flight.sqlite3"
         self._clock = clock
         self._grace = grace
+        self._pool = _Connections(self.path)
+        weakref.finalize(self, self._pool.close)
+        with self._pool.connection():  # the file and its table, before any worker forks
+            pass
 
     def take(self, client: str, seconds: float, total: int, per_client: int) -> Hashable:
         """Give a new place of ``client`` for ``seconds``, or raise ``TooManyInFlight``."""
@@ -63,7 +68,7 @@ class InstancePlaces:
 
     def give_back(self, place: Hashable) -> None:
         """Free ``place``."""
-        with closing(self._connect()) as db:
+        with self._pool.connection() as db:
             db.execute("DELETE FROM held WHERE place = ?", (place,))
 
     def count(self, client: str | None) -> int:
@@ -77,7 +82,7 @@ class InstancePlaces:
         """Give a connection in a write transaction (``BEGIN IMMEDIATE``: the instance-wide
         lock) that has taken back the places past their lease and those of processes gone;
         committed at the end of the block, rolled back on an error."""
-        with closing(self._connect()) as db:
+        with self._pool.connection() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.execute("DELETE FROM held WHERE ends < ?", (self._clock() - self._grace,))
@@ -90,13 +95,47 @@ class InstancePlaces:
                 raise
             db.execute("COMMIT")
 
-    def _connect(self) -> sqlite3.Connection:
-        """Give a new connection to the instance's file (one per use: never one shared by
-        threads, nor one a worker inherited across the fork)."""
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA synchronous=OFF")  # what is counted ends with the instance anyway
-        db.execute(_SCHEMA)
-        return db
+
+class _Connections:
+    """This process's idle connections to the file, each used by one thread at a time; a
+    worker never uses one made before its fork (SQLite forbids it)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._pid = os.getpid()
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """Give an idle connection (a new one if there is none) for the block."""
+        with self._lock:
+            if self._pid != os.getpid():  # forked: leave the parent's alone, never close them
+                self._idle, self._pid = [], os.getpid()
+            db = self._idle.pop() if self._idle else None
+        if db is None:
+            db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            # WAL: a take is a few dozen microseconds, not a journal file made and deleted;
+            # no sync: what is counted ends with the instance anyway.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute(_SCHEMA)
+        try:
+            yield db
+        finally:
+            with self._lock:
+                if self._pid == os.getpid():
+                    self._idle.append(db)
+
+    def close(self) -> None:
+        """Close this process's idle connections."""
+        with self._lock:
+            if self._pid == os.getpid():
+                for db in self._idle:
+                    db.close()
+                self._idle = []
 
 
 def _alive(pid: int) -> bool:

@@ -34,11 +34,11 @@ def _hold(slow: Any) -> None:
     slow.handler = hold
 
 
-def _wait_for(condition: Any, what: str) -> None:
+def _wait_for(condition: Any, what: str, seen: Any = lambda: "") -> None:
     deadline = time.monotonic() + 30  # a bound against a hang, not a timing claim
     while not condition():
         if time.monotonic() > deadline:
-            pytest.fail(f"never happened: {what}")
+            pytest.fail(f"never happened: {what} {seen()}")
         time.sleep(0.05)
 
 
@@ -60,6 +60,10 @@ class _Sends:
             self.answers.append(who.send(gateway, timeout=90))
         except requests.RequestException as exc:  # its worker was killed
             self.answers.append(exc)
+
+    def seen(self) -> str:
+        """Give what came back so far, for a failure's message."""
+        return repr([getattr(a, "status_code", a) for a in self.answers])
 
     def refused(self) -> list[requests.Response]:
         return [
@@ -84,7 +88,7 @@ def test_one_address_cannot_take_another_address_places_across_workers(
     sends = _Sends()
     # Eight at once from one address land on several workers: two of them are sent, in all.
     sends.start(first, gateway, 8)
-    _wait_for(lambda: len(sends.refused()) == 6, "six of the first address's sends refused")
+    _wait_for(lambda: len(sends.refused()) == 6, "six of the first's refused", sends.seen)
     assert len(slow.requests) == 2
     assert all("Too many sends in progress" in a.text for a in sends.refused())
     # The second address still gets its two places; the third finds the total taken.
