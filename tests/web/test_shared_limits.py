@@ -76,12 +76,15 @@ class _Sends:
 
 
 def test_one_address_cannot_take_another_address_places_across_workers(
-    start_prod, upstream, visitor
+    start_prod, upstream, visitor, tmp_path
 ) -> None:
     slow, upstream_server = upstream
     _hold(slow)
     gateway = upstream_server.url + "/v1"
-    server = start_prod("--workers", "3", "--threads", "6", env=LIMITS)
+    temporary = tmp_path / "tmp"  # where the instance makes its run directory
+    temporary.mkdir()
+    server = start_prod("--workers", "3", "--threads", "6", env=LIMITS | {"TMPDIR": str(temporary)})
+    assert [p.name[:15] for p in temporary.iterdir()] == ["playground-run-"]
     first, second, third = (visitor(server.url, f"127.0.0.{n}") for n in (21, 22, 23))
     for who in (first, second, third):
         who.load()
@@ -101,6 +104,8 @@ def test_one_address_cannot_take_another_address_places_across_workers(
     answers = [a for a in sends.answers if isinstance(a, requests.Response)]
     assert sorted(a.status_code for a in answers) == [200] * 4 + [429] * 6
     assert third.send(gateway, timeout=30).status_code == 200  # every place given back
+    server.stop()
+    assert list(temporary.iterdir()) == []  # the run directory goes with the instance
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the workers through /proc")
