@@ -502,6 +502,41 @@ def upstream(
     app.release.set()  # wakes a handler a test left waiting
 
 
+def _wait_for(condition: Any, what: str, seen: Any = lambda: "") -> None:
+    """Wait until ``condition()`` holds; fail naming ``what`` (and ``seen()``) after 30 s, a
+    bound against a hang, not a timing claim."""
+    import time
+
+    deadline = time.monotonic() + 30
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"never happened: {what} {seen()}")
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def wait_for() -> Any:
+    """Give a function waiting until a condition holds (see ``_wait_for``)."""
+    return _wait_for
+
+
+@pytest.fixture
+def held_upstream(
+    upstream: tuple[RecordingUpstream, LiveServer],
+) -> tuple[RecordingUpstream, str]:
+    """Give the recording upstream, made to answer ``{"id": "sess_slow"}`` only once the test
+    sets its ``release`` (or after 60 s), and its base URL (``.../v1``)."""
+    slow, server = upstream
+
+    def hold(environ: dict[str, Any], start_response: Any) -> Any:
+        slow.release.wait(60)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"id": "sess_slow"}']
+
+    slow.handler = hold
+    return slow, server.url + "/v1"
+
+
 @pytest.fixture(scope="module")
 def serve_wsgi() -> Iterator[Any]:
     """Give a function that serves a WSGI app on 127.0.0.1 (a ``LiveServer``) for the module."""

@@ -3,9 +3,6 @@ directory) or every instance sharing one Redis; a dead process's places are take
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 import pytest
 
 from playground.transport.in_flight import (
@@ -24,14 +21,6 @@ def shared(request: pytest.FixtureRequest, tmp_path) -> tuple[str, str]:
     if request.param == "redis":
         return request.getfixturevalue("redis_url"), ""
     return "", str(tmp_path / "run")
-
-
-def _wait_for(condition: Any, what: str) -> None:
-    deadline = time.monotonic() + 30  # a bound against a hang, not a timing claim
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"never happened: {what}")
-        time.sleep(0.05)
 
 
 def test_the_limits_count_what_another_process_holds(shared, hold_elsewhere) -> None:
@@ -73,14 +62,14 @@ def test_a_place_lapses_after_its_deadline_and_grace(tmp_path) -> None:
     places.take("b", 20, 1, 1)
 
 
-def test_a_redis_lease_lapses_when_its_holder_died(redis_url, hold_elsewhere) -> None:
+def test_a_redis_lease_lapses_when_its_holder_died(redis_url, hold_elsewhere, wait_for) -> None:
     limit = InFlightLimit(total=2, per_client=1, places=RedisPlaces(redis_url))
     holder = hold_elsewhere(redis_url, "", 0.3, "a", grace=0.3)
     with pytest.raises(TooManyInFlight) as refused, limit.hold("a", 60):
         pass
     assert refused.value.per_client
     holder.kill()  # nothing given back: only the lease ends it
-    _wait_for(lambda: limit.in_flight("a") == 0, "the dead holder's lease lapsed")
+    wait_for(lambda: limit.in_flight("a") == 0, "the dead holder's lease lapsed")
     with limit.hold("a", 60):
         assert limit.in_flight() == 1
 

@@ -80,7 +80,7 @@ class ProdServer:
             try:
                 self.session.get(self.url + "/", timeout=2)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up, or still loading
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
                     pytest.fail(f"serve --prod did not start: {self.log_path.read_text()}")

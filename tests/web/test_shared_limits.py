@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,25 +20,6 @@ LIMITS = {
     "PLAYGROUND_SEND_MAX_IN_FLIGHT_PER_CLIENT": "2",
     "PLAYGROUND_SEND_MAX_IN_FLIGHT_PER_PROCESS": "4",
 }
-
-
-def _hold(slow: Any) -> None:
-    """Make the upstream answer only once the test releases it (or after 60 s)."""
-
-    def hold(environ: dict[str, Any], start_response: Any) -> Any:
-        slow.release.wait(60)
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b'{"id": "sess_slow"}']
-
-    slow.handler = hold
-
-
-def _wait_for(condition: Any, what: str, seen: Any = lambda: "") -> None:
-    deadline = time.monotonic() + 30  # a bound against a hang, not a timing claim
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"never happened: {what} {seen()}")
-        time.sleep(0.05)
 
 
 class _Sends:
@@ -76,11 +56,9 @@ class _Sends:
 
 
 def test_one_address_cannot_take_another_address_places_across_workers(
-    start_prod, upstream, visitor, tmp_path
+    start_prod, held_upstream, visitor, wait_for, tmp_path
 ) -> None:
-    slow, upstream_server = upstream
-    _hold(slow)
-    gateway = upstream_server.url + "/v1"
+    slow, gateway = held_upstream
     temporary = tmp_path / "tmp"  # where the instance makes its run directory
     temporary.mkdir()
     server = start_prod("--workers", "3", "--threads", "6", env=LIMITS | {"TMPDIR": str(temporary)})
@@ -91,12 +69,12 @@ def test_one_address_cannot_take_another_address_places_across_workers(
     sends = _Sends()
     # Eight at once from one address land on several workers: two of them are sent, in all.
     sends.start(first, gateway, 8)
-    _wait_for(lambda: len(sends.refused()) == 6, "six of the first's refused", sends.seen)
+    wait_for(lambda: len(sends.refused()) == 6, "six of the first's refused", sends.seen)
     assert len(slow.requests) == 2
     assert all("Too many sends in progress" in a.text for a in sends.refused())
     # The second address still gets its two places; the third finds the total taken.
     sends.start(second, gateway, 2)
-    _wait_for(lambda: len(slow.requests) == 4, "the second address's sends reached the upstream")
+    wait_for(lambda: len(slow.requests) == 4, "the second address's sends reached the upstream")
     over_all = third.send(gateway, timeout=30)
     assert over_all.status_code == 429 and "on this server" in over_all.text
     slow.release.set()
@@ -110,11 +88,9 @@ def test_one_address_cannot_take_another_address_places_across_workers(
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the workers through /proc")
 def test_places_held_by_a_killed_worker_are_given_back(
-    start_prod, upstream, visitor, children_of
+    start_prod, held_upstream, visitor, children_of, wait_for
 ) -> None:
-    slow, upstream_server = upstream
-    _hold(slow)
-    gateway = upstream_server.url + "/v1"
+    slow, gateway = held_upstream
     # Leases far longer than the test: only the dead workers' process ids can free them.
     env = LIMITS | {"PLAYGROUND_SEND_VISITOR_DEADLINE": "60"}
     server = start_prod("--workers", "2", "--threads", "4", env=env)
@@ -122,14 +98,14 @@ def test_places_held_by_a_killed_worker_are_given_back(
     sender.load()
     sends = _Sends()
     sends.start(sender, gateway, 2)
-    _wait_for(lambda: len(slow.requests) == 2, "two sends held")
+    wait_for(lambda: len(slow.requests) == 2, "two sends held")
     refused = sender.send(gateway, timeout=30)
     assert refused.status_code == 429 and "from your address" in refused.text
     workers = children_of(server.process.pid)
     for pid in workers:
         os.kill(pid, signal.SIGKILL)  # as a crash would: no finally runs, nothing is given back
     sends.join()  # their connections broke with the workers
-    _wait_for(lambda: len(set(children_of(server.process.pid)) - set(workers)) == 2, "new workers")
+    wait_for(lambda: len(set(children_of(server.process.pid)) - set(workers)) == 2, "new workers")
     again: list[requests.Response] = []
 
     def accepted() -> bool:
@@ -137,16 +113,14 @@ def test_places_held_by_a_killed_worker_are_given_back(
         return again[-1].status_code != 429
 
     slow.release.set()
-    _wait_for(accepted, "a send from the same address accepted again")
+    wait_for(accepted, "a send from the same address accepted again")
     assert again[-1].status_code == 200 and "sess_slow" in again[-1].text
 
 
 def test_two_instances_sharing_a_redis_share_the_limits(
-    redis_url, monkeypatch, make_app, serve_wsgi, upstream, visitor
+    redis_url, monkeypatch, make_app, serve_wsgi, held_upstream, visitor, wait_for
 ) -> None:
-    slow, upstream_server = upstream
-    _hold(slow)
-    gateway = upstream_server.url + "/v1"
+    slow, gateway = held_upstream
     monkeypatch.setenv("PLAYGROUND_REDIS_URL", redis_url)  # the documented setting
     settings = {"SEND_MAX_IN_FLIGHT": 3, "SEND_MAX_IN_FLIGHT_PER_CLIENT": 2}
     one, other = (serve_wsgi(make_app(**settings)) for _ in range(2))
@@ -163,11 +137,11 @@ def test_two_instances_sharing_a_redis_share_the_limits(
         who.load()  # its page (cookie and token) before sending from several threads
     sends = _Sends()
     sends.start(first, gateway, 2)
-    _wait_for(lambda: len(slow.requests) == 2, "two sends held through the first instance")
+    wait_for(lambda: len(slow.requests) == 2, "two sends held through the first instance")
     mine = first_elsewhere.send(gateway, timeout=30)
     assert mine.status_code == 429 and "from your address" in mine.text
     sends.start(second, gateway, 1)
-    _wait_for(lambda: len(slow.requests) == 3, "the last place taken through the other instance")
+    wait_for(lambda: len(slow.requests) == 3, "the last place taken through the other instance")
     full = third.send(gateway, timeout=30)
     assert full.status_code == 429 and "on this server" in full.text
     slow.release.set()
