@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -85,16 +84,9 @@ def test_serve_prod_guards_sends_even_on_a_loopback_bind(prod_server, upstream, 
 
 
 def test_serve_prod_stays_available_while_slow_sends_hold_threads(
-    start_prod, upstream, visitor
+    start_prod, held_upstream, visitor
 ) -> None:
-    slow, upstream_server = upstream
-
-    def hold(environ: dict[str, Any], start_response: Any) -> Any:
-        slow.release.wait(30)
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b"{}"]
-
-    slow.handler = hold
+    slow, gateway = held_upstream
     # One worker of four threads: without a cap, four slow sends would take all four.
     server = start_prod("--workers", "1", "--threads", "4", env={"PLAYGROUND_SSRF_GUARD": "false"})
     senders = [visitor(server.url, f"127.0.0.{n}") for n in range(1, 5)]
@@ -102,8 +94,7 @@ def test_serve_prod_stays_available_while_slow_sends_hold_threads(
         sender.load()
     answers: list[requests.Response] = []
     threads = [
-        threading.Thread(target=lambda s=s: answers.append(s.send(upstream_server.url + "/v1")))
-        for s in senders
+        threading.Thread(target=lambda s=s: answers.append(s.send(gateway))) for s in senders
     ]
     for thread in threads:
         thread.start()
