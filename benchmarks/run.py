@@ -404,11 +404,13 @@ def main() -> None:
     """Print every section as one table."""
     # Imported here: the tests load run.py alone, outside its package.
     from benchmarks.bench_call import call_rows, click_rows, offer_rows
+    from benchmarks.bench_in_flight import in_flight_rows
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log between the rows
     sections = [
         ("In-process render (median ms)", render_rows),
         ("Proxy overhead (median ms over 200 sends)", proxy_rows),
+        ("A place among the sends in flight: hold and give back (median us)", in_flight_rows),
         ("First-load page weight (as served, gzip accepted)", weight_rows),
         ("Keystroke to snippet (headless Chromium)", keystroke_rows),
         ("Adversarial pastes at the 256 KB limit (median ms)", paste_rows),

@@ -16,6 +16,7 @@ from playground.model.deprecations import body_warnings
 from playground.model.operations import Operation, OperationsError, get_operation, load_operations
 from playground.model.validation import validate_body
 from playground.web.hosts import is_loopback, is_wildcard, serve_hosts
+from playground.web.production import default_workers
 
 #: Where ``--operations-dir`` comes from when not given (as the server's setting).
 OPERATIONS_DIR_ENV = "PLAYGROUND_OPERATIONS_DIR"
@@ -44,9 +45,14 @@ def _serve_config(args: argparse.Namespace) -> dict[str, Any]:
                 "(set PLAYGROUND_TRUSTED_HOSTS for any other name)",
                 file=sys.stderr,
             )
-    if args.prod and "PLAYGROUND_SEND_MAX_IN_FLIGHT" not in os.environ:
+    if args.prod:
         # Half of each worker's threads may wait on upstreams; the rest stay free for pages.
-        config["SEND_MAX_IN_FLIGHT"] = max(1, args.threads // 2)
+        # The total is counted over all the workers (playground.transport.in_flight).
+        half = max(1, args.threads // 2)
+        if "PLAYGROUND_SEND_MAX_IN_FLIGHT_PER_PROCESS" not in os.environ:
+            config["SEND_MAX_IN_FLIGHT_PER_PROCESS"] = half
+        if "PLAYGROUND_SEND_MAX_IN_FLIGHT" not in os.environ:
+            config["SEND_MAX_IN_FLIGHT"] = half * (args.workers or default_workers())
     return config
 
 

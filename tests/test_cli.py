@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from playground.cli import build_parser, main
+from playground.cli import _serve_config, build_parser, main
 
 
 def test_body_round_trips_a_valid_body(cli, tmp_path) -> None:
@@ -77,6 +77,16 @@ def test_serve_defaults_and_options() -> None:
     assert (args.host, args.port, args.debug) == ("127.0.0.1", 8000, False)
     args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9", "--debug"])
     assert (args.host, args.port, args.debug) == ("0.0.0.0", 9, True)
+
+
+def test_serve_prod_lets_half_of_every_workers_threads_wait_on_upstreams(monkeypatch) -> None:
+    for name in ("PLAYGROUND_SEND_MAX_IN_FLIGHT", "PLAYGROUND_SEND_MAX_IN_FLIGHT_PER_PROCESS"):
+        monkeypatch.delenv(name, raising=False)
+    args = build_parser().parse_args(["serve", "--prod", "--workers", "3", "--threads", "4"])
+    config = _serve_config(args)  # the total is counted over the three workers together
+    assert (config["SEND_MAX_IN_FLIGHT"], config["SEND_MAX_IN_FLIGHT_PER_PROCESS"]) == (6, 2)
+    monkeypatch.setenv("PLAYGROUND_SEND_MAX_IN_FLIGHT", "20")  # the operator's own is kept
+    assert "SEND_MAX_IN_FLIGHT" not in _serve_config(args)
 
 
 def test_console_script_entry_point_runs_in_process(capsys) -> None:

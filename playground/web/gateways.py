@@ -9,7 +9,9 @@ Configuration (also from the environment as ``PLAYGROUND_<NAME>``, JSON values):
 gateways), ``SEND_VISITOR_DEADLINE`` (for a URL a visitor typed, at most ``SEND_DEADLINE``),
 ``SEND_MAX_BYTES``, ``GATEWAYS`` (``[{"name", "base_url", "key_env"}]``, optional
 ``organization`` and ``project``), ``SEND_CONFIGURED_ONLY``, ``SEND_MAX_IN_FLIGHT`` and
-``SEND_MAX_IN_FLIGHT_PER_CLIENT`` (sends waiting on upstreams at once, in each process; see
+``SEND_MAX_IN_FLIGHT_PER_CLIENT`` (sends waiting on upstreams at once, over every process of the
+instance, or every instance sharing ``REDIS_URL``), ``SEND_MAX_IN_FLIGHT_PER_PROCESS``,
+``RUN_DIR`` (where the instance's processes count them; see
 :mod:`playground.transport.in_flight`), ``SSRF_GUARD`` and ``SSRF_ALLOWED_HOSTS``.
 """
 
@@ -26,7 +28,7 @@ from playground.mock import routes as mock
 from playground.transport import inprocess
 from playground.transport.checks import RequestRefused, check_gateway_url
 from playground.transport.client import Limits, Upstream
-from playground.transport.in_flight import InFlightLimit
+from playground.transport.in_flight import InFlightLimit, places_for
 from playground.transport.targets import ALLOWED_BY_DEFAULT, Guard
 from playground.web import hosts
 from playground.web.links import serves
@@ -43,6 +45,11 @@ DEFAULTS: dict[str, Any] = {
     "SEND_VISITOR_DEADLINE": 20.0,
     "SEND_MAX_IN_FLIGHT": 8,
     "SEND_MAX_IN_FLIGHT_PER_CLIENT": 2,
+    "SEND_MAX_IN_FLIGHT_PER_PROCESS": None,  # as many as SEND_MAX_IN_FLIGHT
+    # Where the places in flight are counted: the Redis every instance shares, else a file in
+    # this instance's run directory (a temporary one, made before gunicorn forks, if empty).
+    "REDIS_URL": "",
+    "RUN_DIR": "",
     "SEND_MAX_BYTES": 1024 * 1024,
     "GATEWAYS": [],
     "SEND_CONFIGURED_ONLY": False,
@@ -103,9 +110,13 @@ def init_app(app: Flask) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     app.config["GATEWAYS"] = parse_gateways(app.config["GATEWAYS"])
+    if app.config["SEND_MAX_IN_FLIGHT_PER_PROCESS"] is None:
+        app.config["SEND_MAX_IN_FLIGHT_PER_PROCESS"] = app.config["SEND_MAX_IN_FLIGHT"]
     app.extensions[IN_FLIGHT_EXTENSION] = InFlightLimit(
         total=_setting(app, "SEND_MAX_IN_FLIGHT", int, 1),
         per_client=_setting(app, "SEND_MAX_IN_FLIGHT_PER_CLIENT", int, 1),
+        per_process=_setting(app, "SEND_MAX_IN_FLIGHT_PER_PROCESS", int, 1),
+        places=places_for(str(app.config["REDIS_URL"]), str(app.config["RUN_DIR"])),
     )
     _setting(app, "SEND_VISITOR_DEADLINE", float, 0.001)
     limits = Limits(
