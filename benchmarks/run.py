@@ -40,6 +40,7 @@ from playground.codecs.pasted import MAX_PASTE_CHARS, PasteError, parse_pasted, 
 from playground.model.operations import get_operation
 from playground.snippets import render_snippet, render_snippets
 from playground.snippets.highlight import highlight
+from playground.snippets.text_cache import DRAWN
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = json.loads((ROOT / "tests" / "fixtures" / "snippet_bodies.json").read_text())[
@@ -136,7 +137,7 @@ def render_rows() -> list[Row]:
     snippet_same, update = medians["snippet_same"], medians["update"]
     plain = _median(lambda i: render_snippets(op, BODY), 1000)
     text = render_snippet(op, "typescript_openai", BODY)
-    highlight.cache_clear()
+    DRAWN.clear()
     one = _median(lambda i: highlight("typescript", text + " " * (i + 31)), 1000)
     return [
         ("GET trivial route (baseline)", f"{get:.3f}", "1.0x GET", ""),

@@ -300,13 +300,9 @@ class JsonNode(LeafNode):
         if raw.strip() == "":
             return OMIT
         try:
-            value = strict_json.loads(raw)
-        except json.JSONDecodeError as exc:
-            where = f"line {exc.lineno}, column {exc.colno}"
-            reader.errors[path] = f"Not valid JSON: {exc.msg} ({where})."
-            return OMIT
-        except ValueError as exc:  # JSON, but not what the page takes (see strict_json)
-            reader.errors[path] = f"Not valid JSON: {exc}."
+            value = strict_json.typed(raw)
+        except ValueError as exc:
+            reader.errors[path] = str(exc)
             return OMIT
         if self.expects_object and not isinstance(value, dict):
             reader.errors[path] = 'Must be a JSON object, like {"type": "object"}.'
@@ -315,7 +311,8 @@ class JsonNode(LeafNode):
 
     def fill(self, filler: Filler, path: str, value: Any) -> None:
         """Write the value as indented JSON."""
-        filler.form.set(path, json.dumps(value, indent=2, ensure_ascii=False))
+        text = json.dumps(value, ensure_ascii=False, **strict_json.readable(value))
+        filler.form.set(path, text)
 
     def shape_fits(self, value: Any) -> bool:
         """Say whether the value is an object (free JSON in a union is an object's settings)."""
