@@ -77,9 +77,7 @@ def _count(
 def _walk(
     node: Node, value: Any, where: str, as_json: frozenset[str], costs: dict[str, int]
 ) -> int:
-    count = 1 if node.has_switch else 0
-    if node.is_leaf or node.macro == "checkboxes":
-        count += 1
+    count = node.inputs + (1 if node.has_switch and where else 0)  # the root has no switch
     rows: range = range(0)
     if node.has_rows and isinstance(value, list):
         rows = range(min(len(value), node.row_limit))

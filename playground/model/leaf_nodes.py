@@ -81,6 +81,11 @@ class StringNode(LeafNode):
         return self.choices[0] if len(self.choices) == 1 else None
 
     @property
+    def inputs(self) -> int:
+        """Give its input, and the custom value's beside an open choice."""
+        return 2 if self.open and self.choices else 1
+
+    @property
     def is_enum(self) -> bool:
         """Say whether the value must be one of ``choices``."""
         return bool(self.choices) and not self.open
