@@ -57,7 +57,7 @@ def form_from_body(root: Node, body: Any) -> Filled:
 
 class Filler:
     """One filling of a form: the form data, what is said of the body (by body path), and the
-    lists shown as JSON text (by body path: the form's budget, :mod:`~playground.model.form_budget`)."""
+    lists shown as JSON text (by body path; see :mod:`playground.model.form_budget`)."""
 
     def __init__(self, filled: Filled, as_json: frozenset[str] = frozenset()) -> None:
         self.form = filled.form

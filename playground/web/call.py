@@ -90,7 +90,9 @@ def start_call() -> Response:
     ephemeral = bool(request.headers.get(EPHEMERAL_KEY_HEADER, "").strip())
     state = PageState(op, form_data_from_request())
     # What the pane names is the call's request, not the operation's own.
-    context.update(state.context(snippet=False, sent_with_errors=bool(state.errors) and not ephemeral))
+    context.update(
+        state.context(snippet=False, sent_with_errors=bool(state.errors) and not ephemeral)
+    )
     if spec is None:
         context["refused"] = where_calls_start(op)
         return render_response(context)

@@ -15,8 +15,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from playground.codecs import strict_json
 from playground.codecs.form_data import FormData
-from playground.codecs.form_names import row_index
 from playground.codecs.form_filler import form_from_body
+from playground.codecs.form_names import row_index
 from playground.codecs.form_reader import Built, build_body
 from playground.codecs.row_actions import add_row, remove_row
 from playground.model.deprecations import form_warnings, today_from

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from playground.model.operations import Operation
@@ -11,7 +13,7 @@ from playground.web.snippet_views import snippet_views
 
 
 @pytest.fixture
-def small_drawn(monkeypatch: pytest.MonkeyPatch) -> TextCache:
+def small_drawn(monkeypatch: pytest.MonkeyPatch) -> Iterator[TextCache]:
     """Give the process's cache, emptied and bounded to 2 MB for the test."""
     DRAWN.clear()
     monkeypatch.setattr(DRAWN, "max_bytes", 2 * 1024 * 1024)

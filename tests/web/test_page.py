@@ -173,7 +173,8 @@ def test_update_answers_preview_problems_and_snippet_from_one_body(client, sessi
     assert re.search(r'<div id="send-check"[^>]*hx-swap-oob="true">.*?temperature', html, re.S)
     panels = _oob_panels(html)
     assert panels == {
-        lang: render_snippet(sessions_op, lang, body) if lang == "curl" else "" for lang in LANGUAGES
+        lang: render_snippet(sessions_op, lang, body) if lang == "curl" else ""
+        for lang in LANGUAGES
     }
     assert 'data-lang="curl" data-highlighted="true">' in html
     assert GATEWAY_PLACEHOLDER not in html
