@@ -50,8 +50,9 @@ def _nested_rows(n: int) -> dict[str, Any]:
 
 def _function_tools(n: int) -> dict[str, Any]:
     params = {"type": "object", "properties": {"q": {"type": "string"}}}
+    said = "d" * (n // 128)
     described = [
-        {"type": "function", "name": f"fn_{i}", "description": "d" * (n // 128), "parameters": params}
+        {"type": "function", "name": f"fn_{i}", "description": said, "parameters": params}
         for i in range(128)
     ]
     return _session(tools=described)
@@ -66,7 +67,7 @@ def _deep_json(n: int) -> dict[str, Any]:
 
 
 def _long_string(n: int) -> dict[str, Any]:
-    return _session(instructions="Say \"hi\" & <wave>. " * n)
+    return _session(instructions='Say "hi" & <wave>. ' * n)
 
 
 BODIES: dict[str, Callable[[int], dict[str, Any]]] = {
