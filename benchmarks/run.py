@@ -405,6 +405,7 @@ def main() -> None:
     """Print every section as one table."""
     # Imported here: the tests load run.py alone, outside its package.
     from benchmarks.bench_call import call_rows, click_rows
+    from benchmarks.bench_pages import page_rows
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log between the rows
     sections = [
@@ -413,6 +414,7 @@ def main() -> None:
         ("First-load page weight (as served, gzip accepted)", weight_rows),
         ("Keystroke to snippet (headless Chromium)", keystroke_rows),
         ("Adversarial pastes at the 256 KB limit (median ms)", paste_rows),
+        ("Largest page for a 256 KB body, opened as a link (median of 3)", page_rows),
         ("Mock call (aiortc peer, Python caller, server in its own process)", call_rows),
         ("Live call in the page (headless Chromium against the mock)", click_rows),
     ]
