@@ -25,12 +25,23 @@ _SPECIAL = r"\\\x00-\x1f\x7f\u2028\u2029\ud800-\udfff"
 _SPECIAL_IN = {q: re.compile(f"[{_SPECIAL}{q}]") for q in "'\""}
 PYTHON_WIDTH = 88
 JS_WIDTH = 80
+#: The longest string whose literal is kept (names, keys, enum values): a cache of whole
+#: visitor strings (instructions, descriptions) would hold thousands of them per process.
+_KEPT_CHARS = 256
 
 
-@lru_cache(maxsize=4096)
 def _quoted(text: str, prefer: str) -> str:
     """Give ``text`` in quotes, switching quote kind when that saves escapes (as black and
     prettier do); escapes are ones Python and JavaScript read alike."""
+    return _short_quoted(text, prefer) if len(text) <= _KEPT_CHARS else _quote(text, prefer)
+
+
+@lru_cache(maxsize=4096)
+def _short_quoted(text: str, prefer: str) -> str:
+    return _quote(text, prefer)
+
+
+def _quote(text: str, prefer: str) -> str:
     other = "'" if prefer == '"' else '"'
     quote = other if text.count(prefer) > text.count(other) else prefer
 
@@ -162,8 +173,16 @@ def js_literal(
     )
 
 
-@lru_cache(maxsize=1024)
 def _js_key(key: str) -> str:
+    return _short_js_key(key) if len(key) <= _KEPT_CHARS else _js_key_of(key)
+
+
+@lru_cache(maxsize=1024)
+def _short_js_key(key: str) -> str:
+    return _js_key_of(key)
+
+
+def _js_key_of(key: str) -> str:
     if key == "__proto__":  # as a plain key, it sets the object's prototype: no property
         return f"[{js_string(key)}]"
     return key if _JS_IDENT.match(key) else js_string(key)
