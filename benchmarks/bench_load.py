@@ -109,7 +109,7 @@ def _client(
 ) -> None:
     session = requests.Session()
     session.trust_env = False
-    page = session.get(base + "/", timeout=10).text
+    page = session.get(base + "/", timeout=30).text
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     hx = {"X-CSRFToken": token, "HX-Request": "true"}
     send = {**hx, "X-Playground-Gateway": quote(base + "/mock/v1"), "X-Playground-Key": "sk-load"}
