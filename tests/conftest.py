@@ -810,3 +810,27 @@ def redis_url(_redis_server: str) -> str:
     with redis.Redis.from_url(_redis_server) as empty:
         empty.flushall()
     return _redis_server
+
+
+@pytest.fixture(scope="session")
+def nested_rows_body() -> dict[str, Any]:
+    """Give a GA body of rows nested in rows: 128 MCP tools with two lists of 128 tool names
+    each (a 3 KB link that drew a 54 MB page)."""
+    listed = [f"t{i}" for i in range(128)]
+    approval = {"always": {"tool_names": listed}, "never": {"tool_names": listed}}
+    tools = [
+        {"type": "mcp", "server_label": f"s{i}", "server_url": "https://mcp.example.com/sse",
+         "require_approval": approval}
+        for i in range(128)
+    ]  # fmt: skip
+    return {"session": {"type": "realtime", "tools": tools}}
+
+
+@pytest.fixture(scope="session")
+def function_tools_body() -> dict[str, Any]:
+    """Give a GA body of 128 function tools (each row draws every tool type's pane)."""
+    tools = [
+        {"type": "function", "name": f"fn_{i}", "parameters": {"type": "object"}}
+        for i in range(128)
+    ]
+    return {"session": {"type": "realtime", "tools": tools}}

@@ -82,6 +82,11 @@ class StringNode(LeafNode):
         return self.choices[0] if len(self.choices) == 1 else None
 
     @property
+    def inputs(self) -> int:
+        """Give its input, and the custom value's beside an open choice."""
+        return 2 if self.open and self.choices else 1
+
+    @property
     def is_enum(self) -> bool:
         """Say whether the value must be one of ``choices``."""
         return bool(self.choices) and not self.open
@@ -301,13 +306,9 @@ class JsonNode(LeafNode):
         if raw.strip() == "":
             return OMIT
         try:
-            value = strict_json.loads(raw)
-        except json.JSONDecodeError as exc:
-            where = f"line {exc.lineno}, column {exc.colno}"
-            reader.errors[path] = f"Not valid JSON: {exc.msg} ({where})."
-            return OMIT
-        except ValueError as exc:  # JSON, but not what the page takes (see strict_json)
-            reader.errors[path] = f"Not valid JSON: {exc}."
+            value = strict_json.typed(raw)
+        except ValueError as exc:
+            reader.errors[path] = str(exc)
             return OMIT
         if self.expects_object and not isinstance(value, dict):
             reader.errors[path] = 'Must be a JSON object, like {"type": "object"}.'
@@ -316,7 +317,8 @@ class JsonNode(LeafNode):
 
     def fill(self, filler: Filler, path: str, value: Any) -> None:
         """Write the value as indented JSON (unseen characters as escapes: the same value)."""
-        filler.form.set(path, json_escaped(json.dumps(value, indent=2, ensure_ascii=False)))
+        text = json.dumps(value, ensure_ascii=False, **strict_json.readable(value))
+        filler.form.set(path, json_escaped(text))
 
     def shape_fits(self, value: Any) -> bool:
         """Say whether the value is an object (free JSON in a union is an object's settings)."""

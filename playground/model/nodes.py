@@ -127,6 +127,11 @@ class Node:
         return 0
 
     @property
+    def inputs(self) -> int:
+        """Give how many inputs the form draws for the node's own value (not its parts')."""
+        return 1 if self.is_leaf or self.macro == "checkboxes" else 0
+
+    @property
     def has_mode(self) -> bool:
         """Say whether the value may be absent or null."""
         return not self.required or self.nullable

@@ -28,6 +28,9 @@ _SPECIAL = rf"\\\x00-\x1f\x7f\u2028\u2029\ud800-\udfff{HIDDEN_CLASS}"
 _SPECIAL_IN = {q: re.compile(f"[{_SPECIAL}{q}]") for q in "'\""}
 PYTHON_WIDTH = 88
 JS_WIDTH = 80
+#: The longest string whose literal is kept (names, keys, enum values): a cache of whole
+#: visitor strings (instructions, descriptions) would hold thousands of them per process.
+_KEPT_CHARS = 256
 
 
 def _python_escape(point: int) -> str:
@@ -38,11 +41,21 @@ def _js_escape(point: int) -> str:
     return f"\\u{point:04x}" if point < 0x10000 else f"\\u{{{point:x}}}"
 
 
-@lru_cache(maxsize=4096)
 def _quoted(text: str, prefer: str, escape_point: Callable[[int], str]) -> str:
     """Give ``text`` in quotes, switching quote kind when that saves escapes (as black and
     prettier do); a character past U+FFFF is escaped with ``escape_point``, the others with
     escapes Python and JavaScript read alike."""
+    if len(text) <= _KEPT_CHARS:
+        return _short_quoted(text, prefer, escape_point)
+    return _quote(text, prefer, escape_point)
+
+
+@lru_cache(maxsize=4096)
+def _short_quoted(text: str, prefer: str, escape_point: Callable[[int], str]) -> str:
+    return _quote(text, prefer, escape_point)
+
+
+def _quote(text: str, prefer: str, escape_point: Callable[[int], str]) -> str:
     other = "'" if prefer == '"' else '"'
     quote = other if text.count(prefer) > text.count(other) else prefer
 
@@ -208,8 +221,16 @@ def js_literal(
     )
 
 
-@lru_cache(maxsize=1024)
 def _js_key(key: str) -> str:
+    return _short_js_key(key) if len(key) <= _KEPT_CHARS else _js_key_of(key)
+
+
+@lru_cache(maxsize=1024)
+def _short_js_key(key: str) -> str:
+    return _js_key_of(key)
+
+
+def _js_key_of(key: str) -> str:
     if key == "__proto__":  # as a plain key, it sets the object's prototype: no property
         return f"[{js_string(key)}]"
     return key if _JS_IDENT.match(key) else js_string(key)

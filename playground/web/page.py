@@ -42,7 +42,8 @@ def _form_answer(state: PageState, **parts: bool) -> str:
     """Give what follows the form for ``state`` (``partials/_form_answer.html``): the preview,
     and out of band the send check, plus the ``parts`` asked for (``field_slots``,
     ``with_snippet``, ``preview_oob``)."""
-    return render_template("partials/_form_answer.html", oob=True, **parts, **state.context())
+    context = state.context(snippet=parts.get("with_snippet", False))
+    return render_template("partials/_form_answer.html", oob=True, **parts, **context)
 
 
 @bp.post("/update")
@@ -72,7 +73,7 @@ def form_fields() -> Response:
     and the snippet panels out of band (the new fields hold their own error slots)."""
     op = operation_from_request()
     state = PageState(op, form_data_after_row_action(op))
-    html = render_template("partials/_form_fields.html", **state.context())
+    html = render_template("partials/_form_fields.html", **state.context(snippet=False))
     html += _form_answer(state, preview_oob=True, with_snippet=True)
     return Response(html, mimetype="text/html")
 

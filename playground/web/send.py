@@ -38,7 +38,7 @@ def send() -> Response:
         context["refused"] = "Unknown operation: reload the page."
         return render_response(context)
     state = PageState(op, form_data_from_request())
-    context.update(state.context(sent_with_errors=bool(state.errors)))
+    context.update(state.context(snippet=False, sent_with_errors=bool(state.errors)))
     try:
         target = target_for(op.path)
     except RequestRefused as exc:
