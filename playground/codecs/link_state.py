@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_filler import form_from_body
 from playground.codecs.share_token import ShareError, decode_token
+from playground.model.form_data import FormData
+from playground.model.form_filler import form_from_body
 from playground.model.operations import Operation
 from playground.model.validation import validate_body
 from playground.presets import get_preset, presets_for

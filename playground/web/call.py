@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from playground.model.call_spec import CALL_ID, CallSpec, call_spec, where_calls_start
+from playground.model.call_spec import CALL_ID, CallSpec, call_spec
 from playground.transport.calls import (
     OfferRefused,
     answer_of,
@@ -33,6 +33,7 @@ from playground.transport.checks import RequestRefused, check_credential
 from playground.transport.client import request_headers
 from playground.transport.in_flight import TooManyInFlight
 from playground.transport.result import Result
+from playground.web.app_operations import where_calls_start_here
 from playground.web.constants import EPHEMERAL_KEY_HEADER
 from playground.web.gateways import upstream
 from playground.web.refusals import answer_too_many_in_flight
@@ -92,7 +93,7 @@ def start_call() -> Response:
     # What the pane names is the call's request, not the operation's own.
     context.update(state.context(sent_with_errors=bool(state.errors) and not ephemeral))
     if spec is None:
-        context["refused"] = where_calls_start(op)
+        context["refused"] = where_calls_start_here(op)
         return render_response(context)
     context["op"] = replace(op, method="POST", path=spec.path)
     max_offer = int(current_app.config["CALL_MAX_OFFER_BYTES"])

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, url_for
 
-from playground.mock import routes as mock
+from playground.mock import PREFIX as MOCK_PREFIX
 from playground.transport import inprocess
 from playground.transport.checks import RequestRefused, check_gateway_url
 from playground.transport.client import Limits, Upstream
@@ -117,7 +117,7 @@ def init_app(app: Flask) -> None:
     allowed = _allowed_hosts(app.config["SSRF_ALLOWED_HOSTS"], app.config["GATEWAYS"])
     guard = Guard.of(allowed) if app.config["SSRF_GUARD"] else None
     client = Upstream(limits, guard=guard)
-    client.mount_app(inprocess.BASE, hosts.in_process(app), only=mock.PREFIX)  # no other route
+    client.mount_app(inprocess.BASE, hosts.in_process(app), only=MOCK_PREFIX)  # no other route
     app.extensions[UPSTREAM_EXTENSION] = client
 
 

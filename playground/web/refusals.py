@@ -10,8 +10,8 @@ from typing import Any
 from flask import Response, render_template, request
 from flask_wtf.csrf import generate_csrf
 
-from playground.codecs.form_data import FormData
 from playground.codecs.pasted import redact
+from playground.model.form_data import FormData
 from playground.transport.in_flight import TooManyInFlight
 from playground.web.constants import FRESH_CSRF_TOKEN_HEADER
 from playground.web.state import (

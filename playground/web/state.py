@@ -12,13 +12,14 @@ from typing import Any
 
 from flask import abort, current_app, has_app_context, request
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import row_index
-from playground.codecs.form_reader import Built, build_body
-from playground.codecs.row_actions import add_row, remove_row
 from playground.model.deprecations import form_warnings, today_from
-from playground.model.operations import Operation, all_operations, get_operation
+from playground.model.form_data import FormData
+from playground.model.form_names import row_index
+from playground.model.form_reader import Built, build_body
+from playground.model.operations import Operation
+from playground.model.row_actions import add_row, remove_row
 from playground.model.validation import validate_body
+from playground.web.app_operations import app_operation, app_operations
 from playground.web.forms import SessionForm, mark_deprecated_choices
 from playground.web.visible import json_text
 
@@ -42,7 +43,7 @@ def requested_operation(read_form: bool = True) -> Operation | None:
     ``read_form=False`` reads the query only: a post too large to read is not read again.
     """
     try:
-        return get_operation(_requested_id(read_form))
+        return app_operation(_requested_id(read_form))
     except KeyError:
         return None
 
@@ -58,14 +59,14 @@ def operation_from_request(op_id: str | None = None) -> Operation:
     it when this app has no such operation."""
     op_id = op_id or _requested_id()
     try:
-        return get_operation(op_id)
+        return app_operation(op_id)
     except KeyError:
         abort(404, description=f"Unknown operation {op_id!r}.")
 
 
 def default_operation() -> Operation:
     """Give the app's default operation (``DEFAULT_OPERATION``)."""
-    return get_operation(_default_operation_id())
+    return app_operation(_default_operation_id())
 
 
 def _default_operation_id() -> str:
@@ -126,4 +127,4 @@ class PageState:
 
     def context(self, **extra: Any) -> dict[str, Any]:
         """Give the template context."""
-        return {"op": self.op, "ops": all_operations(), "state": self, **extra}
+        return {"op": self.op, "ops": app_operations(), "state": self, **extra}

@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from playground import create_app
-from playground.codecs.form_filler import form_from_body
+from playground.model.form_filler import form_from_body
 from playground.model.operations import get_operation
 from playground.presets import presets_for
 

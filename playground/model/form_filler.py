@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import json_path, mode_key
+from playground.model.form_data import FormData
+from playground.model.form_names import json_path, mode_key
 from playground.model.leaf_nodes import CARRIAGE_RETURNS, LINE_BREAKS_ONE_LINE, WHOLE_FLOAT
 from playground.model.nodes import Node
 
