@@ -29,22 +29,13 @@ from playground.transport.calls import (
     ephemeral_request,
     unified_request,
 )
-from playground.transport.checks import RequestRefused, check_credential
+from playground.transport.checks import check_credential
 from playground.transport.client import request_headers
-from playground.transport.in_flight import TooManyInFlight
 from playground.transport.result import Result
 from playground.web.app_operations import where_calls_start_here
 from playground.web.constants import EPHEMERAL_KEY_HEADER
-from playground.web.gateways import upstream
-from playground.web.refusals import answer_too_many_in_flight
-from playground.web.send_target import (
-    Target,
-    field_errors,
-    in_flight,
-    render_response,
-    render_result,
-    target_for,
-)
+from playground.web.exchange import Outgoing, Refused, exchange, render_refused
+from playground.web.send_target import Target, field_errors, render_response, render_result
 from playground.web.state import PageState, form_data_from_request, requested_operation
 
 bp = Blueprint("call", __name__)
@@ -97,37 +88,28 @@ def start_call() -> Response:
         return render_response(context)
     context["op"] = replace(op, method="POST", path=spec.path)
     max_offer = int(current_app.config["CALL_MAX_OFFER_BYTES"])
-    try:
-        offer = check_offer(request.form.get(OFFER_FIELD, ""), max_offer)
-        target = target_for(spec.path)
-        if ephemeral:
-            target = _ephemeral_target(target)
-            data, headers = ephemeral_request(offer, target.headers)
-        else:
-            session = spec.session_of(state.body)
-            data, headers = unified_request(offer, session, target.headers)
-    except (OfferRefused, RequestRefused) as exc:
-        context["refused"] = str(exc)
-        return render_response(context)
     max_answer = int(current_app.config["CALL_MAX_ANSWER_BYTES"])
     try:
-        with in_flight(target):
-            result = upstream().post(
-                target.url,
-                data,
-                headers,
-                redact=target.secrets,
-                deadline=target.deadline,
-                max_bytes=max_answer,
-            )
-    except TooManyInFlight as exc:  # answered at once, as a send is
-        return answer_too_many_in_flight(exc)
-    answer = answer_of(result, target.secrets, max_answer)
+        offer = check_offer(request.form.get(OFFER_FIELD, ""), max_offer)
+    except OfferRefused as exc:
+        context["refused"] = str(exc)
+        return render_response(context)
+
+    def outgoing(target: Target) -> Outgoing:
+        if ephemeral:
+            return Outgoing(*ephemeral_request(offer, target.headers), max_answer)
+        session = spec.session_of(state.body)
+        return Outgoing(*unified_request(offer, session, target.headers), max_answer)
+
+    sent = exchange(spec.path, outgoing, _ephemeral_target if ephemeral else None)
+    if isinstance(sent, Refused):
+        return render_refused(context, sent)
+    answer = answer_of(sent.result, sent.target.secrets, max_answer)
     if answer is not None:
         response = jsonify(answer.as_json())
         response.headers["Cache-Control"] = "no-store"
         return response
-    return _failed(context, state, spec, target, result)
+    return _failed(context, state, spec, sent.target, sent.result)
 
 
 def _failed(
@@ -161,22 +143,17 @@ def hang_up() -> Response:
     call_id = request.form.get(CALL_ID_FIELD, "")
     if not CALL_ID.fullmatch(call_id):
         return _hangup_answer(False, None, "No call id to end: the call may not have started.")
-    try:
-        target = target_for(spec.hangup_path(call_id))
-        if request.headers.get(EPHEMERAL_KEY_HEADER, "").strip():
-            target = _ephemeral_target(target)
-    except RequestRefused as exc:
-        return _hangup_answer(False, None, str(exc))
-    headers = {k: v for k, v in target.headers.items() if k != "Content-Type"}
-    try:
-        with in_flight(target):
-            result = upstream().post(
-                target.url, b"", headers, redact=target.secrets, deadline=target.deadline
-            )
-    except TooManyInFlight as exc:
-        response = _hangup_answer(False, None, exc.message, 429)
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+    ephemeral = bool(request.headers.get(EPHEMERAL_KEY_HEADER, "").strip())
+    sent = exchange(
+        spec.hangup_path(call_id),
+        lambda target: Outgoing(
+            b"", {k: v for k, v in target.headers.items() if k != "Content-Type"}
+        ),
+        _ephemeral_target if ephemeral else None,
+    )
+    if isinstance(sent, Refused):
+        return sent.marked(_hangup_answer(False, None, sent.message))
+    result = sent.result
     if result.status is not None and 200 <= result.status < 300:
         return _hangup_answer(True, result.status, "")
     error = result.api_error or {}

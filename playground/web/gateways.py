@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, current_app, url_for
 
@@ -27,6 +26,7 @@ from playground.transport import inprocess
 from playground.transport.checks import RequestRefused, check_gateway_url
 from playground.transport.client import Limits, Upstream
 from playground.transport.in_flight import InFlightLimit
+from playground.transport.origin import Origin
 from playground.transport.targets import ALLOWED_BY_DEFAULT, Guard
 from playground.web import hosts
 from playground.web.links import serves
@@ -129,16 +129,12 @@ def _setting(app: Flask, name: str, kind: type[int] | type[float], least: float)
     return kind(value)
 
 
-def _allowed_hosts(hosts: Any, gateways: dict[str, ConfiguredGateway]) -> list[str]:
+def _allowed_hosts(hosts: Any, gateways: dict[str, ConfiguredGateway]) -> list[str | Origin]:
     """Give the guard's allow-list: the configured hosts and every configured gateway's origin."""
     if isinstance(hosts, str) or not isinstance(hosts, list):
         raise ValueError('SSRF_ALLOWED_HOSTS must be a list of host names, e.g. ["api.openai.com"]')
-    allowed = [str(h) for h in hosts]
-    for gateway in gateways.values():
-        parts = urlsplit(gateway.base_url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        host = parts.hostname or ""
-        allowed.append(f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+    allowed: list[str | Origin] = [str(h) for h in hosts]
+    allowed.extend(Origin.of_url(gateway.base_url) for gateway in gateways.values())
     return allowed
 
 

@@ -12,7 +12,6 @@ from flask_wtf.csrf import generate_csrf
 
 from playground.codecs.pasted import redact
 from playground.model.form_data import FormData
-from playground.transport.in_flight import TooManyInFlight
 from playground.web.constants import FRESH_CSRF_TOKEN_HEADER
 from playground.web.state import (
     PASTED_FIELD,
@@ -41,14 +40,6 @@ def answer_refused(message: str, status: int, keep_form: bool) -> Response:
         html = _page_again(message, keep_form)
         response = Response(html, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def answer_too_many_in_flight(refused: TooManyInFlight) -> Response:
-    """Give the answer to a send or a call over the limit on requests in flight: refused at
-    once (a queued one would hold a thread too), saying when to try again."""
-    response = answer_refused(refused.message, 429, keep_form=True)
-    response.headers["Retry-After"] = str(refused.retry_after)
     return response
 
 
