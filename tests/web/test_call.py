@@ -274,7 +274,7 @@ def test_a_call_counts_among_the_sends_in_flight(upstream) -> None:
         "/call/hangup", data={"op": "client-secrets", "call_id": "rtc_1"}, headers=headers
     )
     assert hangup.status_code == 429 and hangup.get_json()["ok"] is False
-    assert hangup.headers["Retry-After"] == response.headers["Retry-After"]  # set in one place
+    assert int(hangup.headers["Retry-After"]) >= 1  # set where the sends set it
     assert len(recorder.requests) == 1
     recorder.release.set()
     sending.join(30)
