@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 
 from playground.mock import PREFIX as MOCK_PREFIX
 from playground.transport import inprocess
@@ -29,7 +29,6 @@ from playground.transport.in_flight import InFlightLimit
 from playground.transport.origin import Origin
 from playground.transport.targets import ALLOWED_BY_DEFAULT, Guard
 from playground.web import hosts
-from playground.web.links import serves
 
 #: Where the app keeps its HTTP client and its limit on requests in flight.
 UPSTREAM_EXTENSION = "playground.upstream"
@@ -148,24 +147,3 @@ def in_flight_limit() -> InFlightLimit:
     """Give the app's limit on requests waiting on upstreams."""
     found: InFlightLimit = current_app.extensions[IN_FLIGHT_EXTENSION]
     return found
-
-
-@dataclass(frozen=True)
-class SendPanel:
-    """What the credentials panel offers: configured gateway names, the mock, hosted mode."""
-
-    gateway_names: list[str]
-    configured_only: bool
-    mock_url: str
-
-
-def send_panel() -> SendPanel:
-    """Give what the credentials panel offers in this app (the template global)."""
-    mock_url = ""
-    if not current_app.config["SEND_CONFIGURED_ONLY"] and serves("mock"):
-        mock_url = hosts.own_url_root() + url_for("mock.base").rstrip("/")
-    return SendPanel(
-        gateway_names=list(current_app.config["GATEWAYS"]),
-        configured_only=bool(current_app.config["SEND_CONFIGURED_ONLY"]),
-        mock_url=mock_url,
-    )

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, abort, current_app, request
 
 from playground.transport.origin import DEFAULT_PORTS, Origin
+from playground.web.links import TRUSTED_HOSTS_EXTENSION
 from playground.web.refusals import answer_refused
 from playground.web.state import is_htmx
 
@@ -38,7 +39,6 @@ DEFAULT = ("localhost", "127.0.0.1", "[::1]")
 IN_PROCESS = "playground.in_process"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _SAME_ORIGIN_FETCHES = frozenset({"same-origin", "none"})
-_EXTENSION = "playground.hosts"
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def init_app(app: Flask) -> None:
     """Check every request's ``Host`` (and a state-changing one's origin) before anything runs;
     give a configuration error (``ValueError``) at start."""
     configured = app.config.get("TRUSTED_HOSTS")
-    app.extensions[_EXTENSION] = TrustedHosts.of(
+    app.extensions[TRUSTED_HOSTS_EXTENSION] = TrustedHosts.of(
         list(DEFAULT) if configured is None else configured
     )
     app.config["TRUSTED_HOSTS"] = None  # Flask's check would fail before the error page
@@ -157,7 +157,7 @@ def in_process(wsgi_app: Any) -> Any:
 
 
 def _trusted() -> TrustedHosts:
-    return current_app.extensions[_EXTENSION]  # type: ignore[no-any-return]
+    return current_app.extensions[TRUSTED_HOSTS_EXTENSION]  # type: ignore[no-any-return]
 
 
 def _check_request() -> Response | None:
@@ -196,12 +196,3 @@ def _from_trusted_origin() -> bool:
     if parts.scheme not in DEFAULT_PORTS or parts.path or parts.query or not parts.netloc:
         return False  # "null" (a sandbox, a file) included
     return _trusted().allows(parts.netloc, parts.scheme)
-
-
-def own_url_root() -> str:
-    """Give ``scheme://host`` of this request, its host checked against ``TRUSTED_HOSTS``: the
-    base of every absolute link the page shows (share links, the mock's URL)."""
-    host = request.host
-    if not _trusted().allows(host, request.scheme):  # the check ran first: never the case
-        abort(400)
-    return f"{request.scheme}://{host}"

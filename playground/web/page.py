@@ -36,7 +36,7 @@ def index() -> str:
     loaded = load_query(op, request.args) if request.method == "GET" else None
     if loaded is not None:  # ?p=TOKEN or ?preset=NAME: the form a link or preset fills
         data = loaded.form
-    return render_template("index.html", **PageState(op, data).context(loaded=loaded))
+    return render_template("index.html", **PageState(op, data).page_context(loaded=loaded))
 
 
 def _form_answer(state: PageState, **parts: bool) -> str:
@@ -101,7 +101,9 @@ def convert() -> BaseResponse | str:
         body = decode_token(request.args.get("p", ""))
     except ShareError as exc:
         loaded = Loaded(source="link", error=f"This conversion link is broken: {exc}")
-        return render_template("index.html", **PageState(beta, FormData()).context(loaded=loaded))
+        return render_template(
+            "index.html", **PageState(beta, FormData()).page_context(loaded=loaded)
+        )
     return _converted(beta, target, body)
 
 
@@ -127,4 +129,4 @@ def _converted(beta: Operation, target: Operation, body: dict[str, Any]) -> str:
         *(Note(path, why, "changed") for path, why in filled.altered.items()),
     ]
     state = PageState(target, filled.form)
-    return render_template("index.html", **state.context(notes=notes, converted_from=beta))
+    return render_template("index.html", **state.page_context(notes=notes, converted_from=beta))

@@ -53,4 +53,4 @@ def _page_again(message: str, keep_form: bool) -> str:
     if pasted is not None:  # a refused import: its text comes back, keys removed
         extra = {"import_error": message, "pasted": redact(pasted)}
     state = PageState(op, data)
-    return render_template("index.html", **state.context(refused_banner=message, **extra))
+    return render_template("index.html", **state.page_context(refused_banner=message, **extra))

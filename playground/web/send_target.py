@@ -28,7 +28,6 @@ from playground.transport.checks import (
 )
 from playground.transport.client import request_headers
 from playground.transport.result import Result
-from playground.web import hosts
 from playground.web.constants import (
     GATEWAY_HEADER,
     GATEWAY_NAME_HEADER,
@@ -38,7 +37,7 @@ from playground.web.constants import (
     PROJECT_HEADER,
 )
 from playground.web.gateways import ConfiguredGateway, in_flight_limit
-from playground.web.links import serves
+from playground.web.links import own_url_root, serves
 from playground.web.state import PageState
 
 
@@ -74,7 +73,7 @@ def _own_mock_base(base: str) -> bool:
     if not serves("mock"):
         return False
     parts = urlsplit(base)
-    own = urlsplit(hosts.own_url_root())
+    own = urlsplit(own_url_root())
     return parts.netloc.lower() == own.netloc.lower() and parts.path.rstrip("/") == MOCK_PREFIX
 
 

@@ -22,8 +22,7 @@ from playground.model.form_data import FormData
 from playground.model.form_reader import build_body
 from playground.model.operations import Operation
 from playground.web.app_operations import app_operations
-from playground.web.hosts import own_url_root
-from playground.web.links import share_path
+from playground.web.links import own_url_root, share_path
 from playground.web.state import (
     PASTED_FIELD,
     PageState,
@@ -47,7 +46,7 @@ class ShareResult:
 
 
 def _page(state: PageState, status: int = 200, **extra: Any) -> Response:
-    html = render_template("index.html", **state.context(**extra))
+    html = render_template("index.html", **state.page_context(**extra))
     response = Response(html, status=status, mimetype="text/html")
     response.vary.add("HX-Request")
     return response

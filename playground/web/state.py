@@ -21,6 +21,7 @@ from playground.model.row_actions import add_row, remove_row
 from playground.model.validation import validate_body
 from playground.web.app_operations import app_operation, app_operations
 from playground.web.forms import SessionForm, mark_deprecated_choices
+from playground.web.send_panel import send_panel
 from playground.web.visible import json_text
 
 #: The form field (or query parameter) naming the operation.
@@ -124,6 +125,10 @@ class PageState:
         """Give the body exactly as it is sent, pretty-printed (hidden characters as their JSON
         escapes: the same value, nothing unseen; see :mod:`playground.web.visible`)."""
         return json_text(self.body, indent=2)
+
+    def page_context(self, **extra: Any) -> dict[str, Any]:
+        """Give the context of the whole page: the form's, and what its send panel offers."""
+        return self.context(send_panel=send_panel(), **extra)
 
     def context(self, **extra: Any) -> dict[str, Any]:
         """Give the template context."""

@@ -21,7 +21,6 @@ from playground.web.app_operations import where_calls_start_here
 from playground.web.assets import asset_url
 from playground.web.constants import page_constants
 from playground.web.forms import default_text, field_id
-from playground.web.gateways import send_panel
 from playground.web.links import link_op, serves
 from playground.web.snippet_views import requested_snippet_views
 from playground.web.visible import visible
@@ -58,7 +57,6 @@ def init_app(app: Flask) -> None:
         page_constants,
         presets_for,
         requested_snippet_views,
-        send_panel,
         serves,
     ):
         app.add_template_global(function)
