@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
+from playground.model.deprecations import DeprecationDataError, deprecations_in
 from playground.model.schema import Node, ObjectNode, SchemaError, resolve_refs, walk
 
 EXTENSION_KEY = "playground.operations"
@@ -105,9 +106,6 @@ def _operation(
         raise OperationsError(f"{where}: x-playground.sdk must be an object")
     if not isinstance(op.get("requestBody"), dict):
         raise OperationsError(f"{where}: no requestBody")
-    # (Deferred import: deprecations reads bodies through body.py, which needs only the schema.)
-    from playground.model.deprecations import DeprecationDataError, deprecations_in
-
     try:
         request = _json_schema(document, op["requestBody"])
         responses = op.get("responses", {})
