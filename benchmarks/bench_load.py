@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 import requests
 
-from playground.codecs.form_filler import form_from_body
+from playground.model.form_filler import form_from_body
 from playground.model.operations import get_operation
 from playground.presets import presets_for
 

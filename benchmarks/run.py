@@ -35,8 +35,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.serving import make_server
 
 from playground import create_app
-from playground.codecs.form_filler import form_from_body
 from playground.codecs.pasted import MAX_PASTE_CHARS, PasteError, parse_pasted, redact
+from playground.model.form_filler import form_from_body
 from playground.model.operations import get_operation
 from playground.snippets import render_snippet, render_snippets
 from playground.snippets.highlight import highlight

@@ -9,10 +9,10 @@ import sys
 from datetime import date
 from typing import Any, TextIO
 
-from playground.codecs import strict_json
 from playground.codecs.beta_to_ga import migrate
-from playground.codecs.invisible import json_escaped
+from playground.model import strict_json
 from playground.model.deprecations import body_warnings
+from playground.model.invisible import json_escaped
 from playground.model.operations import Operation, OperationsError, get_operation, load_operations
 from playground.model.validation import validate_body
 from playground.web.hosts import is_loopback, is_wildcard, serve_hosts
@@ -57,7 +57,7 @@ def _serve_config(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from playground import create_app
+    from playground.web.app import create_app
 
     config = _serve_config(args)
     if args.operations_dir:
@@ -231,8 +231,8 @@ def _add_link_command(sub: argparse._SubParsersAction, names: list[str]) -> None
 
 
 def _cmd_link(args: argparse.Namespace) -> int:
-    from playground import create_app
     from playground.codecs.share_token import ShareError, share_url
+    from playground.web.app import create_app
 
     op = get_operation(args.op or create_app().config["DEFAULT_OPERATION"], args.operations)
     try:

@@ -27,4 +27,5 @@ npm ci --prefix tests/fixtures/node --no-audit --no-fund --loglevel=error
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy  # strict, over the whole package: [tool.mypy] in pyproject.toml
+.venv/bin/lint-imports  # the layers and where Flask may be imported: [tool.importlinter]
 .venv/bin/pytest "$@"

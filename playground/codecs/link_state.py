@@ -5,7 +5,7 @@ Nothing is dropped or changed quietly: parts of a body the form cannot hold (a w
 empty string, which an empty input cannot tell from Unset) are listed in ``problems`` and count
 as not set; values the form holds but would send back otherwise (line breaks, a discriminator
 it adds) are listed in ``altered``; strings holding characters no input shows (bidi controls,
-tags: :mod:`playground.codecs.invisible`) in ``unseen``; values the schema refuses stay in the
+tags: :mod:`playground.model.invisible`) in ``unseen``; values the schema refuses stay in the
 form for the validation to flag.
 """
 
@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_filler import form_from_body
-from playground.codecs.invisible import unseen_in
 from playground.codecs.share_token import ShareError, decode_token
+from playground.model.form_data import FormData
+from playground.model.form_filler import form_from_body
+from playground.model.invisible import unseen_in
 from playground.model.operations import Operation
 from playground.model.validation import validate_body
 from playground.presets import get_preset, presets_for

@@ -11,15 +11,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import branch_path, join, mode_key, row_index, row_key
-from playground.codecs.row_limits import MAX_ROWS, row_indices, within_limit
+from playground.model.form_data import FormData
+from playground.model.form_names import branch_path, join, mode_key, row_index, row_key
 from playground.model.json_values import may_be_valid, same, short, validator_for
 from playground.model.nodes import OMIT, Branch, Node, Part
+from playground.model.row_limits import MAX_ROWS, row_indices, within_limit
 
 if TYPE_CHECKING:
-    from playground.codecs.form_filler import Filler
-    from playground.codecs.form_reader import FormReader
+    from playground.model.form_filler import Filler
+    from playground.model.form_reader import FormReader
 
 
 @dataclass

@@ -4,7 +4,7 @@ The form draws every row of every list, and every branch of a union in each row 
 the chosen one), so rows nested in rows multiply: 128 tools with two lists of 128 names each
 are some 33,000 inputs from a 3 KB link. The budget is for the whole body, not per list:
 when the controls a body needs pass :data:`MAX_CONTROLS`, its largest lists are shown as one
-JSON editor each (``PATH@json``, see :mod:`playground.codecs.form_names`) until the rest fits.
+JSON editor each (``PATH@json``, see :mod:`playground.model.form_names`) until the rest fits.
 The value is kept as it is, only edited as text.
 
 Counted as :class:`playground.web.forms.SessionForm` draws: one per input (a leaf's, a mode
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from playground.codecs.form_names import join, json_key, json_path, steps
+from playground.model.form_names import join, json_key, json_path, steps
 from playground.model.nodes import OMIT, Node
 
 #: The form controls a form draws at most: below the fields a post may carry

@@ -12,16 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from playground.codecs import strict_json
-from playground.codecs.form_names import CUSTOM, custom_key
-from playground.codecs.invisible import json_escaped
-from playground.codecs.row_limits import MAX_ROWS, within_limit
+from playground.model import strict_json
+from playground.model.form_names import CUSTOM, custom_key
+from playground.model.invisible import json_escaped
 from playground.model.json_values import is_number, json_type, number_text, schema_types, short
 from playground.model.nodes import OMIT, Node
+from playground.model.row_limits import MAX_ROWS, within_limit
 
 if TYPE_CHECKING:
-    from playground.codecs.form_filler import Filler
-    from playground.codecs.form_reader import FormReader
+    from playground.model.form_filler import Filler
+    from playground.model.form_reader import FormReader
 
 ENTER_A_VALUE = "Enter a value, or choose Unset."
 #: Browsers turn CR and CRLF in a textarea into LF, and drop line breaks from a one-line input.

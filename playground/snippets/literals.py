@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from playground.codecs.invisible import HIDDEN, HIDDEN_CLASS, json_escape
+from playground.model.invisible import HIDDEN, HIDDEN_CLASS, json_escape
 from playground.model.nodes import Node
 
 Path = tuple[str | int, ...]

@@ -13,7 +13,7 @@ from typing import Any
 import requests
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
-from playground.codecs import strict_json
+from playground.model import strict_json
 from playground.transport.explanations import explain_not_json, explain_status, explain_too_large
 from playground.transport.masking import Secrets, drop_cut_secret, mask_json, mask_text
 

@@ -27,12 +27,12 @@ from wtforms.fields.core import UnboundField
 from wtforms.form import BaseForm
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import CUSTOM, custom_key, json_key, mode_key
-from playground.codecs.row_limits import row_indices
 from playground.model.deprecations import deprecations_in, row_zero
+from playground.model.form_data import FormData
+from playground.model.form_names import CUSTOM, custom_key, json_key, mode_key
 from playground.model.leaf_nodes import BooleanNode, EnumListNode, JsonNode, NumberNode, StringNode
 from playground.model.nodes import Node
+from playground.model.row_limits import row_indices
 
 #: An input's name and its field. A field made outside a form is an ``UnboundField`` until
 #: :class:`~wtforms.form.BaseForm` binds it; WTForms' stubs type the constructor as giving the

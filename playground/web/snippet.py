@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
-from playground.codecs.form_reader import build_body
+from playground.model.form_reader import build_body
 from playground.web.snippet_views import snippet_views
 from playground.web.state import form_data_from_request, operation_from_request, requested_snippet
 

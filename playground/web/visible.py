@@ -1,5 +1,5 @@
 """Characters that change how text reads without being seen, made visible wherever the page
-shows text a visitor or a gateway wrote (which characters: :mod:`playground.codecs.invisible`).
+shows text a visitor or a gateway wrote (which characters: :mod:`playground.model.invisible`).
 
 Shown text gets each as ``<U+202E>`` (:func:`visible`, the ``visible`` template filter); JSON a
 visitor copies gets each as its JSON escape (:func:`json_text`): the same value, exact to copy,
@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from playground.codecs.invisible import HIDDEN, code_point, json_escaped, named
+from playground.model.invisible import HIDDEN, code_point, json_escaped, named
 
 
 def visible(text: Any) -> Markup:

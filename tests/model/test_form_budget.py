@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from playground.codecs.form_filler import form_from_body
-from playground.codecs.form_reader import build_body
 from playground.model.form_budget import MAX_CONTROLS, controls, lists_as_json, over_budget
+from playground.model.form_filler import form_from_body
+from playground.model.form_reader import build_body
 from playground.model.operations import Operation
 from playground.web.forms import SessionForm
 

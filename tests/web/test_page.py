@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_filler import form_from_body
 from playground.codecs.share_token import decode_token, encode_token
+from playground.model.form_data import FormData
+from playground.model.form_filler import form_from_body
 from playground.model.operations import all_operations
 from playground.model.schema import ConstNode, iter_nodes
 from playground.snippets import GATEWAY_PLACEHOLDER, LANGUAGES, render_snippet

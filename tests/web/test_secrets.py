@@ -16,10 +16,10 @@ import pytest
 import requests
 from werkzeug.datastructures import MultiDict
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_filler import form_from_body
-from playground.codecs.form_reader import build_body
 from playground.codecs.share_token import decode_token
+from playground.model.form_data import FormData
+from playground.model.form_filler import form_from_body
+from playground.model.form_reader import build_body
 from playground.model.operations import get_operation
 
 KEY = "sk-proj-SECRETsecret0123456789abcdef"

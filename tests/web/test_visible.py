@@ -13,9 +13,9 @@ from urllib.parse import quote
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from playground.codecs.form_filler import form_from_body
-from playground.codecs.invisible import HIDDEN
 from playground.codecs.share_token import encode_token
+from playground.model.form_filler import form_from_body
+from playground.model.invisible import HIDDEN
 from playground.model.operations import get_operation
 from playground.web.visible import json_text, visible
 
@@ -37,7 +37,7 @@ HIDDEN_CHARS = [
 ]
 RLO = "\u202e"
 #: Every format character (Cf) this Python's Unicode database knows: written apart from the
-#: rule under test (playground.codecs.invisible), so the two are not one mistake twice.
+#: rule under test (playground.model.invisible), so the two are not one mistake twice.
 FORMAT_CHARS = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
 
 

@@ -3,7 +3,7 @@
 Unset means the key is omitted, "Off (null)" means JSON ``null``; numbers stay numbers and
 nothing becomes an empty string or an empty object unless the person asked for it. Each node
 reads its own inputs (:meth:`playground.model.nodes.Node.read`); this module holds the mode switch
-every node shares and the errors met on the way. See :mod:`playground.codecs.form_names` for the
+every node shares and the errors met on the way. See :mod:`playground.model.form_names` for the
 names of the inputs.
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.codecs import strict_json
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import json_key, json_path, mode_key
+from playground.model import strict_json
+from playground.model.form_data import FormData
+from playground.model.form_names import json_key, json_path, mode_key
 from playground.model.nodes import OMIT, Node
 
 

@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.codecs import strict_json
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import json_key, json_path, mode_key
+from playground.model import strict_json
 from playground.model.form_budget import lists_as_json
+from playground.model.form_data import FormData
+from playground.model.form_names import json_key, json_path, mode_key
 from playground.model.leaf_nodes import CARRIAGE_RETURNS, LINE_BREAKS_ONE_LINE, WHOLE_FLOAT
 from playground.model.nodes import Node
 
