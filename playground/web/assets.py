@@ -195,12 +195,18 @@ def compress(response: Response) -> Response:
     return response
 
 
-def init_app(app: Flask) -> None:
-    """Serve ``app``'s static files this way and gzip what it sends (``asset_url``, the
-    templates' link to a static file, is registered with the other template globals)."""
-    app.config.setdefault("COMPRESS", True)
-    app.view_functions["static"] = serve_static
+def serve_modules(app: Flask) -> None:
+    """Serve our ES modules under their versioned path (``asset_url``'s link to a module):
+    registered with ``asset_url``, so any app whose templates link to a module serves it."""
     app.add_url_rule(
         f"{app.static_url_path}/m/<version>/<path:filename>", "static_module", serve_module
     )
+
+
+def init_app(app: Flask) -> None:
+    """Serve ``app``'s static files this way and gzip what it sends (``asset_url``, the
+    templates' link to a static file, and the modules' path are registered with the other
+    template globals)."""
+    app.config.setdefault("COMPRESS", True)
+    app.view_functions["static"] = serve_static
     app.after_request(compress)

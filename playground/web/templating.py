@@ -19,7 +19,7 @@ from playground.model.nodes import Node
 from playground.presets import presets_for
 from playground.snippets import GATEWAY_PLACEHOLDER, VERBATIM_URL
 from playground.web.app_operations import where_calls_start_here
-from playground.web.assets import asset_url
+from playground.web.assets import asset_url, serve_modules
 from playground.web.constants import page_constants
 from playground.web.forms import default_text, field_id
 from playground.web.links import link_op, serves
@@ -44,7 +44,9 @@ def has_deprecations(node: Node) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Give ``app``'s templates every global and filter they use."""
+    """Give ``app``'s templates every global and filter they use (and the path of the modules
+    ``asset_url`` links to)."""
+    serve_modules(app)
     for function in (
         asset_url,
         call_spec,

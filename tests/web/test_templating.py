@@ -47,27 +47,35 @@ def test_a_form_change_renders_with_the_page_blueprint_alone(bare_app) -> None:
 
 
 @pytest.mark.parametrize(
-    ("parts", "path", "data", "shows"),
+    ("parts", "path", "data", "shows", "status"),
     [
-        ([_register(snippet)], "/snippet", {"op": "sessions"}, 'data-testid="snippet-curl"'),
+        ([_register(snippet)], "/snippet", {"op": "sessions"}, 'data-testid="snippet-curl"', 200),
         (
             [gateways.init_app, _register(send)],
             "/send",
             {"op": "sessions"},
             "Enter a gateway URL above to enable sending.",
+            200,
         ),
-        (
+        (  # /call answers JSON only: a refusal before anything was sent is a 400
             [gateways.init_app, call.init_app],
             "/call",
             {"op": "client-secrets", "_sdp": "v=0\r\n"},
             "Enter a gateway URL above to enable sending.",
+            400,
         ),
-        ([_register(share)], "/import", {"op": "sessions", "pasted": "{"}, 'id="import-error"'),
+        (
+            [_register(share)],
+            "/import",
+            {"op": "sessions", "pasted": "{"},
+            'id="import-error"',
+            200,
+        ),
     ],
     ids=["snippet", "send", "call", "share"],
 )
-def test_a_blueprint_renders_its_answer_alone(bare_app, parts, path, data, shows) -> None:
+def test_a_blueprint_renders_its_answer_alone(bare_app, parts, path, data, shows, status) -> None:
     app = bare_app(*parts)
     answer = app.test_client().post(path, data=data, headers={"HX-Request": "true"})
-    assert answer.status_code == 200
+    assert answer.status_code == status
     assert shows in answer.get_data(as_text=True)
