@@ -8,6 +8,9 @@ from typing import Any
 from flask import Flask
 
 _HERE = Path(__file__).resolve().parent
+#: The operation the page opens with (and the CLI's ``--op``) unless the operator sets
+#: ``PLAYGROUND_DEFAULT_OPERATION``: the current GA client secret.
+DEFAULT_OPERATION = "client-secrets"
 
 
 def _asset_dir(name: str) -> str:
@@ -27,7 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from playground.web.limits import DEFAULTS as LIMITS
 
-    app.config.from_mapping({"DEFAULT_OPERATION": "sessions", **LIMITS})
+    app.config.from_mapping({"DEFAULT_OPERATION": DEFAULT_OPERATION, **LIMITS})
     app.config.from_prefixed_env("PLAYGROUND")
     if config:
         app.config.from_mapping(config)

@@ -22,6 +22,9 @@ from playground.model.validation import validate_body
 from playground.web import csrf
 
 PREFIX = "/mock/v1"
+#: The key a send or a call to this server's own mock carries when the visitor typed none:
+#: the mock accepts any key, so "offline" needs nothing typed. Not a secret.
+PLACEHOLDER_KEY = "sk-playground-mock"
 
 
 def init_app(app: Flask) -> None:

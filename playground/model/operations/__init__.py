@@ -52,6 +52,12 @@ class Operation:
         return str(op.get("description") or op.get("summary") or "").strip()
 
     @property
+    def start(self) -> dict[str, Any]:
+        """Give the body the form starts with when nothing is loaded (``x-playground.start``;
+        empty: every parameter Unset)."""
+        return dict(self.extra.get("start") or {})
+
+    @property
     def fields(self) -> ObjectNode:
         """Give the root object of the request body."""
         assert isinstance(self.root, ObjectNode)
@@ -102,6 +108,8 @@ def _operation(
         )
     if not isinstance(meta.get("sdk", {}), dict):
         raise OperationsError(f"{where}: x-playground.sdk must be an object")
+    if not isinstance(meta.get("start", {}), dict):
+        raise OperationsError(f"{where}: x-playground.start must be an object (a request body)")
     if not isinstance(op.get("requestBody"), dict):
         raise OperationsError(f"{where}: no requestBody")
     # (Deferred import: deprecations reads bodies through body.py, which needs only the schema.)
