@@ -18,8 +18,7 @@ import math
 import struct
 import threading
 import time
-from collections.abc import Coroutine, Mapping
-from dataclasses import dataclass
+from collections.abc import Coroutine
 from typing import Any
 
 import aioice.ice
@@ -32,6 +31,7 @@ from aiortc import (
 )
 
 from playground.mock.audio import FRAME_SAMPLES, RATE, PacedTrack, frame_levels
+from playground.mock.call_limits import CallRefused, CallSettings, StartWindow, check_share
 from playground.mock.script import Conversation, Reply, Step
 from playground.mock.session import SessionRules, VoiceActivity, new_id, turn_settings
 
@@ -42,36 +42,6 @@ _TONE = b"".join(
     struct.pack("<h", int(8000 * math.sin(2 * math.pi * TONE_HZ * n / RATE))) for n in range(RATE)
 )
 _SILENCE = bytes(2 * FRAME_SAMPLES)
-
-
-@dataclass(frozen=True)
-class CallSettings:
-    """The limits and address of mock calls (``CALL_MOCK_*`` in the app's config)."""
-
-    host: str = "127.0.0.1"
-    max_calls: int = 4
-    max_seconds: float = 300.0
-    idle_seconds: float = 30.0
-    answer_seconds: float = 10.0
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> CallSettings:
-        """Give the settings an app's config holds (defaults where it has none)."""
-        return cls(
-            host=str(config.get("CALL_MOCK_HOST", cls.host)),
-            max_calls=int(config.get("CALL_MOCK_MAX_CALLS", cls.max_calls)),
-            max_seconds=float(config.get("CALL_MOCK_MAX_SECONDS", cls.max_seconds)),
-            idle_seconds=float(config.get("CALL_MOCK_IDLE_SECONDS", cls.idle_seconds)),
-            answer_seconds=float(config.get("CALL_MOCK_ANSWER_SECONDS", cls.answer_seconds)),
-        )
-
-
-class CallRefused(Exception):
-    """Raised when a call cannot start: ``status`` and ``message`` for an OpenAI-style error."""
-
-    def __init__(self, status: int, message: str, code: str, param: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.code, self.param = status, message, code, param
 
 
 class ToneTrack(PacedTrack):
@@ -102,10 +72,12 @@ class ToneTrack(PacedTrack):
 class MockCall:
     """One live call: its peer connection, conversation, tone, turn detection and watchdog."""
 
-    def __init__(self, conversation: Conversation, settings: CallSettings) -> None:
+    def __init__(self, conversation: Conversation, settings: CallSettings, client: str) -> None:
         self.id = new_id("rtc_")
         self.conversation = conversation
         self.settings = settings
+        self.client = client  # who started it (its remote address): its share of the calls
+        self.connected = False  # ever
         self.tone = ToneTrack()
         self.mic_frames = 0
         self._pc: RTCPeerConnection | None = None
@@ -146,8 +118,20 @@ class MockCall:
         self._vad = VoiceActivity(turns, heard_ms=heard) if turns else None
 
     def _on_state(self) -> None:
+        if self._pc is not None and self._pc.connectionState == "connected":
+            self.connected = True
         if self._pc is not None and self._pc.connectionState in ("failed", "closed"):
             self._spawn(self.close())
+
+    def remote_candidates(self) -> int:
+        """Give how many of the caller's candidates the call's ICE holds (read from the offer,
+        or learnt from the caller's checks)."""
+        if self._pc is None:
+            return 0
+        ice = {t.receiver.transport.transport for t in self._pc.getTransceivers()}
+        if self._pc.sctp is not None:
+            ice.add(self._pc.sctp.transport.transport)
+        return sum(len(each.getRemoteCandidates()) for each in ice)
 
     def _on_channel(self, channel: RTCDataChannel) -> None:
         if channel.label != EVENTS_LABEL or self._channel is not None:
@@ -208,17 +192,19 @@ class MockCall:
         """Close the call once it is over its length, never connected, or its peer went away."""
         limits = self.settings
         while not self._ending:
-            await asyncio.sleep(min(0.5, limits.idle_seconds / 4))
+            await asyncio.sleep(min(0.5, limits.idle_seconds / 4, limits.connect_seconds / 4))
             now = time.monotonic()
             connected = self._pc is not None and self._pc.connectionState == "connected"
             if now - self._opened > limits.max_seconds:
                 message = f"The call reached the mock's length limit ({limits.max_seconds:g} s)."
                 self.send(self.conversation.error(message, None, "session_expired"))
                 await self.close()
+            elif not self.connected and now - self._opened > limits.connect_seconds:
+                await self.close()  # never connected: a slot held for nobody
             elif now - self._last_heard > limits.idle_seconds and (connected or self.mic_frames):
                 await self.close()  # no mic audio and no message: the browser vanished
             elif not connected and now - self._opened > limits.idle_seconds:
-                await self.close()  # never connected (or lost): nobody is there
+                await self.close()  # lost: nobody is there
 
     def on_end(self, callback: Any) -> None:
         """Call ``callback(call)`` once when the call ends (the registry forgets it)."""
@@ -250,6 +236,7 @@ class CallPeers:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._calls: dict[str, MockCall] = {}
+        self._starts = StartWindow()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
@@ -265,20 +252,22 @@ class CallPeers:
             return self._loop
 
     def start(
-        self, offer_sdp: str, session: dict[str, Any], rules: SessionRules, settings: CallSettings
+        self,
+        offer_sdp: str,
+        session: dict[str, Any],
+        rules: SessionRules,
+        settings: CallSettings,
+        client: str = "",
     ) -> tuple[str, str]:
-        """Give ``(call_id, SDP answer)`` for an offer; raise :class:`CallRefused` when over the
-        call limit (503), for an offer aiortc cannot read (400) or with no answer in time (504)."""
+        """Give ``(call_id, SDP answer)`` for an offer of ``client``; raise :class:`CallRefused`
+        over its share (429: calls open, starts a minute), when the process is full (503), for
+        an offer aiortc cannot read (400) or with no answer in time (504)."""
         conversation = Conversation(rules, session)
-        call = MockCall(conversation, settings)
+        call = MockCall(conversation, settings, client)
         with self._lock:
-            if len(self._calls) >= settings.max_calls:
-                message = (
-                    f"The playground's mock is already serving {len(self._calls)} calls, its "
-                    f"limit (CALL_MOCK_MAX_CALLS = {settings.max_calls}): hang up another call "
-                    "and try again."
-                )
-                raise CallRefused(503, message, "too_many_calls")
+            mine = sum(1 for each in self._calls.values() if each.client == client)
+            check_share(settings, len(self._calls), mine)
+            self._starts.take(client, settings.starts_per_minute)
             self._calls[call.id] = call
         call.on_end(self._forget)
         loop = self._running_loop(settings.host)
@@ -330,6 +319,7 @@ class CallPeers:
         with self._lock:
             loop, thread, calls = self._loop, self._thread, list(self._calls.values())
             self._loop = self._thread = None
+            self._starts.clear()
         if loop is None:
             return
 
