@@ -104,7 +104,7 @@ def test_required_within_a_present_object_is_required_and_nothing_else_is(client
     ).get_data(as_text=True)
     page = Elements(html)
     assert "required" in page.by_id("f-tools-0-name")
-    assert '<label for="f-tools-0-name">name <span class="req">(required)</span>' in html
+    assert '<label for="f-tools-0-name">Name <span class="req">(required)</span>' in html
     assert page.text["e-f-tools-0-name"] == "Required."
     required = [a["name"] for t, a in page.elements if "required" in a and t != "form"]
     assert required == ["tools.0.name"]
@@ -390,7 +390,8 @@ def test_the_picker_lists_every_operation_and_marks_the_open_one(client) -> None
     ops = all_operations()
     for op in ops.values():
         html = client.get(f"/?op={op.id}").get_data(as_text=True)
-        picker = html[html.index('<nav class="op-picker"') : html.index("</nav>")]
+        start = html.index('<nav class="op-picker"')
+        picker = html[start : html.index("</nav>", start)]
         for other in ops.values():
             current = ' aria-current="page"' if other is op else ""
             assert f'<a href="/?op={other.id}"{current}>{other.label}</a>' in picker
@@ -420,3 +421,25 @@ def test_a_broken_conversion_link_says_so_on_the_beta_page(client) -> None:
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "This conversion link is broken" in html
     assert 'name="op" value="sessions"' in html and "Converted from" not in html
+
+
+def test_labels_are_words_with_the_json_key_beside(client) -> None:
+    """A field is named by the schema's title or its key made readable; the key sits beside."""
+    html = client.get("/?op=sessions").get_data(as_text=True)
+    found = re.search(
+        r'<div class="field kind-number[^"]*" id="g-f-temperature"[^>]*>\s*'
+        r'<label for="f-temperature">([^<]*)</label> <code class="key">([^<]*)</code>',
+        html,
+    )
+    assert found and found.groups() == ("Temperature", "temperature")
+    ga = client.get("/").get_data(as_text=True)
+    assert "Silence duration (ms)" in ga or "Prefix padding (ms)" in ga
+
+
+def test_the_settings_count_counts_set_leaves(client, sessions_op) -> None:
+    body = {"turn_detection": {"type": "server_vad", "threshold": 0.5}, "temperature": 0.7}
+    data = MultiDict(form_from_body(sessions_op.root, body).form.items(multi=True))
+    data["op"] = "sessions"
+    html = client.post("/preview", data=data).get_data(as_text=True)
+    # type, threshold and temperature: 3 settings, though the body has 2 top-level keys.
+    assert '<span data-testid="settings-count">3 settings set</span>' in html
