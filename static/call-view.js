@@ -16,7 +16,7 @@ function partEl(tag, name, attrs, text) {
   return el(tag, Object.assign({ "data-call-part": name, "data-testid": name }, attrs), text);
 }
 
-// The in-call area, drawn once per panel: microphone note, transcript, message box, function
+// The in-call area, drawn once per panel: transcript, message box, function
 // calls, live updates, effective configuration, events. ``onMessage(text)`` sends a message.
 export function liveArea(onMessage) {
   const live = document.getElementById("call-live");
@@ -39,7 +39,6 @@ export function liveArea(onMessage) {
     return details;
   }
   live.replaceChildren(
-    partEl("p", "call-mic-note", { class: "hint", hidden: "" }),
     partEl("p", "call-announce", { class: "sr", role: "status" }),
     partEl("p", "call-alert", { class: "sr", role: "alert" }),
     partEl("ol", "call-transcript", { class: "call-transcript", "aria-live": "polite", tabindex: "0", "aria-label": "Transcript" }),

@@ -179,7 +179,7 @@ async function start(withKey) {
     say("No ephemeral key to connect with: send the client secret first.", "error");
     return;
   }
-  // Drawn now (the microphone note and the inspector live there), shown once the call is
+  // Drawn now (the inspector lives there), shown once the call is
   // answered: a start that fails draws no in-call panels.
   const live = V.liveArea(message);
   live.hidden = true;
