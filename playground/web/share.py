@@ -15,8 +15,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_reader import build_body
 from playground.codecs.link_state import (
     Loaded,
     bare_part,
@@ -26,9 +24,11 @@ from playground.codecs.link_state import (
 )
 from playground.codecs.pasted import Pasted, PasteError, parse_pasted, redact
 from playground.codecs.share_token import ShareError, encode_token
-from playground.model.operations import Operation, all_operations
-from playground.web.hosts import own_url_root
-from playground.web.links import share_path
+from playground.model.form_data import FormData
+from playground.model.form_reader import build_body
+from playground.model.operations import Operation
+from playground.web.app_operations import app_operations
+from playground.web.links import own_url_root, share_path
 from playground.web.state import (
     PASTED_FIELD,
     PageState,
@@ -36,6 +36,7 @@ from playground.web.state import (
     is_htmx,
     operation_from_request,
 )
+from playground.web.visible import json_text
 
 bp = Blueprint("share", __name__)
 
@@ -52,7 +53,7 @@ class ShareResult:
 
 
 def _page(state: PageState, status: int = 200, **extra: Any) -> Response:
-    html = render_template("index.html", **state.context(**extra))
+    html = render_template("index.html", **state.page_context(**extra))
     response = Response(html, status=status, mimetype="text/html")
     response.vary.add("HX-Request")
     return response
@@ -80,7 +81,7 @@ def share() -> Response:
 def export() -> Response:
     """Give the form's body as a JSON file to download."""
     body = build_body(operation_from_request().root, form_data_from_request()).body
-    text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    text = json_text(body, indent=2) + "\n"  # as the preview shows it: nothing unseen
     response = Response(text, mimetype="application/json")
     response.headers.set("Content-Disposition", "attachment", filename=EXPORT_FILENAME)
     response.headers["Cache-Control"] = "no-store"
@@ -91,12 +92,12 @@ def _operation_for(pasted: Pasted, asked: Operation) -> Operation:
     """Give the operation pasted text is for: the one a curl command's URL calls, else the
     one the body's keys belong to (``asked`` when it fits there or nowhere else)."""
     path = urlsplit(pasted.url).path.rstrip("/")
-    for op in all_operations().values():
+    for op in app_operations().values():
         if path and path.endswith(op.path):
             return op
     if bare_part(asked, pasted.body):  # a session object on a page that takes one
         return asked
-    return operation_for_body(asked, all_operations().values(), pasted.body)
+    return operation_for_body(asked, app_operations().values(), pasted.body)
 
 
 @dataclass

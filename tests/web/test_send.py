@@ -405,7 +405,7 @@ def test_a_nested_ga_param_marks_its_field(upstream, client, slot_messages) -> N
 def test_the_own_mock_needs_no_key_typed(client) -> None:
     """Offline in one click: a send to the built-in mock with no key gets the mock's answer
     (an ephemeral key), not a 401; the mock's placeholder key is the server's, never shown."""
-    from playground.mock.routes import PLACEHOLDER_KEY
+    from playground.mock import PLACEHOLDER_KEY
 
     form = {"op": "client-secrets", "session@mode": "realtime"}
     response = _send(client, form, gateway=quote("http://localhost/mock/v1"))
@@ -415,7 +415,7 @@ def test_the_own_mock_needs_no_key_typed(client) -> None:
 
 
 def test_a_typed_key_wins_and_only_the_own_mock_gets_the_placeholder() -> None:
-    from playground.mock.routes import PLACEHOLDER_KEY
+    from playground.mock import PLACEHOLDER_KEY
     from playground.web.send_target import target_for
 
     app = _app()
