@@ -20,6 +20,23 @@ from playground.web.production import default_workers
 
 #: Where ``--operations-dir`` comes from when not given (as the server's setting).
 OPERATIONS_DIR_ENV = "PLAYGROUND_OPERATIONS_DIR"
+#: Where ``--op`` comes from when not given: the operation the page opens with.
+DEFAULT_OPERATION_ENV = "PLAYGROUND_DEFAULT_OPERATION"
+
+
+def default_operation_id() -> str:
+    """Give the operation ``--op`` defaults to: the server's ``DEFAULT_OPERATION`` setting as the
+    environment gives it (JSON or plain text, as Flask reads it), else the app's default."""
+    from playground.model.operations import DEFAULT_OPERATION
+
+    value = os.environ.get(DEFAULT_OPERATION_ENV)
+    if not value:
+        return DEFAULT_OPERATION
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return value
+    return parsed if isinstance(parsed, str) else value
 
 
 def _read_json(source: str, stdin: TextIO) -> object:
@@ -138,6 +155,9 @@ def _cmd_snippet(args: argparse.Namespace) -> int:
     return 0
 
 
+_OP_HELP = f"the operation (default: %(default)s, or ${DEFAULT_OPERATION_ENV})"
+
+
 def _dir_parser() -> argparse.ArgumentParser:
     """Give the parser of the options every command shares (read before the operations)."""
     shared = argparse.ArgumentParser(add_help=False, allow_abbrev=False)  # not --op
@@ -178,7 +198,7 @@ def build_parser(ops: dict[str, Operation] | None = None) -> argparse.ArgumentPa
         help="validate a request body and print it normalized",
     )
     body.add_argument("file", help="a JSON file, or - for standard input")
-    body.add_argument("--op", default="sessions", choices=names)
+    body.add_argument("--op", default=default_operation_id(), choices=names, help=_OP_HELP)
     body.add_argument(
         "--today",
         type=date.fromisoformat,
@@ -202,7 +222,7 @@ def build_parser(ops: dict[str, Operation] | None = None) -> argparse.ArgumentPa
     snippet.add_argument("file", nargs="?", default="-", help="a JSON file, or - (the default)")
     snippet.add_argument("--lang", help="the snippet language (see --list)")
     snippet.add_argument("--list", action="store_true", help="name the languages and stop")
-    snippet.add_argument("--op", default="sessions", choices=names)
+    snippet.add_argument("--op", default=default_operation_id(), choices=names, help=_OP_HELP)
     snippet.add_argument("--base-url", help="a gateway's base URL (default: the public API)")
     snippet.set_defaults(func=_cmd_snippet)
     _add_link_command(sub, names)
@@ -232,9 +252,8 @@ def _add_link_command(sub: argparse._SubParsersAction, names: list[str]) -> None
 
 def _cmd_link(args: argparse.Namespace) -> int:
     from playground.codecs.share_token import ShareError, share_url
-    from playground.web.app import create_app
 
-    op = get_operation(args.op or create_app().config["DEFAULT_OPERATION"], args.operations)
+    op = get_operation(args.op or default_operation_id(), args.operations)
     try:
         body = _read_json(args.file, sys.stdin)
     except (OSError, ValueError) as exc:

@@ -22,7 +22,8 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
 .venv/bin/pip install -q -e ".[test]"
-# The JavaScript/TypeScript clients the snippet fidelity tests run (openai, typescript).
+# The JavaScript/TypeScript clients the snippet fidelity tests run (openai, typescript), and
+# axe-core, which the browser tests check accessibility (WCAG 2.1 A and AA) with.
 npm ci --prefix tests/fixtures/node --no-audit --no-fund --loglevel=error
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

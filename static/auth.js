@@ -2,7 +2,7 @@
 // static/playground.js), never part of the form; static/request-headers.js puts them on the send
 // request. ES module: no inline script, no eval.
 import { byId, store } from "./playground.js";
-import { credentialInputs as INPUTS, gatewayChoice as choice } from "./request-headers.js";
+import { credentialInputs as INPUTS, gatewayChoice as choice, gatewayReady } from "./request-headers.js";
 
 function saveSecrets() {
   store.secrets.forEach(function (name) {
@@ -23,11 +23,9 @@ function updateSend() {
   const button = byId("send-button");
   const hint = byId("send-hint");
   const own = byId("auth-own");
-  const gateway = byId("auth-gateway");
   if (!button) return;
-  const named = choice();
-  if (own) own.hidden = Boolean(named);
-  const ready = Boolean(named) || Boolean(gateway && gateway.value.trim());
+  if (own) own.hidden = Boolean(choice());
+  const ready = gatewayReady();
   button.disabled = !ready;
   if (hint) hint.hidden = ready;
 }

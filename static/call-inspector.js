@@ -72,7 +72,8 @@ export function Inspector(root, hide) {
       el("span", { class: "dir " + entry.direction }, entry.direction === "client" ? "→ client" : "← server"), " ",
       el("code", {}, visible(entry.type))
     );
-    details.append(summary, el("pre", { class: "json" }, visible(entry.text)));
+    // Focusable and named: a long event scrolls, and a keyboard must reach it (axe).
+    details.append(summary, el("pre", { class: "json", tabindex: "0", "aria-label": "JSON of " + visible(entry.type) }, visible(entry.text)));
     item.append(details);
     item.hidden = !matches(item);
     list.append(item);

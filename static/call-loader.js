@@ -1,7 +1,10 @@
 // The call panel's first-load part: imports the call (static/call.js, which imports the rest of
 // the call's modules) on the first Start call or Connect click, so the page's first load stays
 // light, and offers "Connect with this key" while the response pane holds an ek_ key.
+// Start call waits for a gateway as Send does, with its reason beside it.
 // ES module: no inline script, no eval.
+import { gatewayReady } from "./request-headers.js";
+
 function panel() { return document.getElementById("call"); }
 
 // The call's module once imported: later clicks act at once, not a microtask later.
@@ -12,7 +15,18 @@ export function load() {
   return import("./call.js").then(function (call) { loaded = call; return call; });
 }
 
+// Start call (and its reason) as the send panel's gateway allows, out of a call.
+export function startReady() {
+  const here = panel();
+  const start = here && here.querySelector('[data-call-part="call-start"]');
+  if (!start || here.dataset.inCall === "1") return;
+  const ready = gatewayReady();
+  start.disabled = !ready;
+  here.querySelector('[data-call-part="call-start-hint"]').hidden = ready;
+}
+
 export function keyReady() {
+  startReady();
   const here = panel();
   const button = here && here.querySelector('[data-call-action="key"]');
   const key = document.getElementById("ephemeral-key");
@@ -33,5 +47,8 @@ document.addEventListener("click", function (event) {
   );
 });
 document.addEventListener("htmx:afterSettle", keyReady);
+// The gateway is typed, chosen, restored or forgotten: each fires input or change (static/auth.js).
+document.addEventListener("input", startReady);
+document.addEventListener("change", startReady);
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", keyReady);
 else keyReady();

@@ -16,7 +16,7 @@ function partEl(tag, name, attrs, text) {
   return el(tag, Object.assign({ "data-call-part": name, "data-testid": name }, attrs), text);
 }
 
-// The in-call area, drawn once per panel: microphone note, transcript, message box, function
+// The in-call area, drawn once per panel: transcript, message box, function
 // calls, live updates, effective configuration, events. ``onMessage(text)`` sends a message.
 export function liveArea(onMessage) {
   const live = document.getElementById("call-live");
@@ -39,8 +39,9 @@ export function liveArea(onMessage) {
     return details;
   }
   live.replaceChildren(
-    partEl("p", "call-mic-note", { class: "hint", hidden: "" }),
-    partEl("ol", "call-transcript", { class: "call-transcript", "aria-live": "polite" }),
+    partEl("p", "call-announce", { class: "sr", role: "status" }),
+    partEl("p", "call-alert", { class: "sr", role: "alert" }),
+    partEl("ol", "call-transcript", { class: "call-transcript", "aria-live": "polite", tabindex: "0", "aria-label": "Transcript" }),
     message,
     partEl("div", "call-functions"),
     section("Live updates", "call-updates", "ol"),
@@ -48,6 +49,21 @@ export function liveArea(onMessage) {
     section("Events", "call-events-panel")
   );
   return live;
+}
+
+// Say ``text`` to a screen reader: politely, or at once (``urgent``: an error).
+export function announce(text, urgent) {
+  const region = part(urgent ? "call-alert" : "call-announce");
+  if (region) region.textContent = text;
+}
+
+// The in-call controls (message box, function results not yet sent) for being in a call or
+// not: after a hang-up nothing waits for a call that is over.
+export function inCallControls(inCall) {
+  const live = document.getElementById("call-live");
+  if (!live) return;
+  live.querySelectorAll(".call-message input, .call-message button, .call-function:not([data-sent]) input, .call-function:not([data-sent]) button")
+    .forEach(function (control) { control.disabled = !inCall; });
 }
 
 // A transcript line (role: user or assistant); a delta appends to its item's line (``key``).
@@ -73,7 +89,7 @@ export function functionCall(item, onResult) {
   said.append(el("code", { "data-testid": "call-function-name" }, item.name || "(no name)"), ":");
   box.append(
     said,
-    el("pre", { class: "json", "data-testid": "call-function-arguments" }, item.arguments || ""),
+    el("pre", { class: "json", "data-testid": "call-function-arguments", tabindex: "0", "aria-label": "Arguments" }, item.arguments || ""),
     el("label", { for: id }, "Result to send back"),
     el("input", { id: id, type: "text", "data-testid": "call-function-output", autocomplete: "off" }),
     el("button", { type: "submit", "data-testid": "call-function-send" }, "Send result")
@@ -81,17 +97,20 @@ export function functionCall(item, onResult) {
   box.addEventListener("submit", function (event) {
     event.preventDefault();
     if (!onResult(item.call_id, box.querySelector("input").value)) return;
-    box.querySelector("button").disabled = true;
     box.dataset.sent = "1";
+    box.querySelector("button").disabled = true;
+    const next = document.getElementById("call-message"); // focus goes on, not to <body>
+    if (next && !next.disabled) next.focus();
   });
   list.append(box);
+  announce("The model called the function " + (item.name || "(no name)") + ": its result is asked for below.");
 }
 
 // The effective configuration: the server's session against what the form asks, key by key.
 export function effectiveView(asked, server) {
   const rows = effective(asked, server);
   const counts = { match: 0, changed: 0, default: 0, missing: 0, info: 0 };
-  const list = el("ul", { class: "call-effective" });
+  const list = el("ul", { class: "call-effective", tabindex: "0", "aria-label": "Effective configuration, key by key" });
   rows.forEach(function (row) {
     counts[row.kind] += 1;
     list.append(el("li", { "data-kind": row.kind, "data-path": row.path }, describe(row)));

@@ -5,7 +5,7 @@
 // mute and level, text messages, function results, the event inspector, the effective
 // configuration, and every change of the form sent as a session.update.
 // ES module: no inline script, no eval.
-import { keyReady } from "./call-loader.js";
+import { keyReady, startReady } from "./call-loader.js";
 import { Inspector } from "./call-inspector.js";
 import * as S from "./call-session.js";
 import * as V from "./call-view.js";
@@ -28,12 +28,23 @@ function say(text, state) {
   status.textContent = text;
   status.dataset.state = state;
 }
+// The call's buttons for being in a call or not. A focused button that disables itself hands
+// focus on: Start call to Hang up, Hang up to Start call (focus never falls to <body>).
 function buttons(inCall) {
+  const focused = document.activeElement;
   panel().dataset.inCall = inCall ? "1" : "";
   part("call-start").disabled = inCall;
   part("call-hangup").disabled = !inCall;
   part("call-mute").disabled = !(inCall && call && call.mic);
+  V.inCallControls(inCall);
   keyReady();
+  startReady();
+  if (focused && focused.disabled && panel().contains(focused)) {
+    const next = [part(inCall ? "call-hangup" : "call-start"), part("call-status")];
+    const target = next.find(function (n) { return n && !n.disabled; });
+    if (target === part("call-status")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
 }
 // The session the form asks for: the preview's body.session.
 function askedSession() {
@@ -168,8 +179,10 @@ async function start(withKey) {
     say("No ephemeral key to connect with: send the client secret first.", "error");
     return;
   }
-  panel().querySelector("#call-live").hidden = false;
-  V.liveArea(message);
+  // Drawn now (the inspector lives there), shown once the call is
+  // answered: a start that fails draws no in-call panels.
+  const live = V.liveArea(message);
+  live.hidden = true;
   const c = { key: key, pending: [], deferred: [], asked: askedSession(), open: false, ended: false };
   c.started = c.asked;
   c.inspector = Inspector(part("call-events-panel"), hide);
@@ -197,6 +210,7 @@ async function start(withKey) {
     if (c.ended) return;
     c.id = answer.call_id || "";
     await c.pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
+    live.hidden = false;
   } catch (error) {
     end(c, "", "Not started: " + (error && error.message ? error.message : String(error)), true);
   }
@@ -331,6 +345,7 @@ function refused(c, error) {
   if (param) V.updated(param, message, "refused");
   else if (pending) pending.changes.forEach(function (ch) { V.updated(ch.path, message, "refused"); });
   else V.said("Error: " + (error.message || ""));
+  V.announce("The server refused: " + (error.message || "no message") + (param ? " (" + param + ")" : ""), true);
 }
 
 let timer = 0;

@@ -42,6 +42,12 @@ export function gatewayChoice() {
   return select ? select.value : "";
 }
 
+// Whether a send or a call has somewhere to go: a configured gateway chosen, or a URL typed.
+export function gatewayReady() {
+  const gateway = byId("auth-gateway");
+  return Boolean(gatewayChoice()) || Boolean(gateway && gateway.value.trim());
+}
+
 function credentials(headers) {
   const named = gatewayChoice();
   if (named) {

@@ -13,22 +13,22 @@ def test_body_round_trips_a_valid_body(cli, tmp_path) -> None:
     body = {"temperature": 0.9, "turn_detection": None, "tracing": "auto", "voice": "marin"}
     path = tmp_path / "body.json"
     path.write_text(json.dumps(body))
-    result = cli("body", str(path))
+    result = cli("body", "--op", "sessions", str(path))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == body
     assert result.stdout == json.dumps(body, indent=2) + "\n"
 
 
 def test_body_reads_standard_input(cli) -> None:
-    result = cli("body", "-", stdin='{"speed": 1.5}')
+    result = cli("body", "--op", "sessions", "-", stdin='{"speed": 1.5}')
     assert result.returncode == 0 and json.loads(result.stdout) == {"speed": 1.5}
 
 
 def test_body_and_migrate_write_unseen_characters_as_escapes(cli) -> None:
     """A terminal shows no bidi control or tag character raw: the same JSON value, escaped."""
     instructions = "pay \u202egpj.exe " + "".join(chr(0xE0000 + ord(c)) for c in "hi")
-    for command in ("body", "migrate"):
-        result = cli(command, "-", stdin=json.dumps({"instructions": instructions}))
+    for command in (["body", "--op", "sessions"], ["migrate"]):
+        result = cli(*command, "-", stdin=json.dumps({"instructions": instructions}))
         assert result.returncode == 0, result.stderr
         assert "\\u202e" in result.stdout and "\\udb40\\udc68" in result.stdout
         assert "\u202e" not in result.stdout and "\U000e0068" not in result.stdout
@@ -37,14 +37,20 @@ def test_body_and_migrate_write_unseen_characters_as_escapes(cli) -> None:
 
 
 def test_body_rejects_temperature_naming_it_and_its_range(cli) -> None:
-    result = cli("body", "-", stdin='{"temperature": 1.5}')
+    result = cli("body", "--op", "sessions", "-", stdin='{"temperature": 1.5}')
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == "temperature: Must be a number from 0.6 to 1.2; got 1.5.\n"
 
 
 def test_body_lists_every_error_by_parameter(cli) -> None:
-    result = cli("body", "-", stdin='{"speed": 9, "bogus": true, "tools": [{"name": ""}]}')
+    result = cli(
+        "body",
+        "--op",
+        "sessions",
+        "-",
+        stdin='{"speed": 9, "bogus": true, "tools": [{"name": ""}]}',
+    )
     assert result.returncode == 1
     lines = sorted(result.stderr.splitlines())
     assert lines == [
@@ -156,3 +162,21 @@ def test_migrate_converts_beta_bodies_only(cli) -> None:
     result = cli("migrate", "-", stdin=body)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == "session: Unknown parameter 'session'.\n"
+
+
+def test_body_and_snippet_default_to_the_ga_client_secret(cli) -> None:
+    """Without --op the CLI takes the page's default operation: the GA client secret."""
+    body = '{"session": {"type": "realtime"}}'
+    assert cli("body", "-", stdin=body).returncode == 0
+    snippet = cli("snippet", "--lang", "curl", "-", stdin=body)
+    assert snippet.returncode == 0 and "/realtime/client_secrets" in snippet.stdout
+    beta = cli("body", "-", stdin='{"temperature": 0.8}')
+    assert beta.returncode == 1 and "Unknown parameter 'temperature'" in beta.stderr
+
+
+@pytest.mark.parametrize("value", ["sessions", '"sessions"'])
+def test_the_operator_default_operation_is_the_cli_default_too(monkeypatch, value) -> None:
+    """PLAYGROUND_DEFAULT_OPERATION (plain or JSON, as the server reads it) sets --op's default."""
+    monkeypatch.setenv("PLAYGROUND_DEFAULT_OPERATION", value)
+    args = build_parser().parse_args(["body", "-"])
+    assert args.op == "sessions"

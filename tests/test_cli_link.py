@@ -15,7 +15,13 @@ from playground.cli import main
 from playground.codecs.share_token import decode_token
 from playground.presets import presets_for
 
-BODY = {"voice": "ash", "instructions": "Réponds en français.", "temperature": 0.7}
+BODY = {
+    "session": {
+        "type": "realtime",
+        "instructions": "Réponds en français.",
+        "model": "gpt-realtime-2.1",
+    }
+}
 
 
 def test_link_from_a_file_prints_a_url_that_carries_the_body(cli, tmp_path: Path) -> None:
@@ -26,7 +32,7 @@ def test_link_from_a_file_prints_a_url_that_carries_the_body(cli, tmp_path: Path
     url = result.stdout.strip()
     assert url.startswith("https://play.example/?p=1.")
     assert "op=" not in url
-    assert json.dumps(decode_token(url.split("p=", 1)[1])) == json.dumps(BODY)
+    assert json.dumps(decode_token(url.split("p=")[-1])) == json.dumps(BODY)
     assert result.stderr == ""
 
 
@@ -67,10 +73,10 @@ def test_link_opens_in_the_app_with_the_same_body(
 
 
 def test_link_warns_about_invalid_values_but_still_prints_the_link(cli) -> None:
-    result = cli("link", "-", stdin='{"temperature": 5}')
+    result = cli("link", "-", "--op", "sessions", stdin='{"temperature": 5}')
     assert result.returncode == 0
     assert "warning: temperature:" in result.stderr and "1.2" in result.stderr
-    assert decode_token(result.stdout.strip().split("p=", 1)[1]) == {"temperature": 5}
+    assert decode_token(result.stdout.strip().split("p=")[-1]) == {"temperature": 5}
 
 
 @pytest.mark.parametrize(

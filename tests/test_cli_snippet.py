@@ -15,7 +15,7 @@ from playground.snippets import LANGUAGES, languages_for, render_snippet
 
 def test_list_names_every_language(capsys: pytest.CaptureFixture[str]) -> None:
     """--list prints one language id and label a line."""
-    assert main(["snippet", "--list"]) == 0
+    assert main(["snippet", "--op", "sessions", "--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("\t")[0] for line in lines] == list(LANGUAGES)
 
@@ -28,7 +28,7 @@ def test_prints_the_plain_snippet_for_a_file(
     body = {"instructions": "It's <b>$HOME</b>", "turn_detection": None}
     path = tmp_path / "body.json"
     path.write_text(json.dumps(body))
-    assert main(["snippet", "--lang", lang, str(path)]) == 0
+    assert main(["snippet", "--op", "sessions", "--lang", lang, str(path)]) == 0
     out = capsys.readouterr().out
     assert out == render_snippet(sessions_op, lang, body)
 
@@ -38,7 +38,21 @@ def test_reads_standard_input_and_takes_a_base_url(
 ) -> None:
     """``-`` (or no file) reads the body from standard input; --base-url sets the gateway."""
     monkeypatch.setattr("sys.stdin", io.StringIO('{"speed": 1.0}'))
-    assert main(["snippet", "--lang", "curl", "--base-url", "http://127.0.0.1:9/v1", "-"]) == 0
+    assert (
+        main(
+            [
+                "snippet",
+                "--lang",
+                "curl",
+                "--base-url",
+                "http://127.0.0.1:9/v1",
+                "-",
+                "--op",
+                "sessions",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "'http://127.0.0.1:9/v1/realtime/sessions'" in out
     assert '"speed": 1.0' in out

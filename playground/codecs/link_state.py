@@ -67,6 +67,12 @@ def load_body(op: Operation, body: Any, source: str, title: str = "") -> Loaded:
     )
 
 
+def starting_form(op: Operation) -> FormData:
+    """Give the form a page opens with when nothing is loaded: the operation's start body
+    (``x-playground.start``, e.g. a GA session of type realtime), else every field Unset."""
+    return form_from_body(op.root, op.start).form
+
+
 def _unseen_note(count: int) -> str:
     what = "character" if count == 1 else "characters"
     return f"{count} {what} not seen in the form (the request body writes each as a \\u escape)"
@@ -101,6 +107,13 @@ def operation_for_token(default: Operation, ops: Iterable[Operation], token: str
         body = decode_token(token)
     except ShareError:
         return default
+    return operation_for_body(default, ops, body)
+
+
+def operation_for_body(default: Operation, ops: Iterable[Operation], body: Any) -> Operation:
+    """Give the operation a body is for: ``default`` when it fits there (or fits nowhere, or
+    fits several alike), else the one operation whose top-level keys it has (the one of them
+    that accepts it, when several do)."""
     if not isinstance(body, dict):
         return default
 
@@ -121,6 +134,25 @@ def operation_for_token(default: Operation, ops: Iterable[Operation], token: str
     if default in candidates or len(candidates) != 1:
         return default
     return candidates[0]
+
+
+def bare_part(op: Operation, body: Any) -> str | None:
+    """Give the top-level parameter a bare object is the value of (a pasted session object on
+    a page whose body is ``{"session": {...}}``), or None: only for an object whose keys do not
+    all fit the body, and that one object parameter takes whole, with no key left out."""
+    fields = op.fields.properties
+    if not isinstance(body, dict) or not body or all(key in fields for key in body):
+        return None
+    takers = [
+        name
+        for name in fields
+        if not form_from_body(op.root, {name: body}).problems
+        and not any(
+            message.startswith("Unknown parameter")
+            for message in validate_body(op.request_schema, op.root, {name: body}).values()
+        )
+    ]
+    return takers[0] if len(takers) == 1 else None
 
 
 def load_query(op: Operation, args: Mapping[str, str]) -> Loaded | None:

@@ -88,6 +88,13 @@ class Node:
     nullable: bool = False
 
     @property
+    def label(self) -> str:
+        """Give the name a person reads for it: the schema's ``title``, else the key made
+        readable (``max_output_tokens`` -> "Max output tokens")."""
+        title = str(self.schema.get("title") or "").strip()
+        return title[:1].upper() + title[1:] if title else readable_key(self.name)
+
+    @property
     def description(self) -> str:
         """Give the schema's description, stripped."""
         return (self.schema.get("description") or "").strip()
@@ -246,6 +253,15 @@ class Node:
             if child is not None:
                 yield from child.placed(item, (*path, key))
 
+    def settings_in(self, value: Any) -> int:
+        """Give how many settings ``value`` sets below this node: each value the tree holds
+        nothing below (a number, a string, a choice list, free JSON, ``null``, ``{}``)."""
+        return sum(
+            1
+            for placed in self.placed(value)
+            if placed.path and next(placed.node.items_of(placed.value), None) is None
+        )
+
     # --- the form ---------------------------------------------------------------------------
 
     def read(self, reader: FormReader, path: str, mode: str) -> Any:
@@ -293,6 +309,17 @@ class Node:
     def is_custom(self, value: Any) -> bool:
         """Say whether ``value`` is a value of its own, outside the node's listed choices."""
         return False
+
+
+#: Words of a key written as a person reads them (a unit goes in brackets).
+_WORDS = {"id": "ID", "url": "URL", "mcp": "MCP", "vad": "VAD", "api": "API", "ms": "(ms)"}
+
+
+def readable_key(key: str) -> str:
+    """Give a JSON key as words: ``silence_duration_ms`` -> "Silence duration (ms)"."""
+    words = [_WORDS.get(word, word) for word in key.replace("-", "_").split("_") if word]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 @dataclass

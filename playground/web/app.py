@@ -9,6 +9,7 @@ from flask import Flask
 
 from playground.mock import PREFIX as MOCK_PREFIX
 from playground.mock import routes as mock
+from playground.model.operations import DEFAULT_OPERATION
 from playground.web import (
     app_operations,
     assets,
@@ -46,7 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
 
-    app.config.from_mapping({"DEFAULT_OPERATION": "sessions", **LIMITS})
+    app.config.from_mapping({"DEFAULT_OPERATION": DEFAULT_OPERATION, **LIMITS})
     app.config.from_prefixed_env("PLAYGROUND")
     if config:
         app.config.from_mapping(config)

@@ -138,7 +138,11 @@ def _string(node: StringNode, path: str, required: bool, data: FormData) -> list
     kw, attrs = _attrs(path, required)
     if node.choices:
         current = data.get(path)
-        choices = [] if required and not node.open else [("", _unset_label(node))]
+        # A select that is a union's branch (``voice:name``) was chosen with the mode switch:
+        # it starts on its first choice, so choosing the branch is never an error at once.
+        whole_branch = ":" in path.rpartition(".")[2]
+        unset = (required and not node.open) or whole_branch
+        choices = [] if unset else [("", _unset_label(node))]
         choices += [(c, c) for c in node.choices]
         if node.open:
             choices.append((CUSTOM, f"Custom {node.schema.get('x-custom-label', 'value')}…"))

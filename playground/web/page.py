@@ -8,7 +8,12 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from playground.codecs.beta_to_ga import Note, migrate
-from playground.codecs.link_state import Loaded, load_query, operation_for_token
+from playground.codecs.link_state import (
+    Loaded,
+    load_query,
+    operation_for_token,
+    starting_form,
+)
 from playground.codecs.share_token import ShareError, decode_token, encode_token
 from playground.model.form_data import FormData
 from playground.model.form_filler import form_from_body
@@ -32,10 +37,12 @@ def index() -> str:
     op = operation_from_request()
     if request.method == "GET" and "p" in request.args and OPERATION_FIELD not in request.args:
         op = operation_for_token(op, app_operations().values(), request.args["p"])
-    data = form_data_after_row_action(op) if request.method == "POST" else FormData()
-    loaded = load_query(op, request.args) if request.method == "GET" else None
-    if loaded is not None:  # ?p=TOKEN or ?preset=NAME: the form a link or preset fills
-        data = loaded.form
+    if request.method == "POST":
+        data, loaded = form_data_after_row_action(op), None
+    else:
+        loaded = load_query(op, request.args)
+        # ?p=TOKEN or ?preset=NAME: the form a link or preset fills; else the operation's start.
+        data = loaded.form if loaded is not None else starting_form(op)
     return render_template("index.html", **PageState(op, data).page_context(loaded=loaded))
 
 

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Response, current_app, render_template, request
 
+from playground.mock import PLACEHOLDER_KEY as MOCK_PLACEHOLDER_KEY
 from playground.mock import PREFIX as MOCK_PREFIX
 from playground.transport import inprocess
 from playground.transport.checks import (
@@ -110,9 +111,11 @@ def target_for(path: str) -> Target:
     if not raw_url.strip():
         raise RequestRefused("Enter a gateway URL above to enable sending.")
     base = check_gateway_url(raw_url)
+    key = check_credential(request.headers.get(KEY_HEADER, ""), "key")
     if _own_mock_base(base):  # answered in process: see playground.transport.inprocess
         base = inprocess.BASE + MOCK_PREFIX
-    key = check_credential(request.headers.get(KEY_HEADER, ""), "key")
+        # The own mock takes any key: with none typed, its placeholder (a typed key still wins).
+        key = key or MOCK_PLACEHOLDER_KEY
     organization = check_credential(request.headers.get(ORGANIZATION_HEADER, ""), "organization")
     project = check_credential(request.headers.get(PROJECT_HEADER, ""), "project")
     headers = request_headers(key, organization, project)

@@ -8,15 +8,22 @@ a pasted JSON body or curl command. Opening a link or a preset is ``GET /?p=`` o
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
-from playground.codecs.link_state import load_body
-from playground.codecs.pasted import PasteError, parse_pasted, redact
-from playground.codecs.share_token import ShareError
+from playground.codecs.link_state import (
+    Loaded,
+    bare_part,
+    load_body,
+    operation_for_body,
+    starting_form,
+)
+from playground.codecs.pasted import Pasted, PasteError, parse_pasted, redact
+from playground.codecs.share_token import ShareError, encode_token
 from playground.model.form_data import FormData
 from playground.model.form_reader import build_body
 from playground.model.operations import Operation
@@ -81,42 +88,80 @@ def export() -> Response:
     return response
 
 
-def _operation_for(url: str, fallback: Operation) -> Operation:
-    """Give the operation a curl command's URL calls, or ``fallback``."""
-    path = urlsplit(url).path.rstrip("/")
+def _operation_for(pasted: Pasted, asked: Operation) -> Operation:
+    """Give the operation pasted text is for: the one a curl command's URL calls, else the
+    one the body's keys belong to (``asked`` when it fits there or nowhere else)."""
+    path = urlsplit(pasted.url).path.rstrip("/")
     for op in app_operations().values():
         if path and path.endswith(op.path):
             return op
-    return fallback
+    if bare_part(asked, pasted.body):  # a session object on a page that takes one
+        return asked
+    return operation_for_body(asked, app_operations().values(), pasted.body)
+
+
+@dataclass
+class ImportOffer:
+    """What a pasted body of another operation can become: opened on its own page (a form
+    posting the body, never the pasted text, which may hold a key), or converted to this
+    page's operation (its predecessor's body, as a conversion link)."""
+
+    op: Operation
+    body_json: str
+    convert_url: str = ""
 
 
 @bp.post("/import")
 def import_body() -> Response:
-    """Fill the form from a pasted JSON body or curl command, or say why it cannot."""
+    """Fill the form from a pasted JSON body or curl command, or say why it cannot; a body of
+    another operation is not loaded: the page offers to open it there (or to convert it)."""
     op = operation_from_request()
     text = request.form.get(PASTED_FIELD, "")
     try:
         pasted = parse_pasted(text)
     except PasteError as exc:
         return _import_failed(op, text, str(exc))
-    asked = op
-    if pasted.url:
-        op = _operation_for(pasted.url, op)
-    loaded = load_body(op, pasted.body, "import", f"Imported from a pasted {pasted.kind}")
     note = (
         "The pasted command's key and headers were ignored: they are not stored or shared."
         if pasted.had_credentials
         else ""
     )
-    response = _page(PageState(op, loaded.form), loaded=loaded, import_note=note)
+    other = _operation_for(pasted, op)
+    if other is not op:
+        return _offer(op, other, pasted, note)
+    body, part = pasted.body, bare_part(op, pasted.body)
+    if part:
+        body = {part: body}
+        note = f"The pasted object was taken as {part}: it is what this page sends under it. {note}"
+    loaded = load_body(op, body, "import", f"Loaded from pasted text (a {pasted.kind})")
+    response = _page(PageState(op, loaded.form), loaded=loaded, import_note=note.strip())
     if is_htmx():
         try:
-            link = share_path(op, pasted.body)
+            response.headers["HX-Push-Url"] = share_path(op, body)
         except ShareError:
-            return response  # too large for a link: the page still shows the imported body
-        # htmx swaps only <main>; another operation also changes the header, so load it whole.
-        response.headers["HX-Redirect" if op is not asked else "HX-Push-Url"] = link
+            pass  # too large for a link: the page still shows the imported body
     return response
+
+
+def _offer(op: Operation, other: Operation, pasted: Pasted, note: str) -> Response:
+    """Draw this page unchanged with a banner naming the operation the pasted body is for."""
+    offer = ImportOffer(other, json.dumps(pasted.body, ensure_ascii=False))
+    if other.extra.get("successor") == op.id:
+        try:
+            token = encode_token(pasted.body)
+            # "from" is a Python keyword; url_for takes its query values as Any.
+            query: dict[str, Any] = {"from": other.id, "p": token}
+            offer.convert_url = url_for("page.convert", **query)
+        except ShareError:
+            pass  # too large for a link: opening it on its own page is still offered
+    what = f"a {pasted.kind}"
+    loaded = Loaded(
+        source="import",
+        error=f"The pasted text ({what}) is a body of {other.label}, not of this page.",
+    )
+    return _page(
+        PageState(op, starting_form(op)), loaded=loaded, import_offer=offer, import_note=note
+    )
 
 
 def _import_failed(op: Operation, text: str, message: str) -> Response:

@@ -141,6 +141,11 @@ class PageState:
         return self._form
 
     @property
+    def settings(self) -> int:
+        """Give how many settings the body sets (values at the leaves, not top-level keys)."""
+        return self.op.root.settings_in(self.body)
+
+    @property
     def body_json(self) -> str:
         """Give the body exactly as it is sent, pretty-printed (hidden characters as their JSON
         escapes: the same value, nothing unseen; see :mod:`playground.web.visible`)."""

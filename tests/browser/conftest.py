@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -173,3 +175,37 @@ def peers(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> 
     registry.shutdown()
     left = [t.name for t in threading.enumerate() if t.name == "mock-call-peers"]
     assert not left, f"threads left running: {left}"
+
+
+#: axe-core as ``scripts/test.sh`` installs it from npm (tests/fixtures/node/package.json).
+AXE_SCRIPT = (
+    Path(__file__).resolve().parent.parent / "fixtures/node/node_modules/axe-core/axe.min.js"
+)
+#: The rules of WCAG 2.1 levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def axe() -> Callable[[Any], list[str]]:
+    """Give a function that runs axe-core (WCAG 2.1 A and AA) in a page and gives each
+    violation as one line: rule, impact and the elements it names. Injected through the
+    driver, so the page's CSP (no inline script) stays as it is."""
+    if not AXE_SCRIPT.exists():
+        if os.environ.get("CI"):
+            raise AssertionError(f"axe-core is not installed: {AXE_SCRIPT} (run scripts/test.sh)")
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/fixtures/node)")
+    source = AXE_SCRIPT.read_text(encoding="utf-8")
+
+    def run(page: Any) -> list[str]:
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.evaluate(source + "\n;true")
+        found = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+            ".then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' +"
+            " v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' ' +"
+            " (n.failureSummary || '').split('\\n').slice(1, 2).join('')).join(' | ')))",
+            AXE_TAGS,
+        )
+        return [str(line) for line in found]
+
+    return run

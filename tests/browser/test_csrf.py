@@ -10,10 +10,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_htmx_requests_carry_the_token_of_the_page(page) -> None:
-    page.goto("/")
+    page.goto("/?op=sessions")
     token = page.locator('meta[name="csrf-token"]').get_attribute("content")
     with page.expect_request("**/update") as sent:
-        page.get_by_label("temperature", exact=True).fill("0.9")
+        page.get_by_label("Temperature", exact=True).fill("0.9")
     assert sent.value.headers["x-csrftoken"] == token
     page.wait_for_function(
         "() => document.querySelector('#request-body').textContent.includes('0.9')"
@@ -21,13 +21,13 @@ def test_htmx_requests_carry_the_token_of_the_page(page) -> None:
 
 
 def test_a_stale_token_is_explained_in_the_response_pane_then_renewed(page) -> None:
-    page.goto("/")
+    page.goto("/?op=sessions")
     # As if the page had been open for hours: the token it holds no longer passes.
     page.evaluate(
         "document.querySelector('meta[name=csrf-token]').content = 'stale';"
         "document.querySelectorAll('input[name=csrf_token]').forEach(i => i.value = 'stale')"
     )
-    field = page.get_by_label("temperature", exact=True)
+    field = page.get_by_label("Temperature", exact=True)
     with page.expect_response("**/update") as refused:
         field.fill("0.9")
     assert refused.value.status == 400

@@ -15,8 +15,8 @@ def preview(page) -> dict:
 
 
 def test_temperature_and_turn_detection_off_show_in_the_preview(page) -> None:
-    page.goto("/")
-    page.get_by_label("temperature", exact=True).fill("0.9")
+    page.goto("/?op=sessions")
+    page.get_by_label("Temperature", exact=True).fill("0.9")
     page.locator("#g-f-turn_detection").get_by_label("Off (null)").check()
     body = page.get_by_test_id("request-body")
     page.wait_for_function(
@@ -28,7 +28,7 @@ def test_temperature_and_turn_detection_off_show_in_the_preview(page) -> None:
 
 
 def test_configure_reveals_nested_fields_and_unset_hides_them(page) -> None:
-    page.goto("/")
+    page.goto("/?op=sessions")
     threshold = page.locator("#f-turn_detection-threshold")
     assert not threshold.is_visible()
     page.locator("#g-f-turn_detection").get_by_label("Configure").check()
@@ -47,7 +47,7 @@ def test_configure_reveals_nested_fields_and_unset_hides_them(page) -> None:
 
 
 def test_out_of_range_value_gets_its_message_next_to_the_field_then_clears(page) -> None:
-    page.goto("/")
+    page.goto("/?op=sessions")
     field = page.locator("#f-temperature")
     field.fill("1.5")
     error = page.locator("#e-f-temperature")
@@ -62,7 +62,7 @@ def test_out_of_range_value_gets_its_message_next_to_the_field_then_clears(page)
 
 
 def test_custom_model_and_tool_rows(page) -> None:
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.locator("#f-model").select_option("__custom__")
     custom = page.locator("#f-model-custom")
     assert custom.is_visible()
@@ -89,7 +89,7 @@ def test_custom_model_and_tool_rows(page) -> None:
 def test_row_button_pressed_while_a_preview_is_pending(page) -> None:
     """Typing, then Add tool within the preview's debounce: the pending preview must not take
     the button's formaction (a whole page nested in the preview) nor cancel the row request."""
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.locator("#f-temperature").fill("0.9")
     page.get_by_role("button", name="Add tool").click()  # well within the 150 ms delay
     page.locator("#f-tools-0-name").wait_for()
@@ -103,7 +103,7 @@ def test_row_button_pressed_while_a_preview_is_pending(page) -> None:
 
 
 def test_keyboard_only(page) -> None:
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.locator("#f-input_audio_format").focus()
     page.keyboard.press("ArrowDown")  # first choice after "unset"
     page.keyboard.press("Tab")  # on to the parameter's "About" disclosure
@@ -122,7 +122,7 @@ def test_keyboard_only(page) -> None:
 def test_narrow_screen_has_no_sideways_scroll(browser, live_server) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 800}, base_url=live_server.url)
     page = context.new_page()
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.locator("#g-f-turn_detection").get_by_label("Configure").check()
     page.get_by_role("button", name="Add tool").click()
     page.locator("#f-tools-0-name").wait_for()
@@ -136,7 +136,7 @@ def test_dark_and_light_themes_follow_the_system(browser, live_server) -> None:
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme, base_url=live_server.url)
         page = context.new_page()
-        page.goto("/")
+        page.goto("/?op=sessions")
         colors[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
         context.close()
     lum = {k: sum(map(int, re.findall(r"\d+", v)[:3])) for k, v in colors.items()}
@@ -149,12 +149,12 @@ def test_the_page_runs_under_its_csp_without_violations(page) -> None:
         "console",
         lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
     )
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.evaluate(
         "window.__csp = []; document.addEventListener('securitypolicyviolation',"
         " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI))"
     )
-    page.get_by_label("temperature", exact=True).fill("0.9")
+    page.get_by_label("Temperature", exact=True).fill("0.9")
     page.get_by_role("button", name="Add tool").click()
     page.locator("#f-tools-0-name").wait_for()
     page.wait_for_function(
@@ -173,5 +173,5 @@ def test_the_page_runs_under_its_csp_without_violations(page) -> None:
     # Share: the link made by the server, selected and copied by share.js.
     page.get_by_test_id("share-button").click()
     page.get_by_test_id("share-url").wait_for()
-    assert "/?p=1." in page.get_by_test_id("share-url").input_value()
+    assert "/?op=sessions&p=1." in page.get_by_test_id("share-url").input_value()
     assert page.evaluate("window.__csp") == [] and violations == []

@@ -50,7 +50,7 @@ def test_ga_nested_fields_send_to_the_mock_and_convert_a_beta_preset(page, expec
     expect(key).to_have_value(re.compile(r"^ek_"))
     assert "realtime/client_secrets" in response.inner_text()
 
-    page.goto("/?preset=function-calling")
+    page.goto("/?op=sessions&preset=function-calling")
     page.get_by_role("button", name="Open as Client secret (GA)").first.click()
     expect(page).to_have_url(re.compile(r"/convert\?from=sessions&p=1\."))
     for _ in range(2):  # as converted, and again after a reload

@@ -32,7 +32,7 @@ PLAYGROUND = "import(document.querySelector('script[type=module][src*=\"/playgro
 def test_the_scripts_read_the_constants_block_under_the_csp(page: Any) -> None:
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
-    page.goto("/")
+    page.goto("/?op=sessions")
     assert page.evaluate(f"{PLAYGROUND}.then(m => m.constants)") == page_constants()
     assert not [text for text in console if "Content Security Policy" in text]
     csp = page.evaluate("fetch('/').then(r => r.headers.get('content-security-policy'))")
@@ -40,7 +40,7 @@ def test_the_scripts_read_the_constants_block_under_the_csp(page: Any) -> None:
 
 
 def test_the_page_and_the_server_take_the_same_header_values(page: Any) -> None:
-    page.goto("/")
+    page.goto("/?op=sessions")
     taken = page.evaluate(
         f"""async (values) => {{
           const rule = new RegExp("^" + (await {PLAYGROUND}).constants.headerValueChar + "*$");
@@ -55,7 +55,7 @@ def test_the_ephemeral_key_is_copied_by_the_one_copy_handler(
     page: Any, live_server: Any, expect
 ) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_role("button", name="Built-in mock (offline)").click()
     page.get_by_label("API key").fill("sk-copy-check-0000")
     page.get_by_role("button", name="Send").click()
@@ -75,7 +75,7 @@ def test_copy_leaves_the_text_selected_when_no_way_of_copying_works(
         "navigator.clipboard.writeText = () => Promise.reject(new Error('refused'));"
         "document.execCommand = () => false;"
     )
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_role("tab", name="curl", exact=True).click()
     page.wait_for_selector("#snippet-panel-curl[data-highlighted=true]:not([hidden])")
     page.get_by_test_id("snippet-copy").click()

@@ -30,7 +30,7 @@ def test_send_to_the_mock_and_find_it_all_again_after_reload(page, live_server) 
     from playwright.sync_api import expect
 
     requests, bodies = _record(page)
-    page.goto("/")
+    page.goto("/?op=sessions")
     send = page.get_by_role("button", name="Send")
     expect(send).to_be_disabled()
     expect(page.get_by_text("Enter a gateway URL above to enable sending.")).to_be_visible()
@@ -71,7 +71,7 @@ def test_send_to_the_mock_and_find_it_all_again_after_reload(page, live_server) 
 def test_show_hide_remember_and_forget(page) -> None:
     from playwright.sync_api import expect
 
-    page.goto("/")
+    page.goto("/?op=sessions")
     key = page.get_by_label("API key")
     key.fill(KEY)
     expect(key).to_have_attribute("type", "password")
@@ -103,11 +103,11 @@ def test_forget_reaches_every_tab_and_the_snippets(page) -> None:
     snippets go back to the public API."""
     from playwright.sync_api import expect
 
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_label("Gateway URL").fill("http://127.0.0.1:9/v1")
     page.get_by_label("API key").fill(KEY)
     other = page.context.new_page()
-    other.goto("/")
+    other.goto("/?op=sessions")
     expect(other.get_by_label("Gateway URL")).to_have_value("http://127.0.0.1:9/v1")
     other.get_by_label("API key").fill(KEY + "-other")
     for tab in (page, other):  # only the shown tab is drawn: show curl's
@@ -128,7 +128,7 @@ def test_remember_shows_what_storage_says_after_back(page) -> None:
     """Ticked on another page, "Remember" is ticked on Back too, where the key then goes."""
     from playwright.sync_api import expect
 
-    page.goto("/")
+    page.goto("/?op=sessions")
     expect(page.get_by_label("Remember on this device")).not_to_be_checked()
     page.goto("/?op=client-secrets")
     page.get_by_label("Remember on this device").check()
@@ -142,7 +142,7 @@ def test_remember_shows_what_storage_says_after_back(page) -> None:
 def test_an_api_error_marks_the_field_and_send_anyway(page) -> None:
     from playwright.sync_api import expect
 
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_role("button", name="Built-in mock (offline)").click()
     page.get_by_label("API key").fill(KEY)
     page.locator("#f-temperature").fill("5")
@@ -164,7 +164,7 @@ def test_an_api_error_marks_the_field_and_send_anyway(page) -> None:
 def test_an_unreachable_playground_server_is_said_in_the_pane(page, live_server) -> None:
     from playwright.sync_api import expect
 
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_role("button", name="Built-in mock (offline)").click()
     page.route("**/send", lambda route: route.abort())
     page.get_by_role("button", name="Send").click()
@@ -177,7 +177,7 @@ def test_send_panel_and_snippet_tab_survive_a_preset_and_back(page, live_server)
     from playwright.sync_api import expect
 
     mock = live_server.url + "/mock/v1"
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_role("button", name="Built-in mock (offline)").click()
     page.get_by_label("API key").fill(KEY)
     page.get_by_role("tab", name="Python (requests)").click()
@@ -231,7 +231,7 @@ def test_too_many_sends_in_progress_is_said_in_the_pane(
     waiting = [threading.Thread(target=others.send, args=(server.url + "/v1",)) for _ in "ab"]
     for thread in waiting:
         thread.start()
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_label("Gateway URL").fill(server.url + "/v1")
     page.get_by_label("API key").fill(KEY)
     expect(page.get_by_role("button", name="Send")).to_be_enabled()

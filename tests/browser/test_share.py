@@ -37,7 +37,7 @@ EXPECTED = {
 
 def preset_url(name: str) -> re.Pattern[str]:
     """Give a pattern matching the page's address for a preset."""
-    return re.compile(rf"/\?preset={re.escape(name)}$")
+    return re.compile(rf"/\?op=sessions&preset={re.escape(name)}$")
 
 
 def preview(page: Any) -> Any:
@@ -80,7 +80,7 @@ def test_a_link_made_in_one_browser_reproduces_the_configuration_in_another(
 ) -> None:
     sent: list[Any] = []
     sharer.on("request", lambda request: sent.append(request))
-    sharer.goto("/")
+    sharer.goto("/?op=sessions")
     assert sharer.evaluate("sessionStorage.getItem('playground.key')") == KEY
     fill_configuration(sharer)
     wait_for_preview(sharer, EXPECTED, expect)
@@ -91,8 +91,8 @@ def test_a_link_made_in_one_browser_reproduces_the_configuration_in_another(
     expect(sharer.locator("[data-share-status]")).to_have_text("Copied to the clipboard.")
     url = field.input_value()
     assert sharer.evaluate("navigator.clipboard.readText()") == url
-    assert url.startswith(f"{live_server.url}/?p=1.")
-    assert json.dumps(decode_token(url.split("p=", 1)[1])) == json.dumps(EXPECTED)
+    assert url.startswith(f"{live_server.url}/?op=sessions&p=1.")
+    assert json.dumps(decode_token(url.split("p=")[-1])) == json.dumps(EXPECTED)
     for request in sent:  # nothing the page sent, the link least of all, holds a credential
         seen = " ".join([request.url, request.post_data or "", *request.headers.values()])
         assert not any(secret in seen for secret in SECRETS), request.url
@@ -123,12 +123,12 @@ def test_a_link_made_in_one_browser_reproduces_the_configuration_in_another(
     other.get_by_test_id("share-button").click()
     expect(other.get_by_test_id("share-url")).to_be_visible()
     again = other.get_by_test_id("share-url").input_value()
-    assert decode_token(again.split("p=", 1)[1])["temperature"] == 1.1
+    assert decode_token(again.split("p=")[-1])["temperature"] == 1.1
     fresh.close()
 
 
 def test_a_gateway_in_storage_changes_nothing_in_the_link(sharer: Any) -> None:
-    sharer.goto("/?preset=voice-assistant")
+    sharer.goto("/?op=sessions&preset=voice-assistant")
     sharer.get_by_test_id("share-button").click()
     first = sharer.get_by_test_id("share-url").input_value()
     sharer.evaluate(f"localStorage.setItem('playground.gateway', {json.dumps(GATEWAY)})")
@@ -141,7 +141,7 @@ def test_a_gateway_in_storage_changes_nothing_in_the_link(sharer: Any) -> None:
 def test_presets_update_the_address_bar_and_back_and_forward_work(page: Any, expect) -> None:
     text_only = presets_for("sessions")["text-only"].body
     voice = presets_for("sessions")["voice-assistant"].body
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_test_id("presets").locator("summary").click()
     page.locator("[data-preset='text-only']").click()
     expect(page).to_have_url(preset_url("text-only"))
@@ -166,7 +166,7 @@ def test_presets_update_the_address_bar_and_back_and_forward_work(page: Any, exp
 
 
 def test_import_a_curl_command_and_the_link_is_pushed(page: Any, expect) -> None:
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_test_id("import").locator("summary").click()
     body = {"voice": "sage", "temperature": 0.7}
     page.locator("#import-text").fill(
@@ -176,13 +176,13 @@ def test_import_a_curl_command_and_the_link_is_pushed(page: Any, expect) -> None
     )
     page.get_by_role("button", name="Load into the form").click()
     wait_for_preview(page, body, expect)
-    assert "/?p=1." in page.url and KEY not in page.url
+    assert "/?op=sessions&p=1." in page.url and KEY not in page.url
     expect(page.get_by_test_id("loaded-banner")).to_contain_text("key and headers were ignored")
     assert KEY not in page.content()
 
 
 def test_import_error_keeps_the_pasted_text(page: Any, expect) -> None:
-    page.goto("/?preset=text-only")
+    page.goto("/?op=sessions&preset=text-only")
     page.get_by_test_id("import").locator("summary").click()
     page.locator("#import-text").fill('{"voice": "ash",')
     page.get_by_role("button", name="Load into the form").click()
@@ -192,7 +192,7 @@ def test_import_error_keeps_the_pasted_text(page: Any, expect) -> None:
 
 
 def test_export_downloads_the_body(page: Any, tmp_path: Path) -> None:
-    page.goto("/?preset=function-calling")
+    page.goto("/?op=sessions&preset=function-calling")
     with page.expect_download() as info:
         page.get_by_test_id("export-button").click()
     download = info.value
@@ -206,11 +206,11 @@ def test_links_and_share_work_with_javascript_off(browser: Any, live_server: Any
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     body = presets_for("sessions")["semantic-vad-far-field"].body
-    page.goto("/?preset=semantic-vad-far-field")
+    page.goto("/?op=sessions&preset=semantic-vad-far-field")
     assert json.dumps(preview(page)) == json.dumps(body)
     page.get_by_test_id("share-button").click()
     url = page.get_by_test_id("share-url").input_value()
-    assert json.dumps(decode_token(url.split("p=", 1)[1])) == json.dumps(body)
+    assert json.dumps(decode_token(url.split("p=")[-1])) == json.dumps(body)
     page.goto(url)
     assert json.dumps(preview(page)) == json.dumps(body)
     page.get_by_test_id("reset").click()

@@ -49,7 +49,7 @@ def _tab_text(page: Any, lang: str, label: str) -> str:
 
 
 def _type_instructions(page: Any) -> dict[str, Any]:
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.locator("#f-instructions").fill(TYPED)
     page.wait_for_function(
         "() => document.querySelector('#request-body').textContent.includes('now')"
@@ -62,7 +62,7 @@ def _type_instructions(page: Any) -> dict[str, Any]:
 
 def test_typing_updates_every_tab(page: Any) -> None:
     """Typing into instructions changes every tab's snippet to the exact new snippet."""
-    page.goto("/")
+    page.goto("/?op=sessions")
     body = _type_instructions(page)
     op = get_operation("sessions")
     for lang in LANGUAGES:
@@ -74,7 +74,7 @@ def test_typing_updates_every_tab(page: Any) -> None:
 def test_only_the_shown_tab_comes_with_the_page_and_another_comes_when_picked(page: Any) -> None:
     """The page carries the shown tab's code only; picking another brings its code in one
     request (the form's, naming the tab), and the tab left is emptied."""
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.wait_for_load_state("networkidle")
     first = page.locator("#snippet [role=tab][aria-selected=true]").get_attribute("data-lang")
     assert first != "curl"
@@ -92,7 +92,7 @@ def test_only_the_shown_tab_comes_with_the_page_and_another_comes_when_picked(pa
 
 def test_chosen_tab_is_remembered_and_highlighted(page: Any) -> None:
     """The chosen tab survives a reload (localStorage) and is the highlighted one."""
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_role("tab", name="curl", exact=True).click()
     page.wait_for_selector("#snippet-panel-curl[data-highlighted=true]:not([hidden])")
     page.reload()
@@ -138,7 +138,7 @@ def test_the_gateway_url_fills_the_snippets_but_never_leaves_the_browser(page: A
     gateway = "http://127.0.0.1:9/my-gateway/v1"
     requests: list[Any] = []
     page.on("request", lambda request: requests.append(request))
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.evaluate("(url) => localStorage.setItem('playground.gateway', url)", gateway)
     page.reload()
     _wait_shown_panel_contains(page, "my-gateway")
@@ -166,7 +166,7 @@ def test_a_keystroke_sends_one_request_for_preview_problems_and_snippet(page: An
     field's error slot and the problem lists, and the shown snippet tab (the others come when
     picked), with the stored gateway URL written into the snippet in the page."""
     gateway = "http://127.0.0.1:9/one-request/v1"
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.evaluate("(url) => localStorage.setItem('playground.gateway', url)", gateway)
     page.reload()
     _wait_shown_panel_contains(page, "one-request")  # the refresh the stored gateway asks for
@@ -195,7 +195,7 @@ def test_a_keystroke_sends_one_request_for_preview_problems_and_snippet(page: An
 def test_a_slot_whose_message_stays_is_not_written_again(page: Any, expect) -> None:
     """A problem that outlives a keystroke elsewhere keeps its slot's text node: a live region
     written again would be read out again at every keystroke."""
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_role("button", name="Add tool").click()
     slot = page.locator("#e-f-tools-0-name")
     expect(slot).to_have_text("Required.")
@@ -211,7 +211,7 @@ def test_a_slot_whose_message_stays_is_not_written_again(page: Any, expect) -> N
 
 
 def test_a_gateway_url_a_snippet_cannot_hold_as_typed_keeps_the_placeholder(page: Any) -> None:
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_label("Gateway URL").fill("https://gw.example.com/it's/v1")
     page.get_by_label("Gateway URL").blur()
     _wait_shown_panel_contains(page, GATEWAY_PLACEHOLDER)
@@ -227,7 +227,7 @@ def test_ga_operation_snippets_use_the_client_secrets_call(page: Any) -> None:
     """Switched to the GA operation, the pane offers its five languages (no @utdk/openai tab)
     and the two of its call, and a set field turns every tab into the exact GA snippet
     (clientSecrets, its path; the call's with the session)."""
-    page.goto("/")
+    page.goto("/?op=sessions")
     page.get_by_role("link", name="Client secret (GA) — POST /realtime/client_secrets").click()
     page.wait_for_url("**/?op=client-secrets")
     op = get_operation("client-secrets")

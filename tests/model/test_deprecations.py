@@ -279,7 +279,9 @@ def test_cli_body_warns_on_stderr_and_still_succeeds(cli) -> None:
 
 
 def test_cli_body_after_the_shutdown_says_the_api_refuses_it(cli) -> None:
-    result = cli("body", "--today", "2027-03-01", "-", stdin='{"model": "gpt-realtime"}')
+    result = cli(
+        "body", "--op", "sessions", "--today", "2027-03-01", "-", stdin='{"model": "gpt-realtime"}'
+    )
     assert result.returncode == 0
     assert "gpt-realtime was shut down on 2027-01-20: the API will refuse it." in result.stderr
 

@@ -59,7 +59,7 @@ FULL = {
 
 
 def test_page_has_a_control_for_every_parameter_and_nested_field(client, sessions_op) -> None:
-    page = Elements(client.get("/").get_data(as_text=True))
+    page = Elements(client.get("/?op=sessions").get_data(as_text=True))
     ids = page.ids()
     for path, node in iter_nodes(sessions_op.root):
         if not path or ".0" in path:  # the root; rows appear once added
@@ -87,7 +87,7 @@ def test_every_input_has_a_label(client, sessions_op) -> None:
 
 
 def test_html5_attributes_mirror_the_schema(client) -> None:
-    page = Elements(client.get("/").get_data(as_text=True))
+    page = Elements(client.get("/?op=sessions").get_data(as_text=True))
     temp = page.by_id("f-temperature")
     assert (temp["type"], temp["min"], temp["max"], temp["step"]) == ("number", "0.6", "1.2", "any")
     seconds = page.by_id("f-client_secret-expires_after-seconds")
@@ -104,7 +104,7 @@ def test_required_within_a_present_object_is_required_and_nothing_else_is(client
     ).get_data(as_text=True)
     page = Elements(html)
     assert "required" in page.by_id("f-tools-0-name")
-    assert '<label for="f-tools-0-name">name <span class="req">(required)</span>' in html
+    assert '<label for="f-tools-0-name">Name <span class="req">(required)</span>' in html
     assert page.text["e-f-tools-0-name"] == "Required."
     required = [a["name"] for t, a in page.elements if "required" in a and t != "form"]
     assert required == ["tools.0.name"]
@@ -121,7 +121,7 @@ def test_required_within_a_configured_object_or_chosen_branch(client) -> None:
 
 
 def test_unset_choices_name_the_server_default(client) -> None:
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/?op=sessions").get_data(as_text=True)
     assert "unset (server default: pcm16)" in html
     assert "unset (server default: alloy)" in html
     assert "unset (server default: true)" in html  # create_response
@@ -139,7 +139,7 @@ def test_preview_shows_the_exact_body(client) -> None:
 def test_preview_lists_errors_and_sends_them_to_the_field_slots(
     client, slot_messages, route
 ) -> None:
-    html = client.post(route, data={"temperature": "1.5"}).get_data(as_text=True)
+    html = client.post(route, data={"op": "sessions", "temperature": "1.5"}).get_data(as_text=True)
     message = "Must be a number from 0.6 to 1.2; got 1.5."
     assert slot_messages(html) == {"e-f-temperature": message}
     assert '<a href="#f-temperature">temperature</a>' in html
@@ -230,6 +230,7 @@ def test_without_javascript_the_form_posts_and_keeps_what_was_typed(client) -> N
     html = client.post(
         "/",
         data={
+            "op": "sessions",
             "temperature": "hot",
             "instructions": "Hi <b>there</b>",
             "turn_detection@mode": "set",
@@ -246,13 +247,16 @@ def test_without_javascript_the_form_posts_and_keeps_what_was_typed(client) -> N
 
 
 def test_adding_and_removing_rows(client) -> None:
-    html = client.post("/form", data={"_action": "add:tools"}).get_data(as_text=True)
+    html = client.post("/form", data={"op": "sessions", "_action": "add:tools"}).get_data(
+        as_text=True
+    )
     page = Elements(html)
     assert "f-tools-0-name" in page.ids()
     assert json.loads(page.text["request-body"]) == {"tools": [{"type": "function"}]}
     html = client.post(
         "/form",
         data={
+            "op": "sessions",
             "_action": "remove:tools.0",
             "tools@mode": "set",
             "tools.0@row": "1",
@@ -268,14 +272,21 @@ def test_adding_and_removing_rows(client) -> None:
 def test_preview_applies_the_row_button_htmx_sends_with_it(client) -> None:
     """A preview fired while an Add/Remove request is in flight names that button: the body it
     shows is the one the row request will show, not the one from before the click."""
-    added = client.post("/preview", data={"temperature": "0.9", "_action": "add:tools"})
+    added = client.post(
+        "/preview", data={"op": "sessions", "temperature": "0.9", "_action": "add:tools"}
+    )
     assert json.loads(Elements(added.get_data(as_text=True)).text["request-body"]) == {
         "temperature": 0.9,
         "tools": [{"type": "function"}],
     }
     removed = client.post(
         "/preview",
-        data={"tools.0@row": "1", "tools.0.name": "a", "_action": "remove:tools.0"},
+        data={
+            "op": "sessions",
+            "tools.0@row": "1",
+            "tools.0.name": "a",
+            "_action": "remove:tools.0",
+        },
     )
     assert json.loads(Elements(removed.get_data(as_text=True)).text["request-body"]) == {}
 
@@ -315,7 +326,7 @@ def test_form_data_is_the_source_of_truth_for_rows(sessions_op) -> None:
 
 
 def test_beta_page_says_the_beta_shape_is_gone_and_offers_ga(client) -> None:
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/?op=sessions").get_data(as_text=True)
     assert "no longer accepts the beta shape" in html
     assert 'formaction="/convert"' in html and "Open as Client secret (GA)" in html
     assert "no longer accepts" not in client.get("/?op=client-secrets").get_data(as_text=True)
@@ -383,7 +394,8 @@ def test_the_picker_lists_every_operation_and_marks_the_open_one(client) -> None
     ops = all_operations()
     for op in ops.values():
         html = client.get(f"/?op={op.id}").get_data(as_text=True)
-        picker = html[html.index('<nav class="op-picker"') : html.index("</nav>")]
+        start = html.index('<nav class="op-picker"')
+        picker = html[start : html.index("</nav>", start)]
         for other in ops.values():
             current = ' aria-current="page"' if other is op else ""
             assert f'<a href="/?op={other.id}"{current}>{other.label}</a>' in picker
@@ -405,7 +417,7 @@ def test_the_translation_page_asks_for_its_model(client) -> None:
     assert json.loads(filled.text["request-body"]) == {
         "session": {"model": "gpt-realtime-translate"}
     }
-    assert "Every parameter is optional" in client.get("/").get_data(as_text=True)
+    assert "Every parameter is optional" in client.get("/?op=sessions").get_data(as_text=True)
 
 
 def test_a_broken_conversion_link_says_so_on_the_beta_page(client) -> None:
@@ -413,3 +425,25 @@ def test_a_broken_conversion_link_says_so_on_the_beta_page(client) -> None:
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "This conversion link is broken" in html
     assert 'name="op" value="sessions"' in html and "Converted from" not in html
+
+
+def test_labels_are_words_with_the_json_key_beside(client) -> None:
+    """A field is named by the schema's title or its key made readable; the key sits beside."""
+    html = client.get("/?op=sessions").get_data(as_text=True)
+    found = re.search(
+        r'<div class="field kind-number[^"]*" id="g-f-temperature"[^>]*>\s*'
+        r'<label for="f-temperature">([^<]*)</label> <code class="key">([^<]*)</code>',
+        html,
+    )
+    assert found and found.groups() == ("Temperature", "temperature")
+    ga = client.get("/").get_data(as_text=True)
+    assert "Silence duration (ms)" in ga or "Prefix padding (ms)" in ga
+
+
+def test_the_settings_count_counts_set_leaves(client, sessions_op) -> None:
+    body = {"turn_detection": {"type": "server_vad", "threshold": 0.5}, "temperature": 0.7}
+    data = MultiDict(form_from_body(sessions_op.root, body).form.items(multi=True))
+    data["op"] = "sessions"
+    html = client.post("/preview", data=data).get_data(as_text=True)
+    # type, threshold and temperature: 3 settings, though the body has 2 top-level keys.
+    assert '<span data-testid="settings-count">3 settings set</span>' in html

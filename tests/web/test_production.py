@@ -50,7 +50,9 @@ def test_serve_prod_runs_gunicorn_with_the_asked_workers(prod_server, children_o
             html = fresh.get(url + "/").text
             token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
             preview = fresh.post(
-                url + "/preview", data={"temperature": "0.9"}, headers={"X-CSRFToken": token}
+                url + "/preview",
+                data={"op": "sessions", "temperature": "0.9"},
+                headers={"X-CSRFToken": token},
             )
         assert preview.status_code == 200 and "0.9" in preview.text
     process.send_signal(signal.SIGTERM)

@@ -400,3 +400,31 @@ def test_a_nested_ga_param_marks_its_field(upstream, client, slot_messages) -> N
     ).get_data(as_text=True)
     assert "e-f-session-realtime-audio-output-speed" in slot_messages(html)
     assert 'href="#f-session-realtime-audio-output-speed"' in html
+
+
+def test_the_own_mock_needs_no_key_typed(client) -> None:
+    """Offline in one click: a send to the built-in mock with no key gets the mock's answer
+    (an ephemeral key), not a 401; the mock's placeholder key is the server's, never shown."""
+    from playground.mock import PLACEHOLDER_KEY
+
+    form = {"op": "client-secrets", "session@mode": "realtime"}
+    response = _send(client, form, gateway=quote("http://localhost/mock/v1"))
+    html = response.get_data(as_text=True)
+    assert 'data-testid="ephemeral"' in html and "401" not in _text(html)
+    assert PLACEHOLDER_KEY not in html
+
+
+def test_a_typed_key_wins_and_only_the_own_mock_gets_the_placeholder() -> None:
+    from playground.mock import PLACEHOLDER_KEY
+    from playground.web.send_target import target_for
+
+    app = _app()
+    mock = {"X-Playground-Gateway": "http://localhost/mock/v1"}
+    cases = [
+        (mock, f"Bearer {PLACEHOLDER_KEY}"),
+        ({**mock, "X-Playground-Key": KEY}, f"Bearer {KEY}"),
+        ({"X-Playground-Gateway": "http://127.0.0.1:9/v1"}, None),
+    ]
+    for headers, expected in cases:
+        with app.test_request_context("/send", method="POST", headers=headers):
+            assert target_for("/realtime/client_secrets").headers.get("Authorization") == expected

@@ -113,8 +113,8 @@ def banner(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(0))).split()) if found else ""
 
 
-def open_link(client: FlaskClient, body: dict[str, Any]) -> str:
-    response = client.get(f"/?p={encode_token(body)}")
+def open_link(client: FlaskClient, body: dict[str, Any], op: str = "sessions") -> str:
+    response = client.get(f"/?op={op}&p={encode_token(body)}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -134,11 +134,11 @@ def test_link_fills_the_form_and_preview_without_javascript(
     text = banner(page)
     assert "Loaded from a share link" in text and "8 parameters set" in text
     assert 'role="status"' in page
-    assert 'href="/" data-testid="reset">Reset to defaults</a>' in page
+    assert 'href="/?op=sessions" data-testid="reset">Reset to defaults</a>' in page
 
 
 def test_link_marks_nothing_and_shows_no_banner_on_the_plain_page(client: FlaskClient) -> None:
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/?op=sessions").get_data(as_text=True)
     assert banner(page) == "" and marked_fields(page) == []
     assert preview_of(page) == {}
 
@@ -261,15 +261,16 @@ def test_preset_page_fills_the_form(client: FlaskClient, op_id: str, name: str) 
 
 
 def test_preset_menu_links_push_the_url(client: FlaskClient) -> None:
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/?op=sessions").get_data(as_text=True)
     for name in presets_for("sessions"):
-        link = re.search(rf'<a href="/\?preset={name}" hx-get="/\?preset={name}"[^>]*>', page)
+        href = f"/?op=sessions&amp;preset={name}"
+        link = re.search(rf'<a href="{re.escape(href)}" hx-get="{re.escape(href)}"[^>]*>', page)
         assert link and 'hx-push-url="true"' in link.group(0)
         assert 'hx-select="main"' in link.group(0)
 
 
 def test_unknown_preset_names_the_known_ones(client: FlaskClient) -> None:
-    page = client.get("/?preset=nope").get_data(as_text=True)
+    page = client.get("/?op=sessions&preset=nope").get_data(as_text=True)
     assert "no preset called 'nope'" in banner(page) and "voice-assistant" in banner(page)
     assert preview_of(page) == {}
 
@@ -287,8 +288,8 @@ def test_share_gives_the_link_of_the_current_form(client: FlaskClient) -> None:
     assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
     fragment = response.get_data(as_text=True)
     url = html.unescape(re.search(r'id="share-url"[^>]*value="([^"]+)"', fragment).group(1))
-    assert url.startswith("http://localhost/?p=1.")
-    assert json.dumps(decode_token(url.split("p=", 1)[1])) == json.dumps(BODY)
+    assert url.startswith("http://localhost/?op=sessions&p=1.")
+    assert json.dumps(decode_token(url.split("p=")[-1])) == json.dumps(BODY)
     assert "<html" not in fragment
 
 
@@ -311,7 +312,7 @@ def test_share_link_never_carries_credentials(client: FlaskClient) -> None:
     )
     fragment = response.get_data(as_text=True)
     url = html.unescape(re.search(r'value="([^"]+)"', fragment).group(1))
-    assert decode_token(url.split("p=", 1)[1]) == {"voice": "ash"}
+    assert decode_token(url.split("p=")[-1]) == {"voice": "ash"}
     for secret in SECRETS:
         assert secret not in fragment
 
@@ -357,7 +358,7 @@ def test_import_fills_the_form(client: FlaskClient, sessions_op: Operation, past
     assert response.status_code == 200
     assert json.dumps(build_body(sessions_op.root, submitted(page)).body) == json.dumps(BODY)
     assert json.dumps(preview_of(page)) == json.dumps(BODY)
-    assert "Imported from a pasted" in banner(page)
+    assert "Loaded from pasted text" in banner(page)
     assert sorted(marked_fields(page)) == sorted(BODY)
     assert SECRETS[0] not in page
 
@@ -365,8 +366,8 @@ def test_import_fills_the_form(client: FlaskClient, sessions_op: Operation, past
 def test_import_with_htmx_pushes_the_share_link(client: FlaskClient) -> None:
     response = client.post("/import", data={"op": "sessions", "pasted": CURL}, headers=HX)
     pushed = response.headers["HX-Push-Url"]
-    assert pushed.startswith("/?p=1.")
-    assert json.dumps(decode_token(pushed[len("/?p=") :])) == json.dumps(BODY)
+    assert pushed.startswith("/?op=sessions&p=1.")
+    assert json.dumps(decode_token(pushed.split("p=")[-1])) == json.dumps(BODY)
     assert "key and headers were ignored" in banner(response.get_data(as_text=True))
 
 
@@ -429,7 +430,7 @@ TRANSLATION_BODY = {
     },
 }
 #: A body for each operation other than the default one.
-OTHER_BODIES = {"client-secrets": GA_BODY, "translation-client-secrets": TRANSLATION_BODY}
+OTHER_BODIES = {"sessions": BODY, "translation-client-secrets": TRANSLATION_BODY}
 
 
 def test_every_other_operation_has_a_body_here(app: Any) -> None:
@@ -453,20 +454,39 @@ def test_link_of_another_operation_names_it_and_opens_it(
 
 
 @pytest.mark.parametrize("other", list(OTHER_BODIES))
-def test_import_of_a_curl_command_opens_the_operation_its_url_calls(
+def test_import_of_another_operations_curl_offers_to_open_it_there(
     client: FlaskClient, other: str
 ) -> None:
+    """A curl command calling another operation is not loaded nor switched to silently: the
+    page stays, says whose body it is, and its button opens that page with the body (never
+    the pasted key); a beta body on the GA page is offered as a conversion too."""
     body = OTHER_BODIES[other]
     url = "https://api.openai.com/v1" + get_operation(other).path
     curl = f"curl {url} -H 'Authorization: Bearer {SECRETS[0]}' -d '{json.dumps(body)}'"
-    response = client.post("/import", data={"op": "sessions", "pasted": curl}, headers=HX)
+    response = client.post("/import", data={"op": "client-secrets", "pasted": curl}, headers=HX)
     page = response.get_data(as_text=True)
-    assert f'name="op" value="{other}"' in page
-    assert json.dumps(preview_of(page)) == json.dumps(body)
-    assert SECRETS[0] not in page
-    # With htmx the whole page is loaded, since the header names the operation too.
-    assert response.headers["HX-Redirect"].startswith(f"/?op={other}&p=1.")
-    assert "HX-Push-Url" not in response.headers
+    assert 'name="op" value="client-secrets"' in page and SECRETS[0] not in page
+    assert f"is a body of {get_operation(other).label}" in banner(page)
+    assert "HX-Redirect" not in response.headers and "HX-Push-Url" not in response.headers
+    offer = MultiDict(submitted(page, "import-offer"))
+    assert offer["op"] == other and json.loads(offer["pasted"]) == body
+    opened = client.post("/import", data=offer).get_data(as_text=True)
+    assert f'name="op" value="{other}"' in opened
+    assert json.dumps(preview_of(opened)) == json.dumps(body)
+    assert "Loaded from pasted text" in banner(opened)
+    convert = re.search(r'href="([^"]+)" data-testid="import-convert"', page)
+    assert bool(convert) == (other == "sessions")
+    if convert:
+        converted = client.get(html.unescape(convert.group(1))).get_data(as_text=True)
+        assert 'name="op" value="client-secrets"' in converted and "Converted from" in converted
+
+
+def test_a_bare_session_object_on_the_ga_page_is_taken_as_session(client: FlaskClient) -> None:
+    pasted = json.dumps({"type": "realtime", "instructions": "Be brief."})
+    page = client.post("/import", data={"op": "client-secrets", "pasted": pasted})
+    text = page.get_data(as_text=True)
+    assert preview_of(text) == {"session": {"type": "realtime", "instructions": "Be brief."}}
+    assert "taken as session" in banner(text) and "Unknown parameter" not in text
 
 
 def test_a_pasted_translation_body_fills_its_form(
@@ -480,7 +500,7 @@ def test_a_pasted_translation_body_fills_its_form(
     built = build_body(translation_op.root, submitted(page))
     assert built.errors == {}
     assert json.dumps(built.body) == json.dumps(TRANSLATION_BODY)
-    assert "Imported from a pasted" in banner(page)
+    assert "Loaded from pasted text" in banner(page)
 
 
 def test_an_old_beta_link_opens_the_beta_form_when_ga_is_the_default(make_app) -> None:

@@ -26,7 +26,7 @@ def _panels(page: str) -> dict[str, str]:
 
 def test_page_has_the_pane_with_a_tab_per_language(client: FlaskClient) -> None:
     """The page shows the pane in the output column, one tab and one panel per language."""
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/?op=sessions").get_data(as_text=True)
     assert 'data-testid="snippet"' in page
     assert page.index('data-testid="request-body"') < page.index('data-testid="snippet"')
     assert page.count('role="tab"') == len(LANGUAGES)

@@ -22,6 +22,9 @@ from playground.model.deprecations import DeprecationDataError, deprecations_in
 from playground.model.schema import Node, ObjectNode, SchemaError, resolve_refs, walk
 
 EXTENSION_KEY = "playground.operations"
+#: The operation the page opens with (and the CLI's ``--op``) unless the operator sets
+#: ``PLAYGROUND_DEFAULT_OPERATION``: the current GA client secret.
+DEFAULT_OPERATION = "client-secrets"
 #: An operation id goes into URLs (``?op=``) and CLI choices: lower-case words and dashes.
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _METHODS = ("get", "put", "post", "delete", "patch")
@@ -52,6 +55,12 @@ class Operation:
         """Give the operation's description for the page."""
         op = self.document["paths"][self.path][self.method.lower()]
         return str(op.get("description") or op.get("summary") or "").strip()
+
+    @property
+    def start(self) -> dict[str, Any]:
+        """Give the body the form starts with when nothing is loaded (``x-playground.start``;
+        empty: every parameter Unset)."""
+        return dict(self.extra.get("start") or {})
 
     @property
     def fields(self) -> ObjectNode:
@@ -104,6 +113,8 @@ def _operation(
         )
     if not isinstance(meta.get("sdk", {}), dict):
         raise OperationsError(f"{where}: x-playground.sdk must be an object")
+    if not isinstance(meta.get("start", {}), dict):
+        raise OperationsError(f"{where}: x-playground.start must be an object (a request body)")
     if not isinstance(op.get("requestBody"), dict):
         raise OperationsError(f"{where}: no requestBody")
     try:
