@@ -1,10 +1,11 @@
 """Mock calls as real WebRTC peers (aiortc), all on one asyncio loop in one background thread.
 
-:data:`peers` is the process's registry. A request thread hands it an SDP offer with
+:data:`peers` is the process's registry of mock calls (WebRTC ones and the WebSocket ones of
+:mod:`playground.mock.call_socket`). A request thread hands it an SDP offer with
 :meth:`CallPeers.start` and waits (up to a deadline) for the answer, gathered on the loop; the
-peer then lives on the loop: ``oai-events`` messages go to a
-:class:`~playground.mock.script.Conversation`, mic audio to turn detection, replies play a tone
-on the outgoing track. Every address offered is ``CallSettings.host`` (127.0.0.1 by default) and
+peer then lives on the loop, carrying a :class:`~playground.mock.call_engine.CallEngine`:
+``oai-events`` messages and mic levels go to it, its replies play a tone on the outgoing
+track. Every address offered is ``CallSettings.host`` (127.0.0.1 by default) and
 no STUN server is asked, so nothing leaves the machine. A watchdog closes a call that never
 connects, whose connection failed, whose mic went quiet (the browser vanished) or that ran past
 its length limit; a hang-up (route, data channel or connection closed) ends it at once.
@@ -17,8 +18,7 @@ import json
 import math
 import struct
 import threading
-import time
-from collections.abc import Coroutine, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +32,9 @@ from aiortc import (
 )
 
 from playground.mock.audio import FRAME_SAMPLES, RATE, PacedTrack, frame_levels
-from playground.mock.script import Conversation, Reply, Step
-from playground.mock.session import SessionRules, VoiceActivity, new_id, turn_settings
+from playground.mock.call_engine import AudioPiece, CallEngine, Limits
+from playground.mock.script import Conversation, Reply
+from playground.mock.session import SessionRules
 
 TONE_HZ = 440
 EVENTS_LABEL = "oai-events"
@@ -53,6 +54,11 @@ class CallSettings:
     max_seconds: float = 300.0
     idle_seconds: float = 30.0
     answer_seconds: float = 10.0
+
+    @property
+    def limits(self) -> Limits:
+        """Give the length limits a call's engine applies."""
+        return Limits(self.max_seconds, self.idle_seconds)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> CallSettings:
@@ -100,62 +106,40 @@ class ToneTrack(PacedTrack):
 
 
 class MockCall:
-    """One live call: its peer connection, conversation, tone, turn detection and watchdog."""
+    """One live WebRTC call: its peer connection and tone, carrying a :class:`CallEngine`."""
 
     def __init__(self, conversation: Conversation, settings: CallSettings) -> None:
-        self.id = new_id("rtc_")
-        self.conversation = conversation
-        self.settings = settings
         self.tone = ToneTrack()
-        self.mic_frames = 0
         self._pc: RTCPeerConnection | None = None
         self._channel: RTCDataChannel | None = None
-        self._vad: VoiceActivity | None = None
-        self._reply_task: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._opened = self._last_heard = time.monotonic()
-        self._ending = False
-        self._closing: asyncio.Future[None] | None = None
-        self._on_end: list[Any] = []
-
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        self.engine = CallEngine(conversation, settings.limits, self)
 
     async def open(self, offer_sdp: str) -> str:
         """Give the SDP answer to ``offer_sdp`` (ICE gathered: every candidate is in it)."""
         self._pc = pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-        self._configure_turns()
         pc.on("datachannel", self._on_channel)
         pc.on(
             "track",
-            lambda track: self._spawn(self._listen(track)) if track.kind == "audio" else None,
+            lambda track: self.engine.spawn(self._listen(track)) if track.kind == "audio" else None,
         )
         pc.on("connectionstatechange", self._on_state)
         await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
         pc.addTrack(self.tone)
         await pc.setLocalDescription(await pc.createAnswer())
-        self._spawn(self._watch())
+        self.engine.watch()
         return pc.localDescription.sdp
-
-    def _configure_turns(self) -> None:
-        turns = turn_settings(self.conversation.session)
-        heard = self._vad.heard_ms if self._vad else 0.0
-        self._vad = VoiceActivity(turns, heard_ms=heard) if turns else None
 
     def _on_state(self) -> None:
         if self._pc is not None and self._pc.connectionState in ("failed", "closed"):
-            self._spawn(self.close())
+            self.engine.spawn(self.engine.close())
 
     def _on_channel(self, channel: RTCDataChannel) -> None:
         if channel.label != EVENTS_LABEL or self._channel is not None:
             return
         self._channel = channel
         channel.on("message", self._on_message)
-        channel.on("close", lambda: self._spawn(self.close()))
-        self.send(self.conversation.created())
+        channel.on("close", lambda: self.engine.spawn(self.engine.close()))
+        self.engine.greet()
 
     def send(self, event: dict[str, Any]) -> None:
         """Send one server event on ``oai-events`` (dropped once the channel is gone)."""
@@ -163,97 +147,49 @@ class MockCall:
             self._channel.send(json.dumps(event))
 
     def _on_message(self, message: str | bytes) -> None:
-        self._last_heard = time.monotonic()
         text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
-        self._apply(self.conversation.handle(text))
+        self.engine.on_message(text)
 
-    def _apply(self, step: Step) -> None:
-        for event in step.events:
-            self.send(event)
-        if step.session_changed:
-            self._configure_turns()
-        if step.cancel and self._reply_task is not None:
-            self._reply_task.cancel()
-        if step.reply is not None:
-            self._reply_task = self._spawn(self._play(step.reply))
-
-    async def _play(self, reply: Reply) -> None:
-        started = time.monotonic()
+    def play(self, reply: Reply) -> None:
+        """Play the tone for as long as ``reply`` speaks."""
         if reply.tone_seconds:
             self.tone.play(reply.tone_seconds)
-        try:
-            for offset, event in reply.timeline:
-                await asyncio.sleep(max(0.0, started + offset - time.monotonic()))
-                self.send(event)
-        except asyncio.CancelledError:
-            self.tone.hush()
-            for event in self.conversation.cancelled(reply):
-                self.send(event)
-            raise
-        self.conversation.finished(reply)
+
+    def audio(self, piece: AudioPiece) -> None:
+        """Nothing to do: the tone track plays the voice."""
+
+    def hush(self) -> None:
+        """Stop the tone."""
+        self.tone.hush()
+
+    def present(self) -> bool:
+        """Give whether the peer connection is up."""
+        return self._pc is not None and self._pc.connectionState == "connected"
 
     async def _listen(self, track: MediaStreamTrack) -> None:
-        """Count the mic's frames and run turn detection on their level."""
+        """Hand the mic's frames' levels to the engine."""
         async for level in frame_levels(track):
-            self.mic_frames += 1
-            self._last_heard = time.monotonic()
-            if self._vad is None or level is None:
-                continue
-            change = self._vad.feed(level.dbfs, level.ms)
-            if change:
-                spoken = int(self._vad.heard_ms - self._vad.started_ms)
-                self._apply(self.conversation.speech(change, spoken))
-
-    async def _watch(self) -> None:
-        """Close the call once it is over its length, never connected, or its peer went away."""
-        limits = self.settings
-        while not self._ending:
-            await asyncio.sleep(min(0.5, limits.idle_seconds / 4))
-            now = time.monotonic()
-            connected = self._pc is not None and self._pc.connectionState == "connected"
-            if now - self._opened > limits.max_seconds:
-                message = f"The call reached the mock's length limit ({limits.max_seconds:g} s)."
-                self.send(self.conversation.error(message, None, "session_expired"))
-                await self.close()
-            elif now - self._last_heard > limits.idle_seconds and (connected or self.mic_frames):
-                await self.close()  # no mic audio and no message: the browser vanished
-            elif not connected and now - self._opened > limits.idle_seconds:
-                await self.close()  # never connected (or lost): nobody is there
-
-    def on_end(self, callback: Any) -> None:
-        """Call ``callback(call)`` once when the call ends (the registry forgets it)."""
-        self._on_end.append(callback)
+            self.engine.hear(level.dbfs if level else None, level.ms if level else 0.0)
 
     async def close(self) -> None:
-        """End the call: peer connection, tracks and tasks (a second call waits for the first)."""
-        if self._closing is None:
-            self._closing = asyncio.ensure_future(self._close_now())
-        await asyncio.shield(self._closing)
-
-    async def _close_now(self) -> None:
-        self._ending = True
+        """Close the peer connection and the tone."""
         self.tone.stop()
-        try:
-            if self._pc is not None:
-                await self._pc.close()
-        finally:
-            for task in list(self._tasks):
-                task.cancel()
-            # Only now: until its sockets are closed the call is live (and shutdown waits on it).
-            for callback in self._on_end:
-                callback(self)
+        if self._pc is not None:
+            await self._pc.close()
 
 
 class CallPeers:
-    """The live mock calls of this process, and the loop thread they run on (started lazily)."""
+    """The live mock calls of this process, over either transport, and the loop thread they run
+    on (started lazily)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._calls: dict[str, MockCall] = {}
+        self._calls: dict[str, CallEngine] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
-    def _running_loop(self, host: str) -> asyncio.AbstractEventLoop:
+    def running_loop(self, host: str) -> asyncio.AbstractEventLoop:
+        """Give the calls' loop, started if need be (ICE offering ``host`` only)."""
         with self._lock:
             _offer_only(host)
             if self._loop is None:
@@ -264,13 +200,9 @@ class CallPeers:
                 self._thread.start()
             return self._loop
 
-    def start(
-        self, offer_sdp: str, session: dict[str, Any], rules: SessionRules, settings: CallSettings
-    ) -> tuple[str, str]:
-        """Give ``(call_id, SDP answer)`` for an offer; raise :class:`CallRefused` when over the
-        call limit (503), for an offer aiortc cannot read (400) or with no answer in time (504)."""
-        conversation = Conversation(rules, session)
-        call = MockCall(conversation, settings)
+    def admit(self, engine: CallEngine, settings: CallSettings) -> None:
+        """Count ``engine`` among the live calls until it ends; raise :class:`CallRefused`
+        (503) when the mock already serves its limit."""
         with self._lock:
             if len(self._calls) >= settings.max_calls:
                 message = (
@@ -279,35 +211,43 @@ class CallPeers:
                     "and try again."
                 )
                 raise CallRefused(503, message, "too_many_calls")
-            self._calls[call.id] = call
-        call.on_end(self._forget)
-        loop = self._running_loop(settings.host)
+            self._calls[engine.id] = engine
+        engine.on_end(self._forget)
+
+    def start(
+        self, offer_sdp: str, session: dict[str, Any], rules: SessionRules, settings: CallSettings
+    ) -> tuple[str, str]:
+        """Give ``(call_id, SDP answer)`` for an offer; raise :class:`CallRefused` when over the
+        call limit (503), for an offer aiortc cannot read (400) or with no answer in time (504)."""
+        call = MockCall(Conversation(rules, session), settings)
+        self.admit(call.engine, settings)
+        loop = self.running_loop(settings.host)
         future = asyncio.run_coroutine_threadsafe(call.open(offer_sdp), loop)
         try:
-            return call.id, future.result(timeout=settings.answer_seconds)
+            return call.engine.id, future.result(timeout=settings.answer_seconds)
         except TimeoutError:
-            self._close_soon(call)
+            self.close_soon(call.engine)
             message = f"The mock found no answer to the offer in {settings.answer_seconds:g} s."
             raise CallRefused(504, message, "timeout") from None
         except Exception as exc:  # aiortc refuses an offer it cannot read with many types
-            self._close_soon(call)
+            self.close_soon(call.engine)
             message = f"The SDP offer could not be used: {exc or type(exc).__name__}"
             raise CallRefused(400, message, "invalid_offer", "sdp") from None
 
-    def _forget(self, call: MockCall) -> None:
+    def _forget(self, engine: CallEngine) -> None:
         with self._lock:
-            self._calls.pop(call.id, None)
+            self._calls.pop(engine.id, None)
 
-    def _close_soon(self, call: MockCall) -> None:
-        """End a call that failed to open, waiting (boundedly) until it is gone."""
+    def close_soon(self, engine: CallEngine) -> None:
+        """End a call, waiting (boundedly) until it is gone."""
         if self._loop is not None:
             try:
-                asyncio.run_coroutine_threadsafe(call.close(), self._loop).result(5)
+                asyncio.run_coroutine_threadsafe(engine.close(), self._loop).result(5)
             except Exception:  # whatever went wrong, the registry forgets the call
                 pass
-        self._forget(call)
+        self._forget(engine)
 
-    def get(self, call_id: str) -> MockCall | None:
+    def get(self, call_id: str) -> CallEngine | None:
         """Give the live call ``call_id`` (None once it ended)."""
         with self._lock:
             return self._calls.get(call_id)
