@@ -24,6 +24,14 @@ from playground.mock.session import VoiceActivity, new_id, turn_settings
 AUDIO_PIECE_SECONDS = 0.1
 
 
+class CallRefused(Exception):
+    """Raised when a call cannot start: ``status`` and ``message`` for an OpenAI-style error."""
+
+    def __init__(self, status: int, message: str, code: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.code, self.param = status, message, code, param
+
+
 @dataclass(frozen=True)
 class AudioPiece:
     """A stretch of a spoken reply's audio, ``start`` to ``end`` seconds into it; ``at`` holds

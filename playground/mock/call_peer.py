@@ -32,7 +32,7 @@ from aiortc import (
 )
 
 from playground.mock.audio import FRAME_SAMPLES, RATE, PacedTrack, frame_levels
-from playground.mock.call_engine import AudioPiece, CallEngine, Limits
+from playground.mock.call_engine import AudioPiece, CallEngine, CallRefused, Limits
 from playground.mock.script import Conversation, Reply
 from playground.mock.session import SessionRules
 
@@ -70,14 +70,6 @@ class CallSettings:
             idle_seconds=float(config.get("CALL_MOCK_IDLE_SECONDS", cls.idle_seconds)),
             answer_seconds=float(config.get("CALL_MOCK_ANSWER_SECONDS", cls.answer_seconds)),
         )
-
-
-class CallRefused(Exception):
-    """Raised when a call cannot start: ``status`` and ``message`` for an OpenAI-style error."""
-
-    def __init__(self, status: int, message: str, code: str, param: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.code, self.param = status, message, code, param
 
 
 class ToneTrack(PacedTrack):

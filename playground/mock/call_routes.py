@@ -21,6 +21,7 @@ from playground.codecs.beta_to_ga import migrate
 from playground.mock import keys as mock_keys
 from playground.mock import responses as mock_responses
 from playground.mock.answers import bearer_token, json_answer
+from playground.mock.call_engine import CallRefused
 from playground.mock.session import SessionRules, merged
 from playground.model.operations import EXTENSION_KEY, Operation
 
@@ -95,6 +96,24 @@ def _session_of_key(claims: mock_keys.KeyClaims) -> tuple[dict[str, Any], Sessio
     return migrate(claims.session).body.get("session", {"type": "realtime"}), _rules(ga)
 
 
+def starting_session(token: str) -> tuple[dict[str, Any], SessionRules]:
+    """Give the session a call with the Bearer ``token`` starts from (an ephemeral key's own, or
+    a bare realtime session) and its rules; raise :class:`CallRefused` (401, 404) if none."""
+    if mock_keys.is_ephemeral(token):
+        try:
+            claims = mock_keys.verify(str(current_app.config["SECRET_KEY"]), token)
+        except mock_keys.KeyRefused as refused:
+            raise CallRefused(401, refused.message, refused.code) from None
+        found = _session_of_key(claims)
+    else:
+        op = _call_operation()
+        found = ({"type": "realtime"}, _rules(op)) if op else None
+    if found is None:
+        message = "This playground serves no GA client-secrets operation to call with."
+        raise CallRefused(404, message, "not_found")
+    return found
+
+
 def create_call() -> Any:
     """Answer ``POST /realtime/calls``: start a mock peer and give its SDP answer."""
     token = bearer_token()
@@ -103,18 +122,10 @@ def create_call() -> Any:
     multipart = request.mimetype == "multipart/form-data"
     offer = _part("sdp") if multipart else request.get_data(as_text=True)
     given_session = _part("session") if multipart else None
-    if mock_keys.is_ephemeral(token):
-        try:
-            claims = mock_keys.verify(str(current_app.config["SECRET_KEY"]), token)
-        except mock_keys.KeyRefused as refused:
-            return _error(401, refused.message, None, refused.code)
-        found = _session_of_key(claims)
-    else:
-        op = _call_operation()
-        found = ({"type": "realtime"}, _rules(op)) if op else None
-    if found is None:
-        return _error(404, "This playground serves no GA client-secrets operation to call with.")
-    session, rules = found
+    try:
+        session, rules = starting_session(token)
+    except CallRefused as refused:
+        return _error(refused.status, refused.message, refused.param, refused.code)
     if given_session is not None:
         try:
             given = json.loads(given_session)
@@ -135,7 +146,7 @@ def create_call() -> Any:
             400, "'sdp' is not an SDP offer (it starts with v=0).", "sdp", "invalid_offer"
         )
     # aiortc loads on the first call only (a third of a second): not in every CLI command.
-    from playground.mock.call_peer import CallRefused, CallSettings, peers
+    from playground.mock.call_peer import CallSettings, peers
 
     settings = CallSettings.from_config(current_app.config)
     started = time.monotonic()
