@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from playground.web import (
         assets,
         call,
+        call_socket,
         csrf,
         errors,
         gateways,
@@ -63,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(page.bp)
     app.register_blueprint(send.bp)
     call.init_app(app)
+    call_socket.init_app(app)  # the call over WebSocket, bridged
     mock.init_app(app)
     app.register_blueprint(snippet.bp)
     app.register_blueprint(share.bp)

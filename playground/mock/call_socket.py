@@ -21,7 +21,7 @@ import json
 import math
 import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
@@ -160,16 +160,19 @@ class SocketCall:
         self.ended.set()
 
 
-def _socket_session(token: str) -> tuple[dict[str, Any], SessionRules]:
-    """Give the session a socket call starts with (the key's, the URL's ``model`` or
-    ``intent`` over it) and its rules; raise :class:`CallRefused` (400, 401, 404)."""
+def _socket_session(token: str, query: Mapping[str, str]) -> tuple[dict[str, Any], SessionRules]:
+    """Give the session a socket call with the Bearer ``token`` starts with (the key's, the
+    URL's ``model`` or ``intent`` over it) and its rules; raise :class:`CallRefused` (400, 401,
+    404) as the API refuses the upgrade."""
+    if not token:
+        raise CallRefused(401, mock_responses.MISSING_KEY, "missing_api_key")
     session, rules = call_routes.starting_session(token)
-    if request.args.get("call_id"):
+    if query.get("call_id"):
         message = "The playground's mock does not join calls by call_id: give model instead."
         raise CallRefused(400, message, "invalid_value", "call_id")
-    if request.args.get("intent") == "transcription":
+    if query.get("intent") == "transcription":
         return merged(session, {"type": "transcription"}), rules
-    model = request.args.get("model", "").strip()
+    model = query.get("model", "").strip()
     if model:
         return merged(session, {"model": model}), rules
     if mock_keys.is_ephemeral(token):
@@ -178,14 +181,14 @@ def _socket_session(token: str) -> tuple[dict[str, Any], SessionRules]:
 
 
 def open_call(
-    token: str, send_text: Callable[[str], None]
+    token: str, query: Mapping[str, str], send_text: Callable[[str], None]
 ) -> tuple[SocketCall, asyncio.AbstractEventLoop]:
-    """Give a started mock call for the Bearer ``token`` and this request's query (``model``),
+    """Give a started mock call for the Bearer ``token`` and the URL's ``query`` (``model``),
     sending to ``send_text``, and the loop it runs on; raise :class:`CallRefused` when it
     cannot start."""
     from playground.mock.call_peer import CallSettings, peers
 
-    session, rules = _socket_session(token)
+    session, rules = _socket_session(token, query)
     settings = CallSettings.from_config(current_app.config)
     call = SocketCall(Conversation(rules, session), settings.limits, send_text)
     peers.admit(call.engine, settings)
@@ -212,11 +215,8 @@ def _check_upgrade() -> Response | None:
     """Refuse the upgrade as the API does, before it happens (401 without a key, 400…)."""
     if request.endpoint != f"mock.{ENDPOINT}":
         return None
-    token = bearer_token()
-    if not token:
-        return json_answer(401, mock_responses.api_error(mock_responses.MISSING_KEY))
     try:
-        _socket_session(token)
+        _socket_session(bearer_token(), request.args)
     except CallRefused as refused:
         error = mock_responses.api_error(refused.message, refused.param, refused.code)
         return json_answer(refused.status, error)
@@ -226,7 +226,7 @@ def _check_upgrade() -> Response | None:
 def realtime_socket(ws: Any) -> None:
     """Serve one call over the WebSocket ``ws`` until either side ends it."""
     try:
-        call, loop = open_call(bearer_token(), ws.send)
+        call, loop = open_call(bearer_token(), request.args, ws.send)
     except CallRefused as refused:  # over the mock's call limit (the key was checked)
         error = {"type": "invalid_request_error", "code": refused.code, "message": refused.message}
         ws.send(json.dumps({"type": "error", "event_id": "event_refused", "error": error}))

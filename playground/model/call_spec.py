@@ -5,7 +5,8 @@
              "sdk": {"python": "realtime.calls.create"}}
 
 ``path`` is where the offer goes, ``session`` the body key sent as the call's session (the rest
-of the body is the client secret's own), ``sdk`` the SDK method per snippet language.
+of the body is the client secret's own), ``sdk`` the SDK method per snippet language, and
+``socket`` (``/realtime`` when not given) where the same call opens as a WebSocket.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class CallSpec:
     session_key: str
     #: The SDK method per language, as in ``x-playground.sdk``.
     sdk: dict[str, str] = field(default_factory=dict)
+    #: Where the same session is called over a WebSocket (``?model=…`` added).
+    socket_path: str = "/realtime"
 
     def session_of(self, body: Any) -> Any | None:
         """Give the session a call sends for ``body`` (None when the body has none)."""
@@ -52,6 +55,7 @@ def call_spec(op: Operation) -> CallSpec | None:
         path=block["path"],
         session_key=str(block.get("session", "session")),
         sdk={str(k): str(v) for k, v in sdk.items()} if isinstance(sdk, dict) else {},
+        socket_path=str(block.get("socket", "/realtime")),
     )
 
 

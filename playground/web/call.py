@@ -29,8 +29,7 @@ from playground.transport.calls import (
     ephemeral_request,
     unified_request,
 )
-from playground.transport.checks import RequestRefused, check_credential
-from playground.transport.client import request_headers
+from playground.transport.checks import RequestRefused
 from playground.transport.in_flight import TooManyInFlight
 from playground.transport.result import Result
 from playground.web.constants import EPHEMERAL_KEY_HEADER
@@ -38,6 +37,7 @@ from playground.web.gateways import upstream
 from playground.web.refusals import answer_too_many_in_flight
 from playground.web.send_target import (
     Target,
+    ephemeral_target,
     field_errors,
     in_flight,
     render_response,
@@ -68,15 +68,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def _ephemeral_target(target: Target) -> Target:
-    """Give ``target`` with the ephemeral key of the request in place of the credentials (it
-    carries the organization and project too); raise :class:`RequestRefused` for a bad one."""
-    key = check_credential(request.headers.get(EPHEMERAL_KEY_HEADER, "").strip(), "ephemeral key")
-    headers = request_headers(key)
-    hidden = {**target.secrets, key: "[the ephemeral key]"}
-    return replace(target, headers=headers, secrets=hidden)
-
-
 @bp.post("/call")
 def start_call() -> Response:
     """Exchange the browser's SDP offer for the API's answer: JSON ``{"sdp", "call_id"}``, or
@@ -100,7 +91,7 @@ def start_call() -> Response:
         offer = check_offer(request.form.get(OFFER_FIELD, ""), max_offer)
         target = target_for(spec.path)
         if ephemeral:
-            target = _ephemeral_target(target)
+            target = ephemeral_target(target)
             data, headers = ephemeral_request(offer, target.headers)
         else:
             session = spec.session_of(state.body)
@@ -163,7 +154,7 @@ def hang_up() -> Response:
     try:
         target = target_for(spec.hangup_path(call_id))
         if request.headers.get(EPHEMERAL_KEY_HEADER, "").strip():
-            target = _ephemeral_target(target)
+            target = ephemeral_target(target)
     except RequestRefused as exc:
         return _hangup_answer(False, None, str(exc))
     headers = {k: v for k, v in target.headers.items() if k != "Content-Type"}
