@@ -52,11 +52,20 @@ _HINTS = {
 
 class SocketClosed(Exception):
     """One side of a relayed call closed: ``by`` names it, ``code`` and ``reason`` are its close
-    frame's (None and "" when the connection dropped without one)."""
+    frame's (None and "" when the connection dropped without one); ``by`` "server" is the
+    server's own cut (``reason``: what is said of it)."""
 
     def __init__(self, by: str, code: int | None = None, reason: str = "") -> None:
         super().__init__(by, code, reason)
         self.by, self.code, self.reason = by, code, reason
+
+
+def too_large(who: str, max_bytes: int) -> str:
+    """Give what is said when ``who`` ("page" or "gateway") sent a message over the cap."""
+    return (
+        f"The {who} sent a message larger than the server relays ({max_bytes} bytes, "
+        "CALL_SOCKET_MAX_MESSAGE_BYTES), so the server ended the call."
+    )
 
 
 class MessageSocket(Protocol):
@@ -142,7 +151,7 @@ class GatewaySocket:
         if exc.rcvd is not None:
             return SocketClosed("gateway", exc.rcvd.code, exc.rcvd.reason)
         if exc.sent is not None and exc.sent.code == 1009:  # ours: its message was too large
-            return SocketClosed("server", 1009, f"over {self.max_bytes} bytes")
+            return SocketClosed("server", 1009, too_large("gateway", self.max_bytes))
         return SocketClosed("gateway")
 
     def close(self, code: int = 1000, reason: str = "") -> None:
@@ -202,6 +211,7 @@ def open_gateway(
             )
             raise UpgradeRefused(None, message) from None
         raise UpgradeRefused(None, _connect_failure(exc)) from None
+    connection.__enter__()  # held past this function: as a context manager's, not a legacy one
     return GatewaySocket(connection, limits.max_bytes)
 
 

@@ -143,13 +143,8 @@ def _check_limits(call: _Call, limits: RelayLimits) -> None:
 def _closed(closed: SocketClosed, secrets: Secrets) -> Ending:
     """Give the ending of a side that closed (or the server's own cut of a message too large)."""
     reason = mask_text(closed.reason, secrets)
-    if closed.by == "server":  # the gateway's message was over the size cap
-        return Ending(
-            "server",
-            f"The gateway sent a message larger than the server relays ({reason}, "
-            "CALL_SOCKET_MAX_MESSAGE_BYTES), so the server ended the call.",
-            closed.code,
-        )
+    if closed.by == "server":  # a message over the size cap
+        return Ending("server", closed.reason, closed.code)
     if closed.by == "browser":
         return Ending("browser", "The page closed the call.", closed.code, closed.reason)
     if closed.code is None:

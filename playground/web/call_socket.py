@@ -49,6 +49,7 @@ from playground.transport.realtime_socket import (
     open_gateway,
     session_update,
     socket_query,
+    too_large,
 )
 from playground.transport.socket_relay import RelayLimits, relay
 from playground.web.constants import EPHEMERAL_KEY_HEADER
@@ -83,7 +84,9 @@ def init_app(app: Flask) -> None:
         if isinstance(setting, bool) or not isinstance(setting, int | float) or setting <= 0:
             raise ValueError(f"{name} must be a positive number, not {setting!r}")
     options = {
-        "max_message_size": int(app.config["CALL_SOCKET_MAX_MESSAGE_BYTES"]),
+        # A hard stop for memory only: over it simple-websocket drops the socket without a
+        # word, so the cap the page is told of is checked below (BrowserSocket.recv).
+        "max_message_size": 2 * int(app.config["CALL_SOCKET_MAX_MESSAGE_BYTES"]),
         "subprotocols": [PROTOCOL],
         "ping_interval": 25,
     }
@@ -111,8 +114,9 @@ class Start:
 class BrowserSocket:
     """The page's WebSocket (flask-sock's) as a :class:`MessageSocket`."""
 
-    def __init__(self, ws: Any) -> None:
+    def __init__(self, ws: Any, max_bytes: int) -> None:
         self.ws = ws
+        self.max_bytes = max_bytes
 
     def _closed(self) -> SocketClosed:
         code = self.ws.close_reason
@@ -132,7 +136,9 @@ class BrowserSocket:
         except ConnectionClosed:
             raise self._closed() from None
         if isinstance(message, bytes):
-            return message.decode("utf-8", "replace")
+            message = message.decode("utf-8", "replace")
+        if isinstance(message, str) and len(message) > self.max_bytes:  # chars: at most bytes
+            raise SocketClosed("server", 1009, too_large("page", self.max_bytes))
         return message if isinstance(message, str) else None
 
     def close(self, code: int = 1000, reason: str = "") -> None:
@@ -149,8 +155,8 @@ class BrowserSocket:
 
 def call_socket(ws: Any) -> None:
     """Bridge one call between the page's WebSocket and the gateway's."""
-    browser = BrowserSocket(ws)
     config = current_app.config
+    browser = BrowserSocket(ws, int(config["CALL_SOCKET_MAX_MESSAGE_BYTES"]))
     try:
         start = _start(browser)
         max_seconds = float(config["CALL_SOCKET_MAX_SECONDS"])
@@ -180,6 +186,7 @@ def call_socket(ws: Any) -> None:
                 reason=ending.reason,
                 message=ending.message,
             )
+            browser.close(1009 if ending.code == 1009 else 1000)
     except Refused as refused:
         browser.tell("playground.refused", status=refused.status, message=refused.message)
     except UpgradeRefused as refused:
