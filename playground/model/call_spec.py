@@ -45,6 +45,17 @@ class CallSpec:
         return f"{self.path}/{call_id}/hangup"
 
 
+def socket_query(session: Any) -> dict[str, str]:
+    """Give the query a call's socket URL carries for ``session``: ``intent=transcription`` for
+    a transcription session, else the session's ``model`` (none when it names none)."""
+    if not isinstance(session, dict):
+        return {}
+    if session.get("type") == "transcription":
+        return {"intent": "transcription"}
+    model = session.get("model")
+    return {"model": model} if isinstance(model, str) and model else {}
+
+
 def call_spec(op: Operation) -> CallSpec | None:
     """Give how ``op`` starts a call, or None when it cannot."""
     block = op.extra.get("call")

@@ -100,17 +100,6 @@ class UpgradeRefused(Exception):
         self.status, self.message = status, message
 
 
-def socket_query(session: Any) -> dict[str, str]:
-    """Give the query a call's socket URL carries for ``session``: ``intent=transcription`` for
-    a transcription session, else the session's ``model`` (none when it names none)."""
-    if not isinstance(session, dict):
-        return {}
-    if session.get("type") == "transcription":
-        return {"intent": "transcription"}
-    model = session.get("model")
-    return {"model": model} if isinstance(model, str) and model else {}
-
-
 def socket_url(url: str, query: dict[str, str]) -> str:
     """Give the ``ws://``/``wss://`` URL of ``url`` (``http``/``https``) with ``query``."""
     parts = urlsplit(url)

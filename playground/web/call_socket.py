@@ -37,7 +37,7 @@ from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
 from playground.codecs.form_data import FormData
-from playground.model.call_spec import call_spec, where_calls_start
+from playground.model.call_spec import call_spec, socket_query, where_calls_start
 from playground.model.operations import get_operation
 from playground.transport.checks import RequestRefused
 from playground.transport.in_flight import TooManyInFlight
@@ -48,7 +48,6 @@ from playground.transport.realtime_socket import (
     UpgradeRefused,
     open_gateway,
     session_update,
-    socket_query,
     too_large,
 )
 from playground.transport.socket_relay import RelayLimits, relay
