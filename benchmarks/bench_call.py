@@ -27,23 +27,34 @@ from playground.mock.webrtc_client import CallClient
 ROOT = Path(__file__).resolve().parent.parent
 Row = tuple[str, str, str, str]
 _SERVE = """
-import logging, sys
+import json, logging, sys
 from werkzeug.serving import make_server
 from playground import create_app
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
-app = create_app({"SECRET_KEY": "bench-" * 8, "SSRF_GUARD": False, "CALL_MOCK_MAX_CALLS": 2})
+app = create_app(json.loads(sys.argv[1]))
 server = make_server("127.0.0.1", 0, app, threaded=True)
 print(server.socket.getsockname()[1], flush=True)
 server.serve_forever()
 """
 AUTH = {"Authorization": "Bearer sk-bench"}
+#: One caller places every call: its share of calls a minute is lifted (not what is measured).
+CONFIG = {
+    "SECRET_KEY": "bench-" * 8,
+    "SSRF_GUARD": False,
+    "CALL_MOCK_MAX_CALLS": 2,
+    "CALL_MOCK_STARTS_PER_MINUTE": 10_000,
+}
 
 
 @contextmanager
-def _served() -> Iterator[tuple[str, int]]:
-    """Give the origin and process id of a playground served in a child process; stop it after."""
+def _served(**config: Any) -> Iterator[tuple[str, int]]:
+    """Give the origin and process id of a playground served in a child process (``config``
+    over :data:`CONFIG`); stop it after."""
     server = subprocess.Popen(
-        [sys.executable, "-c", _SERVE], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _SERVE, json.dumps({**CONFIG, **config})],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout is not None
@@ -210,3 +221,61 @@ def call_rows(runs: int = 10, seconds: float = 10.0) -> list[Row]:
             "",
         ),
     ]
+
+
+def _flooded(offer: str, count: int) -> str:
+    """Give ``offer`` with ``count`` more loopback host candidates after its first one."""
+    extra = "".join(
+        f"a=candidate:f{n} 1 udp {n + 1} 127.0.0.1 {10000 + n} typ host\r\n" for n in range(count)
+    )
+    at = offer.index("a=candidate:")
+    at = offer.index("\r\n", at) + 2
+    return offer[:at] + extra + offer[at:]
+
+
+def _answer_ms(base: str, key: str, count: int) -> tuple[float, int]:
+    """Give the ms from a raw offer's POST (with ``count`` extra candidates) to its answer, and
+    the status; the call is hung up at once."""
+    client = CallClient()
+    try:
+        offer = _flooded(client.offer(), count)
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/sdp"}
+        started = time.perf_counter()
+        answer = requests.post(base + "/realtime/calls", data=offer, headers=headers, timeout=60)
+        took = (time.perf_counter() - started) * 1000
+        if answer.status_code == 201:
+            hangup = base.rsplit("/mock/v1", 1)[0] + answer.headers["Location"] + "/hangup"
+            requests.post(hangup, headers=AUTH, timeout=10)
+        return took, answer.status_code
+    finally:
+        client.close()
+
+
+def offer_rows(runs: int = 5) -> list[Row]:
+    """Give the time to answer offers flooded with candidates (8,000: about 450 KB, sent raw with
+    an ephemeral key; and as many as fit the 64 KB cap), as ratios to a browser-sized offer."""
+    rows: list[Row] = []
+    baseline = 0.0
+    for label, cap in (("default 64 KB cap", None), ("cap raised to 512 KB", 512 * 1024)):
+        with _served(**({} if cap is None else {"CALL_MAX_OFFER_BYTES": cap})) as (origin, _):
+            base = origin + "/mock/v1"
+            minted = requests.post(
+                base + "/realtime/client_secrets", json={}, headers=AUTH, timeout=10
+            )
+            key = minted.json()["value"]
+            _answer_ms(base, key, 0)  # warm: aiortc loads on the first call
+            cases = [(0, "browser-sized offer (baseline)"), (8000, "8,000 candidates")]
+            if cap is None:
+                cases.insert(1, (1150, "1,150 candidates (just under 64 KB)"))
+            for count, what in cases:
+                timed = [_answer_ms(base, key, count) for _ in range(runs)]
+                ms = statistics.median(took for took, _ in timed)
+                if count == 0:
+                    baseline = ms
+                    if cap is not None:
+                        continue
+                status = timed[0][1]
+                rows.append(
+                    (f"{what}, {label}: {status}", f"{ms:.1f}", f"{ms / baseline:.1f}x", "")
+                )
+    return rows

@@ -403,7 +403,7 @@ def keystroke_rows(samples: int = 50) -> list[Row]:
 def main() -> None:
     """Print every section as one table."""
     # Imported here: the tests load run.py alone, outside its package.
-    from benchmarks.bench_call import call_rows, click_rows
+    from benchmarks.bench_call import call_rows, click_rows, offer_rows
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log between the rows
     sections = [
@@ -414,6 +414,7 @@ def main() -> None:
         ("Adversarial pastes at the 256 KB limit (median ms)", paste_rows),
         ("Mock call (aiortc peer, Python caller, server in its own process)", call_rows),
         ("Live call in the page (headless Chromium against the mock)", click_rows),
+        ("Mock call offers flooded with candidates (time to answer, median ms)", offer_rows),
     ]
     for title, rows_of in sections:
         print(f"\n{title}")

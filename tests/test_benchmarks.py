@@ -70,3 +70,10 @@ def test_click_rows_time_a_call_started_in_the_page(bench_call, playwright_drive
     rows = bench_call.click_rows(runs=1, driver=playwright_driver)
     assert rows[1][0].startswith("page: click on Start call to session.created")
     assert float(rows[0][1]) > 0 and float(rows[1][1]) > 0
+
+
+def test_offer_rows_answer_a_flooded_offer(bench_call) -> None:
+    rows = bench_call.offer_rows(runs=1)
+    statuses = [what.rsplit(": ", 1)[1] for what, *_ in rows]
+    assert statuses == ["201", "201", "400", "201"]  # 8,000 candidates: over 64 KB, refused
+    assert all(float(ms) > 0 and ratio.endswith("x") for _, ms, ratio, _ in rows)

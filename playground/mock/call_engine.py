@@ -17,19 +17,12 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from playground.mock.call_limits import CallSettings
 from playground.mock.script import Conversation, Reply, Step
 from playground.mock.session import VoiceActivity, new_id, turn_settings
 
 #: The spoken reply's audio goes out in pieces of this many seconds (on a WebSocket).
 AUDIO_PIECE_SECONDS = 0.1
-
-
-class CallRefused(Exception):
-    """Raised when a call cannot start: ``status`` and ``message`` for an OpenAI-style error."""
-
-    def __init__(self, status: int, message: str, code: str, param: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.code, self.param = status, message, code, param
 
 
 @dataclass(frozen=True)
@@ -64,24 +57,22 @@ class CallTransport(Protocol):
         """Close the connection to the caller."""
 
 
-@dataclass(frozen=True)
-class Limits:
-    """How long a mock call may last, and how long it may be silent."""
-
-    max_seconds: float
-    idle_seconds: float
-
-
 class CallEngine:
     """One call's conversation and timeline over a :class:`CallTransport`."""
 
     def __init__(
-        self, conversation: Conversation, limits: Limits, transport: CallTransport
+        self,
+        conversation: Conversation,
+        settings: CallSettings,
+        transport: CallTransport,
+        client: str = "",
     ) -> None:
         self.id = new_id("rtc_")
         self.conversation = conversation
-        self.limits = limits
+        self.limits = settings
         self.transport = transport
+        self.client = client  # who started it (its remote address): its share of the calls
+        self.connected = False  # ever: a call never connected is dropped sooner
         self.mic_frames = 0
         self._vad: VoiceActivity | None = None
         self._reply_task: asyncio.Task[None] | None = None
@@ -161,17 +152,20 @@ class CallEngine:
         """Close the call once it is over its length, or its caller is gone or never came."""
         limits = self.limits
         while not self._ending:
-            await asyncio.sleep(min(0.5, limits.idle_seconds / 4))
+            await asyncio.sleep(min(0.5, limits.idle_seconds / 4, limits.connect_seconds / 4))
             now = time.monotonic()
             present = self.transport.present()
+            self.connected = self.connected or present
             if now - self._opened > limits.max_seconds:
                 message = f"The call reached the mock's length limit ({limits.max_seconds:g} s)."
                 self.transport.send(self.conversation.error(message, None, "session_expired"))
                 await self.close()
+            elif not self.connected and now - self._opened > limits.connect_seconds:
+                await self.close()  # never connected: a slot held for nobody
             elif now - self._last_heard > limits.idle_seconds and (present or self.mic_frames):
                 await self.close()  # no mic audio and no message: the caller vanished
             elif not present and now - self._opened > limits.idle_seconds:
-                await self.close()  # never connected (or lost): nobody is there
+                await self.close()  # lost: nobody is there
 
     def on_end(self, callback: Callable[[CallEngine], None]) -> None:
         """Call ``callback(engine)`` once when the call ends (the registry forgets it)."""

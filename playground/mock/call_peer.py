@@ -18,9 +18,7 @@ import json
 import math
 import struct
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aioice.ice
 from aiortc import (
@@ -32,7 +30,8 @@ from aiortc import (
 )
 
 from playground.mock.audio import FRAME_SAMPLES, RATE, PacedTrack, frame_levels
-from playground.mock.call_engine import AudioPiece, CallEngine, CallRefused, Limits
+from playground.mock.call_engine import AudioPiece, CallEngine
+from playground.mock.call_limits import CallRefused, CallSettings, StartWindow, check_share
 from playground.mock.script import Conversation, Reply
 from playground.mock.session import SessionRules
 
@@ -43,33 +42,6 @@ _TONE = b"".join(
     struct.pack("<h", int(8000 * math.sin(2 * math.pi * TONE_HZ * n / RATE))) for n in range(RATE)
 )
 _SILENCE = bytes(2 * FRAME_SAMPLES)
-
-
-@dataclass(frozen=True)
-class CallSettings:
-    """The limits and address of mock calls (``CALL_MOCK_*`` in the app's config)."""
-
-    host: str = "127.0.0.1"
-    max_calls: int = 4
-    max_seconds: float = 300.0
-    idle_seconds: float = 30.0
-    answer_seconds: float = 10.0
-
-    @property
-    def limits(self) -> Limits:
-        """Give the length limits a call's engine applies."""
-        return Limits(self.max_seconds, self.idle_seconds)
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> CallSettings:
-        """Give the settings an app's config holds (defaults where it has none)."""
-        return cls(
-            host=str(config.get("CALL_MOCK_HOST", cls.host)),
-            max_calls=int(config.get("CALL_MOCK_MAX_CALLS", cls.max_calls)),
-            max_seconds=float(config.get("CALL_MOCK_MAX_SECONDS", cls.max_seconds)),
-            idle_seconds=float(config.get("CALL_MOCK_IDLE_SECONDS", cls.idle_seconds)),
-            answer_seconds=float(config.get("CALL_MOCK_ANSWER_SECONDS", cls.answer_seconds)),
-        )
 
 
 class ToneTrack(PacedTrack):
@@ -97,14 +69,43 @@ class ToneTrack(PacedTrack):
         return _TONE[start : start + len(_SILENCE)]  # 20 ms frames divide the second
 
 
+class LiveCall(Protocol):
+    """A mock call as the registry keeps it, whatever carries it."""
+
+    engine: CallEngine
+
+    @property
+    def id(self) -> str:
+        """Give the call's id."""
+
+    @property
+    def client(self) -> str:
+        """Give who started it (its remote address): its share of the calls."""
+
+
 class MockCall:
     """One live WebRTC call: its peer connection and tone, carrying a :class:`CallEngine`."""
 
-    def __init__(self, conversation: Conversation, settings: CallSettings) -> None:
+    def __init__(self, conversation: Conversation, settings: CallSettings, client: str) -> None:
         self.tone = ToneTrack()
         self._pc: RTCPeerConnection | None = None
         self._channel: RTCDataChannel | None = None
-        self.engine = CallEngine(conversation, settings.limits, self)
+        self.engine = CallEngine(conversation, settings, self, client)
+
+    @property
+    def id(self) -> str:
+        """Give the call's id."""
+        return self.engine.id
+
+    @property
+    def client(self) -> str:
+        """Give who started the call."""
+        return self.engine.client
+
+    @property
+    def mic_frames(self) -> int:
+        """Give how many frames of microphone audio the call heard."""
+        return self.engine.mic_frames
 
     async def open(self, offer_sdp: str) -> str:
         """Give the SDP answer to ``offer_sdp`` (ICE gathered: every candidate is in it)."""
@@ -122,8 +123,20 @@ class MockCall:
         return pc.localDescription.sdp
 
     def _on_state(self) -> None:
+        if self._pc is not None and self._pc.connectionState == "connected":
+            self.engine.connected = True
         if self._pc is not None and self._pc.connectionState in ("failed", "closed"):
             self.engine.spawn(self.engine.close())
+
+    def remote_candidates(self) -> int:
+        """Give how many of the caller's candidates the call's ICE holds (read from the offer,
+        or learnt from the caller's checks)."""
+        if self._pc is None:
+            return 0
+        ice = {t.receiver.transport.transport for t in self._pc.getTransceivers()}
+        if self._pc.sctp is not None:
+            ice.add(self._pc.sctp.transport.transport)
+        return sum(len(each.getRemoteCandidates()) for each in ice)
 
     def _on_channel(self, channel: RTCDataChannel) -> None:
         if channel.label != EVENTS_LABEL or self._channel is not None:
@@ -164,7 +177,7 @@ class MockCall:
             self.engine.hear(level.dbfs if level else None, level.ms if level else 0.0)
 
     async def close(self) -> None:
-        """Close the peer connection and the tone."""
+        """Close the peer connection and the tone (the engine's transport closing)."""
         self.tone.stop()
         if self._pc is not None:
             await self._pc.close()
@@ -176,7 +189,8 @@ class CallPeers:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._calls: dict[str, CallEngine] = {}
+        self._calls: dict[str, LiveCall] = {}
+        self._starts = StartWindow()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
@@ -192,54 +206,61 @@ class CallPeers:
                 self._thread.start()
             return self._loop
 
-    def admit(self, engine: CallEngine, settings: CallSettings) -> None:
-        """Count ``engine`` among the live calls until it ends; raise :class:`CallRefused`
-        (503) when the mock already serves its limit."""
+    def admit(self, call: LiveCall, settings: CallSettings) -> None:
+        """Count ``call`` among the live calls until it ends; raise :class:`CallRefused` over
+        its client's share (429: calls open, starts a minute) or when the process is full
+        (503)."""
         with self._lock:
-            if len(self._calls) >= settings.max_calls:
-                message = (
-                    f"The playground's mock is already serving {len(self._calls)} calls, its "
-                    f"limit (CALL_MOCK_MAX_CALLS = {settings.max_calls}): hang up another call "
-                    "and try again."
-                )
-                raise CallRefused(503, message, "too_many_calls")
-            self._calls[engine.id] = engine
-        engine.on_end(self._forget)
+            mine = sum(1 for each in self._calls.values() if each.client == call.client)
+            check_share(settings, len(self._calls), mine)
+            self._starts.take(call.client, settings.starts_per_minute)
+            self._calls[call.id] = call
+
+        def forget(engine: CallEngine) -> None:
+            self._forget(call)
+
+        call.engine.on_end(forget)
 
     def start(
-        self, offer_sdp: str, session: dict[str, Any], rules: SessionRules, settings: CallSettings
+        self,
+        offer_sdp: str,
+        session: dict[str, Any],
+        rules: SessionRules,
+        settings: CallSettings,
+        client: str = "",
     ) -> tuple[str, str]:
-        """Give ``(call_id, SDP answer)`` for an offer; raise :class:`CallRefused` when over the
-        call limit (503), for an offer aiortc cannot read (400) or with no answer in time (504)."""
-        call = MockCall(Conversation(rules, session), settings)
-        self.admit(call.engine, settings)
+        """Give ``(call_id, SDP answer)`` for an offer of ``client``; raise :class:`CallRefused`
+        over its share (429: calls open, starts a minute), when the process is full (503), for
+        an offer aiortc cannot read (400) or with no answer in time (504)."""
+        call = MockCall(Conversation(rules, session), settings, client)
+        self.admit(call, settings)
         loop = self.running_loop(settings.host)
         future = asyncio.run_coroutine_threadsafe(call.open(offer_sdp), loop)
         try:
-            return call.engine.id, future.result(timeout=settings.answer_seconds)
+            return call.id, future.result(timeout=settings.answer_seconds)
         except TimeoutError:
-            self.close_soon(call.engine)
+            self.close_soon(call)
             message = f"The mock found no answer to the offer in {settings.answer_seconds:g} s."
             raise CallRefused(504, message, "timeout") from None
         except Exception as exc:  # aiortc refuses an offer it cannot read with many types
-            self.close_soon(call.engine)
+            self.close_soon(call)
             message = f"The SDP offer could not be used: {exc or type(exc).__name__}"
             raise CallRefused(400, message, "invalid_offer", "sdp") from None
 
-    def _forget(self, engine: CallEngine) -> None:
+    def _forget(self, call: LiveCall) -> None:
         with self._lock:
-            self._calls.pop(engine.id, None)
+            self._calls.pop(call.id, None)
 
-    def close_soon(self, engine: CallEngine) -> None:
-        """End a call, waiting (boundedly) until it is gone."""
+    def close_soon(self, call: LiveCall) -> None:
+        """End ``call``, waiting (boundedly) until it is gone."""
         if self._loop is not None:
             try:
-                asyncio.run_coroutine_threadsafe(engine.close(), self._loop).result(5)
+                asyncio.run_coroutine_threadsafe(call.engine.close(), self._loop).result(5)
             except Exception:  # whatever went wrong, the registry forgets the call
                 pass
-        self._forget(engine)
+        self._forget(call)
 
-    def get(self, call_id: str) -> CallEngine | None:
+    def get(self, call_id: str) -> LiveCall | None:
         """Give the live call ``call_id`` (None once it ended)."""
         with self._lock:
             return self._calls.get(call_id)
@@ -254,7 +275,7 @@ class CallPeers:
         call, loop = self.get(call_id), self._loop
         if call is None or loop is None:
             return False
-        asyncio.run_coroutine_threadsafe(call.close(), loop).result(timeout)
+        asyncio.run_coroutine_threadsafe(call.engine.close(), loop).result(timeout)
         return True
 
     def shutdown(self, timeout: float = 5.0) -> None:
@@ -262,11 +283,12 @@ class CallPeers:
         with self._lock:
             loop, thread, calls = self._loop, self._thread, list(self._calls.values())
             self._loop = self._thread = None
+            self._starts.clear()
         if loop is None:
             return
 
         async def close_all() -> None:
-            await asyncio.gather(*(call.close() for call in calls), return_exceptions=True)
+            await asyncio.gather(*(call.engine.close() for call in calls), return_exceptions=True)
             pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             for task in pending:
                 task.cancel()

@@ -9,7 +9,6 @@ The answer: ``201``, ``application/sdp``, ``Location: /mock/v1/realtime/calls/{c
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from collections.abc import Callable
@@ -17,12 +16,15 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from playground.codecs import strict_json
 from playground.codecs.beta_to_ga import migrate
 from playground.mock import keys as mock_keys
 from playground.mock import responses as mock_responses
 from playground.mock.answers import bearer_token, json_answer
-from playground.mock.call_engine import CallRefused
+from playground.mock.call_limits import CallRefused, CallSettings
+from playground.mock.offers import read_offer
 from playground.mock.session import SessionRules, merged
+from playground.model.call_spec import MAX_OFFER_BYTES
 from playground.model.operations import EXTENSION_KEY, Operation
 
 #: The operation whose ``session`` schema a call's session follows (GA client secrets).
@@ -30,9 +32,13 @@ CALL_OPERATION = "client-secrets"
 SETTINGS = {
     "CALL_MOCK_HOST": "127.0.0.1",
     "CALL_MOCK_MAX_CALLS": 4,
+    "CALL_MOCK_MAX_CALLS_PER_CLIENT": 2,
+    "CALL_MOCK_STARTS_PER_MINUTE": 10,
     "CALL_MOCK_MAX_SECONDS": 300,
     "CALL_MOCK_IDLE_SECONDS": 30,
+    "CALL_MOCK_CONNECT_SECONDS": 10,
     "CALL_MOCK_ANSWER_SECONDS": 10,
+    "CALL_MAX_OFFER_BYTES": MAX_OFFER_BYTES,  # the page's /call sends none longer either
 }
 
 
@@ -48,6 +54,13 @@ def _error(
     status: int, message: str, param: str | None = None, code: str | None = None
 ) -> Response:
     return json_answer(status, mock_responses.api_error(message, param, code))
+
+
+def _refused(refused: CallRefused) -> Response:
+    response = _error(refused.status, refused.message, refused.param, refused.code)
+    if refused.retry_after is not None:
+        response.headers["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def _operations() -> dict[str, Operation]:
@@ -125,12 +138,12 @@ def create_call() -> Any:
     try:
         session, rules = starting_session(token)
     except CallRefused as refused:
-        return _error(refused.status, refused.message, refused.param, refused.code)
+        return _refused(refused)
     if given_session is not None:
-        try:
-            given = json.loads(given_session)
-        except ValueError:
-            return _error(400, "'session' is not valid JSON.", "session", "invalid_json")
+        try:  # strictly, as every body the mock takes: no NaN, bounded nesting
+            given = strict_json.loads(given_session)
+        except ValueError as exc:
+            return _error(400, f"'session' is not valid JSON: {exc}.", "session", "invalid_json")
         if not isinstance(given, dict):
             return _error(400, "'session' must be a JSON object.", "session", "invalid_type")
         problems = rules.problems(given)
@@ -138,27 +151,30 @@ def create_call() -> Any:
             error = mock_responses.validation_error(problems)["error"]
             return _error(400, error["message"], error["param"], error["code"])
         session = merged(session, given)  # the connection may override the key's session
-    if not offer or not offer.strip():
-        message = "Missing required parameter: 'sdp' (the WebRTC offer)."
-        return _error(400, message, "sdp", "missing_required_parameter")
-    if not offer.lstrip().startswith("v=0"):
-        return _error(
-            400, "'sdp' is not an SDP offer (it starts with v=0).", "sdp", "invalid_offer"
-        )
-    # aiortc loads on the first call only (a third of a second): not in every CLI command.
-    from playground.mock.call_peer import CallSettings, peers
-
     settings = CallSettings.from_config(current_app.config)
     started = time.monotonic()
-    try:
-        call_id, answer = peers.start(offer, session, rules, settings)
+    try:  # what the peer reads of the offer: bounded, loopback candidates only
+        read = read_offer(offer or "", settings.max_offer_bytes)
     except CallRefused as refused:
-        return _error(refused.status, refused.message, refused.param, refused.code)
+        return _refused(refused)
+    # aiortc loads on the first call only (a third of a second): not in every CLI command.
+    from playground.mock.call_peer import peers
+
+    try:
+        call_id, answer = peers.start(read.sdp, session, rules, settings, _client())
+    except CallRefused as refused:
+        return _refused(refused)
     response = Response(answer, status=201, mimetype="application/sdp")
     response.headers["Location"] = f"{_base()}/realtime/calls/{call_id}"
     response.headers["x-request-id"] = "req_" + secrets.token_hex(16)
     response.headers["openai-processing-ms"] = str(round((time.monotonic() - started) * 1000))
     return response
+
+
+def _client() -> str:
+    """Give who is calling: the remote address (the page's calls to its own mock carry the
+    visitor's, see :func:`playground.web.hosts.in_process`)."""
+    return request.remote_addr or ""
 
 
 def _base() -> str:

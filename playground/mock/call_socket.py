@@ -31,7 +31,8 @@ from playground.mock import call_routes
 from playground.mock import keys as mock_keys
 from playground.mock import responses as mock_responses
 from playground.mock.answers import bearer_token, json_answer
-from playground.mock.call_engine import AudioPiece, CallEngine, CallRefused, Limits
+from playground.mock.call_engine import AudioPiece, CallEngine
+from playground.mock.call_limits import CallRefused, CallSettings
 from playground.mock.script import Conversation, Reply
 from playground.mock.session import SessionRules, merged, rms_dbfs
 
@@ -58,13 +59,27 @@ class SocketCall:
     """
 
     def __init__(
-        self, conversation: Conversation, limits: Limits, send_text: Callable[[str], None]
+        self,
+        conversation: Conversation,
+        settings: CallSettings,
+        send_text: Callable[[str], None],
+        client: str = "",
     ) -> None:
-        self.engine = CallEngine(conversation, limits, self)
+        self.engine = CallEngine(conversation, settings, self, client)
         self.ended = threading.Event()
         self._send_text = send_text
         self._pending = b""  # appended audio short of a whole 20 ms frame
         self._uncommitted_ms = 0
+
+    @property
+    def id(self) -> str:
+        """Give the call's id."""
+        return self.engine.id
+
+    @property
+    def client(self) -> str:
+        """Give who started the call."""
+        return self.engine.client
 
     def begin(self) -> None:
         """Start the call (on the loop): greet and watch."""
@@ -186,12 +201,12 @@ def open_call(
     """Give a started mock call for the Bearer ``token`` and the URL's ``query`` (``model``),
     sending to ``send_text``, and the loop it runs on; raise :class:`CallRefused` when it
     cannot start."""
-    from playground.mock.call_peer import CallSettings, peers
+    from playground.mock.call_peer import peers
 
     session, rules = _socket_session(token, query)
     settings = CallSettings.from_config(current_app.config)
-    call = SocketCall(Conversation(rules, session), settings.limits, send_text)
-    peers.admit(call.engine, settings)
+    call = SocketCall(Conversation(rules, session), settings, send_text, request.remote_addr or "")
+    peers.admit(call, settings)
     loop = peers.running_loop(settings.host)
     loop.call_soon_threadsafe(call.begin)
     return call, loop
@@ -202,7 +217,7 @@ def end_call(call: SocketCall) -> None:
     from playground.mock.call_peer import peers
 
     call.ended.set()
-    peers.close_soon(call.engine)
+    peers.close_soon(call)
 
 
 def add_routes(app: Flask, bp: Blueprint) -> None:

@@ -20,6 +20,8 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from playground.codecs import strict_json
+
 PREFIX = "ek_"
 _SIGNATURE_BYTES = 16
 _SIGNATURE_CHARS = 22  # 16 bytes in base64 without padding
@@ -90,9 +92,9 @@ def verify(secret_key: str | bytes, value: str, now: float | None = None) -> Key
         )
     try:
         inflater = zlib.decompressobj()
-        claims = json.loads(inflater.decompress(payload, _MAX_PAYLOAD))
+        claims = strict_json.loads(inflater.decompress(payload, _MAX_PAYLOAD).decode())
         claims = KeyClaims(str(claims["op"]), dict(claims["session"]), int(claims["exp"]))
-    except (zlib.error, ValueError, KeyError, TypeError):
+    except (zlib.error, ValueError, KeyError, TypeError):  # UnicodeDecodeError is a ValueError
         raise KeyRefused("Incorrect ephemeral key provided: its content is unreadable.") from None
     current = time.time() if now is None else now
     if current >= claims.expires_at:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.codecs import strict_json
 from playground.mock.session import SessionRules, merged, new_id, turn_settings
 
 #: Seconds of speech per word of a spoken reply, and the reply's bounds.
@@ -76,10 +77,11 @@ class Conversation:
 
     def handle(self, text: str) -> Step:
         """Give the answer to one data-channel message."""
-        try:
-            event = json.loads(text)
-        except ValueError:
-            return Step([self.error("The message is not JSON.", None, "invalid_json")])
+        try:  # strictly, as every body the mock takes: no NaN, bounded nesting
+            event = strict_json.loads(text)
+        except ValueError as exc:
+            message = f"The message is not valid JSON: {exc}."
+            return Step([self.error(message, None, "invalid_json")])
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             return Step([self.error("Missing required parameter: 'type'.", "type", "missing")])
         kind, about = event["type"], event.get("event_id")

@@ -19,6 +19,10 @@ from playground.model.operations import Operation, all_operations
 
 #: A call id as it may go back into a URL path (``/realtime/calls/{call_id}/hangup``).
 CALL_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
+#: The largest SDP offer a call takes, in UTF-8 bytes: the page's ``/call`` sends none longer and
+#: the mock reads none longer (``CALL_MAX_OFFER_BYTES`` changes both). A browser's offer is a few
+#: KB; a long one only buys the peer work (its candidates are paired one by one).
+MAX_OFFER_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)

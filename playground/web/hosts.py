@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, has_request_context, request
 
 from playground.web.refusals import answer_refused
 from playground.web.state import is_htmx
@@ -165,10 +165,13 @@ def init_app(app: Flask) -> None:
 
 def in_process(wsgi_app: Any) -> Any:
     """Give ``wsgi_app`` marked as called by the server itself (its own mock, in process),
-    whose requests name no host a visitor chose."""
+    whose requests name no host a visitor chose; they come from the visitor's address, so the
+    mock's limits per client count the visitor, not the server."""
 
     def marked(environ: dict[str, Any], start_response: Any) -> Any:
         environ[IN_PROCESS] = True
+        if has_request_context():  # the visitor's request, whose send this is
+            environ["REMOTE_ADDR"] = request.remote_addr or ""
         return wsgi_app(environ, start_response)
 
     return marked

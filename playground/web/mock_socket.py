@@ -11,7 +11,7 @@ from __future__ import annotations
 import queue
 from collections.abc import Mapping
 
-from playground.mock.call_engine import CallRefused
+from playground.mock.call_limits import CallRefused
 from playground.mock.call_socket import end_call, open_call
 from playground.transport.realtime_socket import SocketClosed, UpgradeRefused
 

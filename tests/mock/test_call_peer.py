@@ -16,8 +16,9 @@ from pydantic import TypeAdapter
 from playground.mock import keys as mock_keys
 from playground.mock.call_peer import peers
 
+from .conftest import CALLS, place_call, wait_until
+
 SERVER_EVENT = TypeAdapter(RealtimeServerEvent)
-CALLS = "/mock/v1/realtime/calls"
 LOUD, QUIET = 0.3, 0.003  # a 300 Hz tone at about -13 dBFS RMS, and at about -53 dBFS
 WEATHER = {
     "type": "function",
@@ -25,33 +26,6 @@ WEATHER = {
     "description": "Weather for a city.",
     "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
 }
-
-
-@pytest.fixture
-def served(make_app: Any, serve_wsgi: Any) -> Any:
-    """Give a function serving a test app with ``config`` on 127.0.0.1 (its base URL)."""
-
-    def serve(**config: Any) -> str:
-        return str(serve_wsgi(make_app(**config)).url)
-
-    return serve
-
-
-def _call(base: str, client: Any, session: Any = None, key: str = "sk-test") -> requests.Response:
-    """Place a call the way the page does (multipart for an sk- key, the offer alone for ek_)."""
-    offer = client.offer()
-    headers = {"Authorization": f"Bearer {key}"}
-    if key.startswith("ek_"):
-        headers["Content-Type"] = "application/sdp"
-        answer = requests.post(base + CALLS, data=offer, headers=headers, timeout=30)
-    else:
-        parts: dict[str, Any] = {"sdp": (None, offer)}
-        if session is not None:
-            parts["session"] = (None, session if isinstance(session, str) else json.dumps(session))
-        answer = requests.post(base + CALLS, files=parts, headers=headers, timeout=30)
-    if answer.status_code == 201:
-        client.answer(answer.text)
-    return answer
 
 
 def _checked(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -66,22 +40,13 @@ def _mic_frames_pass(count: int, timeout: float = 20.0) -> None:
     call = peers.get(next(iter(peers._calls)))
     assert call is not None
     start = call.mic_frames
-    assert _wait(lambda: call.mic_frames >= start + count, timeout), call.mic_frames - start
-
-
-def _wait(predicate: Any, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+    assert wait_until(lambda: call.mic_frames >= start + count, timeout), call.mic_frames - start
 
 
 def test_unified_call_reaches_session_created_with_merged_defaults(served, call_client) -> None:
     base, client = served(), call_client()
     session = {"type": "realtime", "audio": {"output": {"voice": "marin"}}}
-    answer = _call(base, client, session)
+    answer = place_call(base, client, session)
     assert answer.status_code == 201, answer.text
     assert answer.headers["Content-Type"] == "application/sdp"
     assert answer.text.startswith("v=0") and "a=candidate:" in answer.text
@@ -120,7 +85,7 @@ def test_ephemeral_key_calls_with_the_session_it_was_minted_with(served, call_cl
         timeout=10,
     ).json()
     assert re.fullmatch(r"ek_[A-Za-z0-9_-]+", minted["value"])
-    answer = _call(base, client, key=minted["value"])
+    answer = place_call(base, client, key=minted["value"])
     assert answer.status_code == 201, answer.text
     created = client.wait_for("session.created")["session"]
     assert created["audio"]["output"]["voice"] == "cedar"
@@ -134,7 +99,7 @@ def test_a_beta_key_calls_with_its_session_converted_to_ga(served, call_client) 
         headers={"Authorization": "Bearer sk-test"},
         timeout=10,
     ).json()
-    assert _call(base, client, key=minted["client_secret"]["value"]).status_code == 201
+    assert place_call(base, client, key=minted["client_secret"]["value"]).status_code == 201
     created = client.wait_for("session.created")["session"]
     assert created["audio"]["output"]["voice"] == "verse"
     assert created["output_modalities"] == ["text"]
@@ -151,7 +116,7 @@ def test_an_expired_or_forged_key_is_refused(served, call_client, problem) -> No
         + "AAA",
         "other deployment": mock_keys.mint("x" * 40, "client-secrets", session, 2**40),
     }[problem]
-    answer = _call(base, client, key=key)
+    answer = place_call(base, client, key=key)
     assert answer.status_code == 401
     error = answer.json()["error"]
     assert ("expired" in error["message"]) == (problem == "expired")
@@ -194,7 +159,7 @@ def test_no_key_is_a_401(served) -> None:
 
 def test_session_update_is_merged_and_a_refused_change_names_its_param(served, call_client) -> None:
     base, client = served(), call_client()
-    _call(base, client, {"type": "realtime"})
+    place_call(base, client, {"type": "realtime"})
     client.wait_for("session.created")
     vad = {"type": "server_vad", "threshold": 0.8}
     client.send(
@@ -216,9 +181,9 @@ def test_session_update_is_merged_and_a_refused_change_names_its_param(served, c
 
 def test_a_typed_message_gets_transcript_deltas_and_a_tone(served, call_client) -> None:
     base, client = served(), call_client()
-    _call(base, client, {"type": "realtime"})
+    place_call(base, client, {"type": "realtime"})
     client.wait_for("session.created")
-    assert _wait(lambda: client.remote_frames > 10)
+    assert wait_until(lambda: client.remote_frames > 10)
     assert client.sound_frames == 0  # silence until the mock speaks
     client.say("hello there")
     events = _checked(client.events_until("response.done"))
@@ -228,12 +193,12 @@ def test_a_typed_message_gets_transcript_deltas_and_a_tone(served, call_client) 
     assert kinds.index("response.created") < kinds.index("response.output_item.added")
     assert "response.output_audio_transcript.done" in kinds
     assert events[-1]["response"]["status"] == "completed"
-    assert _wait(lambda: client.sound_frames >= 5)  # the tone, received and decoded
+    assert wait_until(lambda: client.sound_frames >= 5)  # the tone, received and decoded
 
 
 def test_text_mode_writes_the_reply_and_plays_nothing(served, call_client) -> None:
     base, client = served(), call_client()
-    _call(base, client, {"type": "realtime", "output_modalities": ["text"]})
+    place_call(base, client, {"type": "realtime", "output_modalities": ["text"]})
     client.wait_for("session.created")
     client.say("quiet please")
     events = _checked(client.events_until("response.done"))
@@ -251,7 +216,7 @@ def test_speech_events_follow_the_mic_level_and_threshold(
 ) -> None:
     base, client = served(), call_client(amplitude=0.0)
     vad = {"type": "server_vad", "threshold": threshold, "silence_duration_ms": 300}
-    _call(base, client, {"type": "realtime", "audio": {"input": {"turn_detection": vad}}})
+    place_call(base, client, {"type": "realtime", "audio": {"input": {"turn_detection": vad}}})
     client.wait_for("session.created")
     client.mic.amplitude = amplitude
     _mic_frames_pass(40)
@@ -272,7 +237,7 @@ def test_speech_events_follow_the_mic_level_and_threshold(
 def test_silence_duration_decides_when_the_turn_ends(served, call_client) -> None:
     base, client = served(), call_client(amplitude=0.0)
     vad = {"type": "server_vad", "silence_duration_ms": 1200, "prefix_padding_ms": 0}
-    _call(base, client, {"type": "realtime", "audio": {"input": {"turn_detection": vad}}})
+    place_call(base, client, {"type": "realtime", "audio": {"input": {"turn_detection": vad}}})
     client.wait_for("session.created")
     client.mic.amplitude = LOUD
     started = client.wait_for("input_audio_buffer.speech_started")
@@ -284,7 +249,7 @@ def test_silence_duration_decides_when_the_turn_ends(served, call_client) -> Non
 
 def test_a_function_call_round_trip(served, call_client) -> None:
     base, client = served(), call_client()
-    _call(base, client, {"type": "realtime", "tools": [WEATHER]})
+    place_call(base, client, {"type": "realtime", "tools": [WEATHER]})
     client.wait_for("session.created")
     client.say("Please call the weather tool for Paris")
     events = _checked(client.events_until("response.done"))
@@ -303,7 +268,7 @@ def test_a_function_call_round_trip(served, call_client) -> None:
 
 def test_hangup_leaves_no_live_peer(served, call_client) -> None:
     base, client = served(), call_client()
-    answer = _call(base, client, {"type": "realtime"})
+    answer = place_call(base, client, {"type": "realtime"})
     client.wait_for("session.created")
     assert peers.live_count() == 1
     auth = {"Authorization": "Bearer sk-test"}
@@ -317,17 +282,17 @@ def test_hangup_leaves_no_live_peer(served, call_client) -> None:
 
 def test_the_caller_closing_ends_the_call(served, call_client) -> None:
     base, client = served(), call_client()
-    _call(base, client, {"type": "realtime"})
+    place_call(base, client, {"type": "realtime"})
     client.wait_for("session.created")
     client.close()
-    assert _wait(lambda: peers.live_count() == 0)
+    assert wait_until(lambda: peers.live_count() == 0)
 
 
 def test_two_calls_at_once_each_have_their_own_session(served, call_client) -> None:
     base = served()
     first, second = call_client(), call_client()
-    _call(base, first, {"type": "realtime"})
-    _call(base, second, {"type": "realtime"})
+    place_call(base, first, {"type": "realtime"})
+    place_call(base, second, {"type": "realtime"})
     ids = {first.wait_for("session.created")["session"]["id"]}
     ids.add(second.wait_for("session.created")["session"]["id"])
     assert len(ids) == 2 and peers.live_count() == 2
@@ -342,30 +307,30 @@ def test_two_calls_at_once_each_have_their_own_session(served, call_client) -> N
 def test_over_the_call_limit_is_a_clear_503(served, call_client) -> None:
     base = served(CALL_MOCK_MAX_CALLS=1)
     first = call_client()
-    answer = _call(base, first, {"type": "realtime"})
-    refused = _call(base, call_client(), {"type": "realtime"})
+    answer = place_call(base, first, {"type": "realtime"})
+    refused = place_call(base, call_client(), {"type": "realtime"})
     assert refused.status_code == 503
     assert "CALL_MOCK_MAX_CALLS = 1" in refused.json()["error"]["message"]
     auth = {"Authorization": "Bearer sk-test"}
     requests.post(base + answer.headers["Location"] + "/hangup", headers=auth, timeout=10)
-    assert _call(base, call_client(), {"type": "realtime"}).status_code == 201
+    assert place_call(base, call_client(), {"type": "realtime"}).status_code == 201
 
 
 def test_the_watchdog_ends_a_call_whose_mic_went_quiet(served, call_client) -> None:
     base, client = served(CALL_MOCK_IDLE_SECONDS=2), call_client()
-    _call(base, client, {"type": "realtime"})
+    place_call(base, client, {"type": "realtime"})
     client.wait_for("session.created")
-    assert _wait(lambda: peers.live_count() == 1 and client.remote_frames > 5)
+    assert wait_until(lambda: peers.live_count() == 1 and client.remote_frames > 5)
     _mic_frames_pass(150)  # three seconds of audio, over the idle limit
     assert peers.live_count() == 1  # frames keep flowing: the call lives on
     client.mic.mute()
-    assert _wait(lambda: peers.live_count() == 0, timeout=10)
+    assert wait_until(lambda: peers.live_count() == 0, timeout=10)
 
 
 def test_a_call_ends_at_its_length_limit(served, call_client) -> None:
     base, client = served(CALL_MOCK_MAX_SECONDS=1), call_client()
-    _call(base, client, {"type": "realtime"})
+    place_call(base, client, {"type": "realtime"})
     client.wait_for("session.created")
     error = _checked([client.wait_for("error", timeout=15)])[0]["error"]
     assert error["code"] == "session_expired" and "1 s" in error["message"]
-    assert _wait(lambda: peers.live_count() == 0)
+    assert wait_until(lambda: peers.live_count() == 0)

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from playground import create_app
-from playground.web.hosts import TrustedHosts, serve_hosts
+from playground.web.hosts import TrustedHosts, in_process, serve_hosts
 
 KEY = "sk-test-key-0123456789"
 
@@ -251,3 +251,16 @@ def test_serve_answers_only_for_its_own_host_and_port(served) -> None:
     assert get(f"localhost:{port}").status_code == 200
     assert get(f"127.0.0.1:{port}").status_code == 200
     assert get(f"localhost:{port + 1}").status_code == 400
+
+
+def test_the_own_mock_called_in_process_sees_the_visitors_address(app) -> None:
+    seen: list[str] = []
+
+    def mock(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(environ["REMOTE_ADDR"])
+        start_response("200 OK", [])
+        return []
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "203.0.113.9"}):
+        in_process(mock)({"REMOTE_ADDR": "127.0.0.1"}, lambda *_: None)
+    assert seen == ["203.0.113.9"]  # the mock's limits per client count the visitor
