@@ -51,7 +51,12 @@ from playground.transport.realtime_socket import (
     too_large,
 )
 from playground.transport.socket_relay import RelayLimits, relay
-from playground.web.constants import EPHEMERAL_KEY_HEADER
+from playground.web.constants import (
+    EPHEMERAL_KEY_HEADER,
+    SOCKET_CSRF_PREFIX,
+    SOCKET_PROTOCOL,
+    SOCKET_START,
+)
 from playground.web.csrf import MESSAGE_EXPIRED, MESSAGE_INVALID
 from playground.web.gateways import upstream
 from playground.web.mock_socket import MockSocket
@@ -61,11 +66,11 @@ from playground.web.state import PageState
 bp = Blueprint("call_socket", __name__)
 _sock = Sock()
 
-#: The subprotocol the page asks for (with ``csrf.<token>`` beside it) and the server chooses.
-PROTOCOL = "realtime-playground"
-CSRF_PROTOCOL_PREFIX = "csrf."
-#: The type of the page's first message.
-START = "playground.start"
+#: The subprotocol the page asks for (with ``csrf.<token>`` beside it) and the server chooses,
+#: and the type of the page's first message (the page gets them: web/constants.py).
+PROTOCOL = SOCKET_PROTOCOL
+CSRF_PROTOCOL_PREFIX = SOCKET_CSRF_PREFIX
+START = SOCKET_START
 DEFAULTS: dict[str, Any] = {
     "CALL_SOCKET_MAX_MESSAGE_BYTES": 1024 * 1024,
     "CALL_SOCKET_IDLE_SECONDS": 60,
