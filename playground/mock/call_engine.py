@@ -217,3 +217,20 @@ def _with_audio(reply: Reply) -> list[tuple[float, dict[str, Any] | AudioPiece]]
             start = end
     timeline.sort(key=lambda entry: (entry[0], entry[1]))
     return [(offset, what) for offset, _, what in timeline]
+
+
+class CarriedCall:
+    """What a call over either transport is to the registry: its engine, whose id and client
+    it gives (subclasses set ``engine``)."""
+
+    engine: CallEngine
+
+    @property
+    def id(self) -> str:
+        """Give the call's id."""
+        return self.engine.id
+
+    @property
+    def client(self) -> str:
+        """Give who started the call (its remote address): its share of the calls."""
+        return self.engine.client

@@ -18,7 +18,7 @@ import json
 import math
 import struct
 import threading
-from typing import Any, Protocol
+from typing import Any
 
 import aioice.ice
 from aiortc import (
@@ -30,7 +30,7 @@ from aiortc import (
 )
 
 from playground.mock.audio import FRAME_SAMPLES, RATE, PacedTrack, frame_levels
-from playground.mock.call_engine import AudioPiece, CallEngine
+from playground.mock.call_engine import AudioPiece, CallEngine, CarriedCall
 from playground.mock.call_limits import CallRefused, CallSettings, StartWindow, check_share
 from playground.mock.script import Conversation, Reply
 from playground.mock.session import SessionRules
@@ -69,21 +69,7 @@ class ToneTrack(PacedTrack):
         return _TONE[start : start + len(_SILENCE)]  # 20 ms frames divide the second
 
 
-class LiveCall(Protocol):
-    """A mock call as the registry keeps it, whatever carries it."""
-
-    engine: CallEngine
-
-    @property
-    def id(self) -> str:
-        """Give the call's id."""
-
-    @property
-    def client(self) -> str:
-        """Give who started it (its remote address): its share of the calls."""
-
-
-class MockCall:
+class MockCall(CarriedCall):
     """One live WebRTC call: its peer connection and tone, carrying a :class:`CallEngine`."""
 
     def __init__(self, conversation: Conversation, settings: CallSettings, client: str) -> None:
@@ -91,16 +77,6 @@ class MockCall:
         self._pc: RTCPeerConnection | None = None
         self._channel: RTCDataChannel | None = None
         self.engine = CallEngine(conversation, settings, self, client)
-
-    @property
-    def id(self) -> str:
-        """Give the call's id."""
-        return self.engine.id
-
-    @property
-    def client(self) -> str:
-        """Give who started the call."""
-        return self.engine.client
 
     @property
     def mic_frames(self) -> int:
@@ -189,7 +165,7 @@ class CallPeers:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._calls: dict[str, LiveCall] = {}
+        self._calls: dict[str, CarriedCall] = {}
         self._starts = StartWindow()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -206,7 +182,7 @@ class CallPeers:
                 self._thread.start()
             return self._loop
 
-    def admit(self, call: LiveCall, settings: CallSettings) -> None:
+    def admit(self, call: CarriedCall, settings: CallSettings) -> None:
         """Count ``call`` among the live calls until it ends; raise :class:`CallRefused` over
         its client's share (429: calls open, starts a minute) or when the process is full
         (503)."""
@@ -247,11 +223,11 @@ class CallPeers:
             message = f"The SDP offer could not be used: {exc or type(exc).__name__}"
             raise CallRefused(400, message, "invalid_offer", "sdp") from None
 
-    def _forget(self, call: LiveCall) -> None:
+    def _forget(self, call: CarriedCall) -> None:
         with self._lock:
             self._calls.pop(call.id, None)
 
-    def close_soon(self, call: LiveCall) -> None:
+    def close_soon(self, call: CarriedCall) -> None:
         """End ``call``, waiting (boundedly) until it is gone."""
         if self._loop is not None:
             try:
@@ -260,7 +236,7 @@ class CallPeers:
                 pass
         self._forget(call)
 
-    def get(self, call_id: str) -> LiveCall | None:
+    def get(self, call_id: str) -> CarriedCall | None:
         """Give the live call ``call_id`` (None once it ended)."""
         with self._lock:
             return self._calls.get(call_id)

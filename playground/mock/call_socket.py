@@ -31,7 +31,7 @@ from playground.mock import call_routes
 from playground.mock import keys as mock_keys
 from playground.mock import responses as mock_responses
 from playground.mock.answers import bearer_token, json_answer
-from playground.mock.call_engine import AudioPiece, CallEngine
+from playground.mock.call_engine import AudioPiece, CallEngine, CarriedCall
 from playground.mock.call_limits import CallRefused, CallSettings
 from playground.mock.script import Conversation, Reply
 from playground.mock.session import SessionRules, merged, rms_dbfs
@@ -50,7 +50,7 @@ _RECEIVE_SECONDS = 0.25  # how often the door looks whether the call ended
 _sock = Sock()
 
 
-class SocketCall:
+class SocketCall(CarriedCall):
     """One mock call over a WebSocket: the :class:`CallTransport` of its engine.
 
     ``send_text`` sends one text message to the caller (called on the mock's loop);
@@ -70,16 +70,6 @@ class SocketCall:
         self._send_text = send_text
         self._pending = b""  # appended audio short of a whole 20 ms frame
         self._uncommitted_ms = 0
-
-    @property
-    def id(self) -> str:
-        """Give the call's id."""
-        return self.engine.id
-
-    @property
-    def client(self) -> str:
-        """Give who started the call."""
-        return self.engine.client
 
     def begin(self) -> None:
         """Start the call (on the loop): greet and watch."""
