@@ -324,3 +324,22 @@ def test_the_own_mock_answers_through_the_bridge_offline(serve: Any, bridge_visi
         ws.send(json.dumps({"type": "response.create"}))
         assert _next(ws, "response.output_audio.delta")["delta"]
         assert _next(ws, "response.done")["response"]["status"] == "completed"
+
+
+def test_an_ephemeral_key_calls_without_a_session_update(
+    serve: Any, socket_gateway: Any, bridge_visitor: Any, reveal: Any
+) -> None:
+    """Connect with a minted key: the server calls with that key (the key carries the session,
+    so no session.update goes first), and the key is masked in what comes back."""
+    ek = "ek_test_minted_0123456789"
+    visitor = bridge_visitor(serve())
+    auth = {**_auth(socket_gateway.url), "X-Playground-Ephemeral-Key": ek}
+    with visitor.open(_form(), auth) as ws:
+        _next(ws, "session.created")
+        ws.send(json.dumps({"type": "echo", "say": {"type": "note", "said": ek}}))
+        note = _next(ws, "note")
+    assert socket_gateway.closed.wait(10)
+    (seen,) = socket_gateway.connections
+    assert seen["headers"]["Authorization"] == f"Bearer {ek}"
+    assert [m["type"] for m in seen["messages"]] == ["echo"]
+    assert ek not in reveal(json.dumps(note)) and note["said"] == "[the ephemeral key]"
