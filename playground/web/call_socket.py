@@ -58,9 +58,9 @@ from playground.web.constants import (
     SOCKET_START,
 )
 from playground.web.csrf import MESSAGE_EXPIRED, MESSAGE_INVALID
-from playground.web.gateways import upstream
+from playground.web.gateways import in_flight_limit, upstream
 from playground.web.mock_socket import MockSocket
-from playground.web.send_target import Target, ephemeral_target, in_flight, target_for
+from playground.web.send_target import Target, ephemeral_target, target_for
 from playground.web.state import PageState
 
 bp = Blueprint("call_socket", __name__)
@@ -164,7 +164,8 @@ def call_socket(ws: Any) -> None:
     try:
         start = _start(browser)
         max_seconds = float(config["CALL_SOCKET_MAX_SECONDS"])
-        with in_flight(start.target, max_seconds):
+        # Counted even to the own mock (a send to it is not): a call holds this thread.
+        with in_flight_limit().hold(request.remote_addr or "", max_seconds):
             gateway = _open(start)
             try:
                 if start.first_event is not None:

@@ -60,14 +60,13 @@ class Target:
 
 
 @contextmanager
-def in_flight(target: Target, seconds: float | None = None) -> Iterator[None]:
-    """Hold a place among the requests in flight for one to ``target`` that may last
-    ``seconds`` (its deadline by default); raises
-    :class:`~playground.transport.in_flight.TooManyInFlight` when there is none."""
+def in_flight(target: Target) -> Iterator[None]:
+    """Hold a place among the requests in flight for one to ``target`` (raises
+    :class:`~playground.transport.in_flight.TooManyInFlight` when there is none)."""
     if target.in_process:  # the own mock never waits on anything: it is not counted
         yield
         return
-    with in_flight_limit().hold(request.remote_addr or "", seconds or target.deadline):
+    with in_flight_limit().hold(request.remote_addr or "", target.deadline):
         yield
 
 

@@ -264,15 +264,18 @@ def test_a_pages_message_over_the_cap_ends_the_call(
     assert [m["type"] for m in socket_gateway.connections[0]["messages"]] == ["session.update"]
 
 
+@pytest.mark.parametrize("own_mock", [False, True], ids=["gateway", "own-mock"])
 def test_the_per_client_limit_refuses_a_second_call(
-    serve: Any, socket_gateway: Any, bridge_visitor: Any
+    serve: Any, socket_gateway: Any, bridge_visitor: Any, own_mock: bool
 ) -> None:
-    """A call holds a place among the requests in flight until it ends: over the per-client
-    limit a second is refused (429) at once."""
-    visitor = bridge_visitor(serve(SEND_MAX_IN_FLIGHT_PER_CLIENT=1))
-    with visitor.open(_form(), _auth(socket_gateway.url)) as first:
+    """A call holds a place among the requests in flight until it ends (one to the own mock
+    too: it holds a thread as long): over the per-client limit a second is refused (429)."""
+    base = serve(SEND_MAX_IN_FLIGHT_PER_CLIENT=1)
+    gateway = base + "/mock/v1" if own_mock else socket_gateway.url
+    visitor = bridge_visitor(base)
+    with visitor.open(_form(), _auth(gateway)) as first:
         _next(first, "session.updated")
-        with visitor.open(_form(), _auth(socket_gateway.url)) as second:
+        with visitor.open(_form(), _auth(gateway)) as second:
             refused = _next(second)
     assert (refused["type"], refused["status"]) == ("playground.refused", 429)
     assert "from your address" in refused["message"]
