@@ -28,7 +28,7 @@ def _model(call_ui: Any, page: Any) -> None:
 
 def test_the_mock_over_websocket_end_to_end(call_ui: Any, call_page: Any, peers: Any) -> None:
     """Chosen once, the transport is remembered; the call connects through the bridge; the
-    fake microphone's audio reaches the mock as PCM16 appends (heard by its turn detection);
+    fake microphone's audio reaches the mock as PCM16 appends (20 ms frames it hears);
     a typed message is answered in the transcript and its audio deltas play; the panel's
     inspector and effective view work; live session.update; hang-up ends the mock call."""
     page = call_page
@@ -38,7 +38,14 @@ def test_the_mock_over_websocket_end_to_end(call_ui: Any, call_page: Any, peers:
     assert page.get_by_test_id("call-transport").input_value() == "websocket"
     call_ui.open_ga(page)
     call_ui.realtime_session(page, "Answer briefly.")
+    # Turn detection off: the fake microphone's beeps would interrupt the typed exchange.
+    mode = "session:realtime.audio.input.turn_detection@mode"
+    page.locator(f'input[name="{mode}"][value="null"]').check()
     _model(call_ui, page)
+    call_ui.wait_for(
+        page,
+        "document.getElementById('request-body').textContent.includes('\"turn_detection\": null')",
+    )
     page.get_by_test_id("call-start").click()
     assert call_ui.settled_status(page) == "connected"
     transport = page.get_by_test_id("call-transport")
@@ -79,7 +86,7 @@ def test_a_call_through_a_websocket_gateway_keeps_the_key_on_the_server(
     call_ui: Any, call_page: Any, socket_gateway: Any
 ) -> None:
     """A WebSocket-only gateway: the server connects with the key and sends the session first;
-    the fake microphone's PCM16 appends arrive; the gateway's events show in the page; hang-up
+    the fake microphone's PCM16 appends arrive (two seconds of them); the gateway's events show in the page; hang-up
     closes the gateway's socket. The browser never connects to it."""
 
     def gateway(connection: Any, record: dict[str, Any]) -> None:
@@ -87,8 +94,8 @@ def test_a_call_through_a_websocket_gateway_keeps_the_key_on_the_server(
         for text in connection:
             event = json.loads(text)
             record["messages"].append(event)
-            if event["type"] == "input_audio_buffer.append" and len(record["messages"]) == 4:
-                connection.send(json.dumps({"type": "gateway.heard", "appends": 3}))
+            if event["type"] == "input_audio_buffer.append" and len(record["messages"]) == 21:
+                connection.send(json.dumps({"type": "gateway.heard", "appends": 20}))
 
     socket_gateway.behaviour = gateway
     page = call_page
