@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.codecs import strict_json
 from playground.mock.session import SessionRules, merged, new_id, turn_settings
+from playground.model import strict_json
 
 #: Seconds of speech per word of a spoken reply, and the reply's bounds.
 SECONDS_PER_WORD = 0.2

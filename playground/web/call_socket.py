@@ -36,9 +36,8 @@ from flask_sock import ConnectionClosed, Sock
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
-from playground.codecs.form_data import FormData
-from playground.model.call_spec import call_spec, socket_query, where_calls_start
-from playground.model.operations import get_operation
+from playground.model.call_spec import call_spec, socket_query
+from playground.model.form_data import FormData
 from playground.transport.checks import RequestRefused
 from playground.transport.in_flight import TooManyInFlight
 from playground.transport.realtime_socket import (
@@ -51,6 +50,7 @@ from playground.transport.realtime_socket import (
     too_large,
 )
 from playground.transport.socket_relay import RelayLimits, relay
+from playground.web.app_operations import app_operation, where_calls_start_here
 from playground.web.constants import (
     EPHEMERAL_KEY_HEADER,
     SOCKET_CSRF_PREFIX,
@@ -285,12 +285,14 @@ def _start(browser: BrowserSocket) -> Start:
     _check_csrf()
     message = _start_message(browser)
     try:
-        op = get_operation(message["op"])
+        if not message["op"]:
+            raise KeyError(message["op"])
+        op = app_operation(message["op"])
     except KeyError:
         raise Refused(400, "Unknown operation: reload the page.") from None
     spec = call_spec(op)
     if spec is None:
-        raise Refused(400, where_calls_start(op))
+        raise Refused(400, where_calls_start_here(op))
     session = spec.session_of(PageState(op, _form(message["form"])).body)
     auth = {str(k): v for k, v in message["auth"].items()}
     ephemeral = bool(auth.get(EPHEMERAL_KEY_HEADER, "").strip())

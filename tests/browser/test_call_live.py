@@ -269,3 +269,16 @@ def test_a_calls_inspector_masks_the_visitors_own_key(
     assert event["item"]["content"][0]["text"] == "my key is [your key]"
     events = page.locator("#call [data-testid=call-events]")
     assert call_ui.key not in events.evaluate("list => list.outerHTML")
+
+
+def test_the_transcript_shows_hidden_characters_the_model_says(
+    call_ui, call_page, live_server, peers
+) -> None:
+    """The mock says back what it heard: a bidi override and a tag character in its words show
+    as <U+XXXX> in the transcript, as every text the call draws does."""
+    page = call_page
+    call_ui.start_call(page)
+    call_ui.say(page, "safe\u202eevil\U000e0041")
+    call_ui.transcript_has(page, "You said: safe<U+202E>evil<U+E0041>")
+    shown = page.get_by_test_id("call-transcript").text_content() or ""
+    assert "\u202e" not in shown and "\U000e0041" not in shown

@@ -15,7 +15,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from werkzeug.datastructures import MultiDict
 
-from playground.codecs.form_filler import form_from_body
+from playground.model.form_filler import form_from_body
 from playground.model.operations import get_operation
 
 KEY = "sk-bridge-visitor-0123456789"
