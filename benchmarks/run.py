@@ -407,6 +407,7 @@ def main() -> None:
     from benchmarks.bench_call import call_rows, click_rows, offer_rows
     from benchmarks.bench_in_flight import in_flight_rows
     from benchmarks.bench_pages import page_rows
+    from benchmarks.bench_socket import socket_rows
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log between the rows
     sections = [
@@ -420,6 +421,7 @@ def main() -> None:
         ("Mock call (aiortc peer, Python caller, server in its own process)", call_rows),
         ("Live call in the page (headless Chromium against the mock)", click_rows),
         ("Mock call offers flooded with candidates (time to answer, median ms)", offer_rows),
+        ("Call over WebSocket: the bridge against a direct client (ms)", socket_rows),
     ]
     for title, rows_of in sections:
         print(f"\n{title}")

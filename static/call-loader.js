@@ -1,11 +1,34 @@
 // The call panel's first-load part: imports the call (static/call.js, which imports the rest of
 // the call's modules) on the first Start call or Connect click, so the page's first load stays
 // light, and offers "Connect with this key" while the response pane holds an ek_ key.
-// Start call waits for a gateway as Send does, with its reason beside it.
+// Start call waits for a gateway as Send does, with its reason beside it. It also keeps the
+// transport choice (WebRTC or WebSocket) in browser storage.
 // ES module: no inline script, no eval.
+import { store } from "./playground.js";
 import { gatewayReady } from "./request-headers.js";
 
 function panel() { return document.getElementById("call"); }
+const TRANSPORTS = ["webrtc", "websocket"];
+
+// The transport the panel's choice names: "webrtc" (the default) or "websocket".
+export function transportChoice() {
+  const select = panel() && panel().querySelector("[data-call-part=call-transport]");
+  const value = select ? select.value : store.get("callTransport");
+  return TRANSPORTS.indexOf(value) >= 0 ? value : "webrtc";
+}
+
+// Show the remembered choice in a panel just drawn (a page load or a swap of <main>).
+function restoreTransport() {
+  const select = panel() && panel().querySelector("[data-call-part=call-transport]");
+  const kept = store.get("callTransport");
+  if (select && !select.dataset.restored && TRANSPORTS.indexOf(kept) >= 0) select.value = kept;
+  if (select) select.dataset.restored = "1";
+}
+document.addEventListener("change", function (event) {
+  if (event.target.matches && event.target.matches("#call [data-call-part=call-transport]")) {
+    store.set("callTransport", event.target.value);
+  }
+});
 
 // The call's module once imported: later clicks act at once, not a microtask later.
 let loaded = null;
@@ -46,9 +69,10 @@ document.addEventListener("click", function (event) {
     }
   );
 });
-document.addEventListener("htmx:afterSettle", keyReady);
+function ready() { keyReady(); restoreTransport(); }
+document.addEventListener("htmx:afterSettle", ready);
 // The gateway is typed, chosen, restored or forgotten: each fires input or change (static/auth.js).
 document.addEventListener("input", startReady);
 document.addEventListener("change", startReady);
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", keyReady);
-else keyReady();
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+else ready();

@@ -1,22 +1,21 @@
-// The live call (static/call-loader.js imports it on the first Start call click): one RTCPeerConnection with the microphone (or receive-only audio when there is none),
-// the "oai-events" data channel, the remote audio in the panel's <audio>. The offer goes to
-// POST /call (the form, the headers of requestHeaders as for a send, or the ek_ key a client
-// secret send gave); a refusal (JSON) is shown in the response pane as a send's. In the call:
-// mute and level, text messages, function results, the event inspector, the effective
-// configuration, and every change of the form sent as a session.update.
+// The live call (static/call-loader.js imports it on the first Start call click), over the
+// transport chosen in the panel: WebRTC (static/call-webrtc.js) or WebSocket through the
+// server's bridge (static/call-socket.js), each a link with send(text) and close(atGateway).
+// In the call, whatever carries it: mute and level, text messages, function results, the event
+// inspector, the effective configuration, and every change of the form sent as a
+// session.update.
 // ES module: no inline script, no eval.
 import { keyReady, startReady } from "./call-loader.js";
 import { Inspector } from "./call-inspector.js";
 import * as S from "./call-session.js";
 import * as V from "./call-view.js";
-import { byId, constants } from "./playground.js";
-import { showRefusal } from "./call-refusal.js";
-import { keepFreshToken, requestHeaders } from "./request-headers.js";
+import { byId } from "./playground.js";
+import * as WebRTC from "./call-webrtc.js";
+import * as Socket from "./call-socket.js";
+import { transportChoice } from "./call-loader.js";
 
-const HEADERS = constants.headers;
 const DEBOUNCE_MS = 400;
-const GATHER_MS = 3000;
-const HANGUP_MS = 3000;
+const TRANSPORTS = { webrtc: WebRTC, websocket: Socket };
 
 let call = null; // the call in progress (one per page)
 let events = 0;
@@ -34,6 +33,7 @@ function buttons(inCall) {
   const focused = document.activeElement;
   panel().dataset.inCall = inCall ? "1" : "";
   part("call-start").disabled = inCall;
+  part("call-transport").disabled = inCall; // shown, not changed, while a call runs
   part("call-hangup").disabled = !inCall;
   part("call-mute").disabled = !(inCall && call && call.mic);
   V.inCallControls(inCall);
@@ -63,18 +63,11 @@ function hide(text) {
 }
 
 function send(event) {
-  if (!call || !call.channel || call.channel.readyState !== "open") return "";
+  if (!call || !call.open || !call.link) return "";
   event.event_id = "evt_pg_" + ++events;
-  call.channel.send(JSON.stringify(event));
+  call.link.send(JSON.stringify(event));
   call.inspector.add("client", event);
   return event.event_id;
-}
-
-// The headers a send gets: the CSRF token, the gateway and credentials (one rule for both).
-function sendHeaders() {
-  const headers = requestHeaders("post", true);
-  headers.Accept = "application/json";
-  return headers;
 }
 
 // Ask for a response: at once, or when the one in progress is done (the API refuses a second
@@ -100,35 +93,6 @@ function functionResult(callId, output) {
 }
 
 // --- Starting and ending ---------------------------------------------------------------
-function gathered(pc) {
-  if (pc.iceGatheringState === "complete") return Promise.resolve();
-  return new Promise(function (resolve) {
-    const done = function () { if (pc.iceGatheringState === "complete") resolve(); };
-    pc.addEventListener("icegatheringstatechange", done);
-    window.setTimeout(resolve, GATHER_MS); // what was gathered by then is enough on one host
-  });
-}
-
-async function microphone(c) {
-  const note = part("call-mic-note");
-  try {
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      throw new Error("this page cannot reach a microphone (it needs https or localhost)");
-    }
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-    c.mic = stream;
-    stream.getAudioTracks().forEach(function (track) { c.pc.addTrack(track, stream); });
-    meter(c, stream);
-    note.hidden = true;
-  } catch (error) {
-    const why = error && error.name === "NotAllowedError" ? "microphone access was denied"
-      : error && error.name === "NotFoundError" ? "no microphone was found" : String(error && error.message || error);
-    c.pc.addTransceiver("audio", { direction: "recvonly" });
-    note.textContent = "No microphone (" + why + "): the call listens only; text messages still work.";
-    note.hidden = false;
-  }
-}
-
 function meter(c, stream) {
   const Context = window.AudioContext || window.webkitAudioContext;
   if (!Context) return;
@@ -149,28 +113,6 @@ function meter(c, stream) {
   draw();
 }
 
-// POST /call: the answer {sdp, call_id}; a refusal (JSON, playground/web/json_answers.py) is
-// shown in the response pane, and thrown to say in the call's status.
-async function exchange(c, sdp) {
-  const body = new URLSearchParams(new FormData(byId("session-form")));
-  body.set("_sdp", sdp);
-  const headers = sendHeaders();
-  if (c.key) headers[HEADERS.ephemeralKey] = c.key;
-  let response;
-  try {
-    response = await fetch(panel().dataset.callUrl, { method: "POST", body: body, headers: headers, credentials: "same-origin" });
-  } catch (e) {
-    throw new Error("could not reach the playground server: check that it is still running");
-  }
-  keepFreshToken(function (name) { return response.headers.get(name); });
-  let answer = null;
-  try { answer = await response.json(); } catch (e) { /* not JSON: said below */ }
-  if (answer && answer.ok) return answer;
-  if (!answer) throw new Error("the playground server answered HTTP " + response.status + ", not JSON");
-  showRefusal(answer);
-  throw new Error(answer.message + " (see the response pane)");
-}
-
 async function start(withKey) {
   if (call) return;
   const keyInput = byId("ephemeral-key");
@@ -186,31 +128,20 @@ async function start(withKey) {
   const c = { key: key, pending: [], deferred: [], asked: askedSession(), open: false, ended: false };
   c.started = c.asked;
   c.inspector = Inspector(part("call-events-panel"), hide);
+  c.transport = transportChoice();
   call = c;
   buttons(true);
-  say("connecting…", "connecting");
+  say("connecting… (" + (c.transport === "websocket" ? "WebSocket, through this server" : "WebRTC") + ")", "connecting");
+  const on = {
+    // Shown once the call is up: a start that fails draws no in-call panels.
+    opened: function () { c.open = true; live.hidden = false; say("connected", "connected"); },
+    message: function (data) { receive(c, data); },
+    closed: function (reason, text) { end(c, reason, text); },
+    mic: function (stream) { c.mic = stream; meter(c, stream); buttons(true); },
+    said: function (text) { if (!call) say(part("call-status").textContent + " " + text, "ended"); },
+  };
   try {
-    c.pc = new RTCPeerConnection({ iceServers: [] });
-    c.pc.addEventListener("track", function (event) {
-      part("call-audio").srcObject = event.streams[0] || new MediaStream([event.track]);
-    });
-    c.pc.addEventListener("connectionstatechange", function () {
-      if (c.pc.connectionState === "failed") end(c, "the connection failed");
-    });
-    await microphone(c);
-    buttons(true);
-    c.channel = c.pc.createDataChannel("oai-events");
-    c.channel.addEventListener("open", function () { c.open = true; say("connected", "connected"); });
-    c.channel.addEventListener("message", function (message) { receive(c, message.data); });
-    c.channel.addEventListener("close", function () { end(c, "the server closed the call"); });
-    await c.pc.setLocalDescription(await c.pc.createOffer());
-    await gathered(c.pc);
-    if (c.ended) return;
-    const answer = await exchange(c, c.pc.localDescription.sdp);
-    if (c.ended) return;
-    c.id = answer.call_id || "";
-    await c.pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
-    live.hidden = false;
+    c.link = await TRANSPORTS[c.transport].open(c, on);
   } catch (error) {
     end(c, "", "Not started: " + (error && error.message ? error.message : String(error)), true);
   }
@@ -227,14 +158,7 @@ function end(c, reason, text, atGateway) {
   window.cancelAnimationFrame(c.frame);
   if (c.mic) c.mic.getTracks().forEach(function (track) { track.stop(); });
   if (c.audio) c.audio.close();
-  function close() {
-    try { if (c.channel) c.channel.close(); } catch (e) { /* already closed */ }
-    if (c.pc) c.pc.close();
-  }
-  if (atGateway && c.id) hangUpAtGateway(c).then(close);
-  else close();
-  const audio = part("call-audio");
-  if (audio) audio.srcObject = null;
+  if (c.link) c.link.close(Boolean(atGateway));
   if (!panel()) return;
   part("call-level").value = 0;
   const mute = part("call-mute");
@@ -242,21 +166,6 @@ function end(c, reason, text, atGateway) {
   mute.textContent = "Mute";
   buttons(false);
   say(text || "Call ended" + (reason ? ": " + reason + "." : "."), text ? "error" : "ended");
-}
-
-// POST /call/hangup, so the gateway ends the call too; what it says joins the status. The
-// promise settles when it answered, or after HANGUP_MS.
-function hangUpAtGateway(c) {
-  const form = byId("session-form");
-  const body = new URLSearchParams({ op: form.elements.op.value, call_id: c.id });
-  const headers = sendHeaders();
-  if (c.key) headers[HEADERS.ephemeralKey] = c.key;
-  const asked = fetch(panel().dataset.hangupUrl, { method: "POST", body: body, headers: headers, credentials: "same-origin" })
-    .then(function (response) { return response.json(); })
-    .then(function (answer) {
-      if (!answer.ok && answer.message && !call) say(part("call-status").textContent + " The gateway said: " + answer.message, "ended");
-    }, function () { /* the call is over here; nothing more to do */ });
-  return Promise.race([asked, new Promise(function (resolve) { window.setTimeout(resolve, HANGUP_MS); })]);
 }
 
 // --- Events from the server ------------------------------------------------------------

@@ -753,6 +753,166 @@ def call_context_on(call_browser: Any) -> Iterator[Any]:
         context.close()
 
 
+class RecordingSocketGateway:
+    """A gateway's Realtime WebSocket on 127.0.0.1 (a ``websockets`` server) that records each
+    connection: path and query, headers, every message, how it was closed.
+
+    By default it greets with ``session.created``, answers ``session.update`` with
+    ``session.updated`` and ``{"type": "echo", "say": …}`` with what it says; ``refuse`` answers the
+    upgrade with ``(status, body)`` instead; ``behaviour`` replaces the whole conversation
+    (a function of the connection).
+    """
+
+    def __init__(self) -> None:
+        from websockets.sync.server import serve
+
+        self.server = serve(
+            self._handle,
+            "127.0.0.1",
+            0,
+            process_request=self._process,
+            compression=None,
+            max_size=None,
+        )
+        self.url = f"http://127.0.0.1:{self.server.socket.getsockname()[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the connections and go back to the default conversation."""
+        self.connections: list[dict[str, Any]] = []
+        self.refuse: tuple[int, str] | None = None
+        self.behaviour: Any = None
+        self.closed = threading.Event()
+
+    def _process(self, connection: Any, request: Any) -> Any:
+        from urllib.parse import parse_qs, urlsplit
+
+        parts = urlsplit(request.path)
+        self.connections.append(
+            {
+                "path": parts.path,
+                "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
+                "headers": dict(request.headers.raw_items()),
+                "messages": [],
+                "close_code": None,
+            }
+        )
+        if self.refuse is not None:
+            status, body = self.refuse
+            response = connection.respond(status, body)
+            response.headers["Content-Type"] = "application/json"
+            return response
+        return None
+
+    def _handle(self, connection: Any) -> None:
+        import json
+
+        from websockets.exceptions import ConnectionClosed
+
+        record = self.connections[-1]
+        try:
+            if self.behaviour is not None:
+                self.behaviour(connection, record)
+                return
+            connection.send(json.dumps({"type": "session.created", "session": {}}))
+            for text in connection:
+                record["messages"].append(json.loads(text))
+                kind = record["messages"][-1].get("type")
+                if kind == "session.update":
+                    session = record["messages"][-1]["session"]
+                    connection.send(json.dumps({"type": "session.updated", "session": session}))
+                elif kind == "echo":  # what it says, padded to ``pad`` more characters
+                    said, pad = record["messages"][-1]["say"], record["messages"][-1].get("pad")
+                    connection.send(json.dumps({**said, "pad": "x" * pad} if pad else said))
+        except ConnectionClosed:
+            pass
+        finally:
+            record["close_code"] = connection.close_code
+            self.closed.set()
+
+    def stop(self) -> None:
+        """Stop serving."""
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def _socket_gateway() -> Iterator[RecordingSocketGateway]:
+    gateway = RecordingSocketGateway()
+    yield gateway
+    gateway.stop()
+
+
+@pytest.fixture
+def socket_gateway(_socket_gateway: RecordingSocketGateway) -> RecordingSocketGateway:
+    """Give the recording WebSocket gateway (fresh for each test); its base URL is ``.url``."""
+    _socket_gateway.reset()
+    return _socket_gateway
+
+
+class BridgeVisitor:
+    """A visitor of a served playground who calls through its WebSocket bridge as the page
+    does: the page's cookie, its CSRF token as a subprotocol, the start message."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.session = requests.Session()
+        self.session.trust_env = False
+        page = self.session.get(base_url + "/", timeout=30)
+        found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
+        self.token = found.group(1) if found else ""
+
+    def open(
+        self,
+        form: Any,
+        auth: dict[str, str],
+        token: str | None = None,
+        origin: str | None = None,
+        op: str = "client-secrets",
+    ) -> Any:
+        """Give the open bridge socket, its start message sent (``token``/``origin``: what
+        the handshake carries instead of the page's own)."""
+        import json
+        from urllib.parse import urlencode
+
+        from websockets.exceptions import ConnectionClosed
+        from websockets.sync.client import connect
+
+        from playground.web.call_socket import CSRF_PROTOCOL_PREFIX, PROTOCOL, START
+
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
+        protocols = [PROTOCOL, CSRF_PROTOCOL_PREFIX + (self.token if token is None else token)]
+        ws = connect(
+            self.base_url.replace("http://", "ws://") + "/call/socket",
+            subprotocols=protocols,
+            additional_headers={"Cookie": cookie, "Origin": origin or self.base_url},
+            open_timeout=10,
+            proxy=None,
+        ).__enter__()  # the test's ``with`` closes it
+        pairs = list(form.items(multi=True)) if hasattr(form, "items") else list(form)
+        start = {"type": START, "op": op, "form": urlencode(pairs), "auth": auth}
+        try:
+            ws.send(json.dumps(start))
+        except ConnectionClosed:  # refused from the handshake alone: what it said is read next
+            pass
+        return ws
+
+
+@pytest.fixture
+def bridge_visitor() -> Any:
+    """Give a function making a :class:`BridgeVisitor` of a served playground's ``base_url``."""
+    made: list[BridgeVisitor] = []
+
+    def make(base_url: str) -> BridgeVisitor:
+        made.append(BridgeVisitor(base_url))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.session.close()
+
+
 def _free_port() -> int:
     """Give a TCP port on 127.0.0.1 that nothing listens on right now."""
     import socket

@@ -76,10 +76,12 @@ def test_call_rows_time_a_real_call(bench_call) -> None:
 
 @pytest.mark.browser
 def test_click_rows_time_a_call_started_in_the_page(bench_call, playwright_driver) -> None:
-    """The page's Start call reaches session.created in the event list (it exits otherwise)."""
+    """The page's Start call reaches session.created in the event list over either transport
+    (it exits otherwise)."""
     rows = bench_call.click_rows(runs=1, driver=playwright_driver)
-    assert rows[1][0].startswith("page: click on Start call to session.created")
-    assert float(rows[0][1]) > 0 and float(rows[1][1]) > 0
+    assert rows[1][0].startswith("page over webrtc: click to session.created")
+    assert rows[2][0].startswith("page over websocket: click to session.created")
+    assert all(float(value) > 0 for _, value, *_ in rows)
 
 
 def test_offer_rows_answer_a_flooded_offer(bench_call) -> None:
@@ -87,3 +89,11 @@ def test_offer_rows_answer_a_flooded_offer(bench_call) -> None:
     statuses = [what.rsplit(": ", 1)[1] for what, *_ in rows]
     assert statuses == ["201", "201", "400", "201"]  # 8,000 candidates: over 64 KB, refused
     assert all(float(ms) > 0 and ratio.endswith("x") for _, ms, ratio, _ in rows)
+
+
+def test_socket_rows_time_the_bridge_against_a_direct_client() -> None:
+    from benchmarks.bench_socket import socket_rows
+
+    rows = socket_rows(events=5, seconds=1.0)
+    assert [what for what, *_ in rows][0].startswith("direct client")
+    assert all(float(value.split()[0]) >= 0 for _, value, *_ in rows)

@@ -1,10 +1,11 @@
 """Mock calls as real WebRTC peers (aiortc), all on one asyncio loop in one background thread.
 
-:data:`peers` is the process's registry. A request thread hands it an SDP offer with
+:data:`peers` is the process's registry of mock calls (WebRTC ones and the WebSocket ones of
+:mod:`playground.mock.call_socket`). A request thread hands it an SDP offer with
 :meth:`CallPeers.start` and waits (up to a deadline) for the answer, gathered on the loop; the
-peer then lives on the loop: ``oai-events`` messages go to a
-:class:`~playground.mock.script.Conversation`, mic audio to turn detection, replies play a tone
-on the outgoing track. Every address offered is ``CallSettings.host`` (127.0.0.1 by default) and
+peer then lives on the loop, carrying a :class:`~playground.mock.call_engine.CallEngine`:
+``oai-events`` messages and mic levels go to it, its replies play a tone on the outgoing
+track. Every address offered is ``CallSettings.host`` (127.0.0.1 by default) and
 no STUN server is asked, so nothing leaves the machine. A watchdog closes a call that never
 connects, whose connection failed, whose mic went quiet (the browser vanished) or that ran past
 its length limit; a hang-up (route, data channel or connection closed) ends it at once.
@@ -17,8 +18,6 @@ import json
 import math
 import struct
 import threading
-import time
-from collections.abc import Coroutine
 from typing import Any
 
 import aioice.ice
@@ -31,9 +30,10 @@ from aiortc import (
 )
 
 from playground.mock.audio import FRAME_SAMPLES, RATE, PacedTrack, frame_levels
+from playground.mock.call_engine import AudioPiece, CallEngine, CarriedCall
 from playground.mock.call_limits import CallRefused, CallSettings, StartWindow, check_share
-from playground.mock.script import Conversation, Reply, Step
-from playground.mock.session import SessionRules, VoiceActivity, new_id, turn_settings
+from playground.mock.script import Conversation, Reply
+from playground.mock.session import SessionRules
 
 TONE_HZ = 440
 EVENTS_LABEL = "oai-events"
@@ -69,59 +69,40 @@ class ToneTrack(PacedTrack):
         return _TONE[start : start + len(_SILENCE)]  # 20 ms frames divide the second
 
 
-class MockCall:
-    """One live call: its peer connection, conversation, tone, turn detection and watchdog."""
+class MockCall(CarriedCall):
+    """One live WebRTC call: its peer connection and tone, carrying a :class:`CallEngine`."""
 
     def __init__(self, conversation: Conversation, settings: CallSettings, client: str) -> None:
-        self.id = new_id("rtc_")
-        self.conversation = conversation
-        self.settings = settings
-        self.client = client  # who started it (its remote address): its share of the calls
-        self.connected = False  # ever
         self.tone = ToneTrack()
-        self.mic_frames = 0
         self._pc: RTCPeerConnection | None = None
         self._channel: RTCDataChannel | None = None
-        self._vad: VoiceActivity | None = None
-        self._reply_task: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._opened = self._last_heard = time.monotonic()
-        self._ending = False
-        self._closing: asyncio.Future[None] | None = None
-        self._on_end: list[Any] = []
+        self.engine = CallEngine(conversation, settings, self, client)
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+    @property
+    def mic_frames(self) -> int:
+        """Give how many frames of microphone audio the call heard."""
+        return self.engine.mic_frames
 
     async def open(self, offer_sdp: str) -> str:
         """Give the SDP answer to ``offer_sdp`` (ICE gathered: every candidate is in it)."""
         self._pc = pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-        self._configure_turns()
         pc.on("datachannel", self._on_channel)
         pc.on(
             "track",
-            lambda track: self._spawn(self._listen(track)) if track.kind == "audio" else None,
+            lambda track: self.engine.spawn(self._listen(track)) if track.kind == "audio" else None,
         )
         pc.on("connectionstatechange", self._on_state)
         await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
         pc.addTrack(self.tone)
         await pc.setLocalDescription(await pc.createAnswer())
-        self._spawn(self._watch())
+        self.engine.watch()
         return pc.localDescription.sdp
-
-    def _configure_turns(self) -> None:
-        turns = turn_settings(self.conversation.session)
-        heard = self._vad.heard_ms if self._vad else 0.0
-        self._vad = VoiceActivity(turns, heard_ms=heard) if turns else None
 
     def _on_state(self) -> None:
         if self._pc is not None and self._pc.connectionState == "connected":
-            self.connected = True
+            self.engine.connected = True
         if self._pc is not None and self._pc.connectionState in ("failed", "closed"):
-            self._spawn(self.close())
+            self.engine.spawn(self.engine.close())
 
     def remote_candidates(self) -> int:
         """Give how many of the caller's candidates the call's ICE holds (read from the offer,
@@ -138,8 +119,8 @@ class MockCall:
             return
         self._channel = channel
         channel.on("message", self._on_message)
-        channel.on("close", lambda: self._spawn(self.close()))
-        self.send(self.conversation.created())
+        channel.on("close", lambda: self.engine.spawn(self.engine.close()))
+        self.engine.greet()
 
     def send(self, event: dict[str, Any]) -> None:
         """Send one server event on ``oai-events`` (dropped once the channel is gone)."""
@@ -147,100 +128,50 @@ class MockCall:
             self._channel.send(json.dumps(event))
 
     def _on_message(self, message: str | bytes) -> None:
-        self._last_heard = time.monotonic()
         text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
-        self._apply(self.conversation.handle(text))
+        self.engine.on_message(text)
 
-    def _apply(self, step: Step) -> None:
-        for event in step.events:
-            self.send(event)
-        if step.session_changed:
-            self._configure_turns()
-        if step.cancel and self._reply_task is not None:
-            self._reply_task.cancel()
-        if step.reply is not None:
-            self._reply_task = self._spawn(self._play(step.reply))
-
-    async def _play(self, reply: Reply) -> None:
-        started = time.monotonic()
+    def play(self, reply: Reply) -> None:
+        """Play the tone for as long as ``reply`` speaks."""
         if reply.tone_seconds:
             self.tone.play(reply.tone_seconds)
-        try:
-            for offset, event in reply.timeline:
-                await asyncio.sleep(max(0.0, started + offset - time.monotonic()))
-                self.send(event)
-        except asyncio.CancelledError:
-            self.tone.hush()
-            for event in self.conversation.cancelled(reply):
-                self.send(event)
-            raise
-        self.conversation.finished(reply)
+
+    def audio(self, piece: AudioPiece) -> None:
+        """Nothing to do: the tone track plays the voice."""
+
+    def hush(self) -> None:
+        """Stop the tone."""
+        self.tone.hush()
+
+    def present(self) -> bool:
+        """Give whether the peer connection is up."""
+        return self._pc is not None and self._pc.connectionState == "connected"
 
     async def _listen(self, track: MediaStreamTrack) -> None:
-        """Count the mic's frames and run turn detection on their level."""
+        """Hand the mic's frames' levels to the engine."""
         async for level in frame_levels(track):
-            self.mic_frames += 1
-            self._last_heard = time.monotonic()
-            if self._vad is None or level is None:
-                continue
-            change = self._vad.feed(level.dbfs, level.ms)
-            if change:
-                spoken = int(self._vad.heard_ms - self._vad.started_ms)
-                self._apply(self.conversation.speech(change, spoken))
-
-    async def _watch(self) -> None:
-        """Close the call once it is over its length, never connected, or its peer went away."""
-        limits = self.settings
-        while not self._ending:
-            await asyncio.sleep(min(0.5, limits.idle_seconds / 4, limits.connect_seconds / 4))
-            now = time.monotonic()
-            connected = self._pc is not None and self._pc.connectionState == "connected"
-            if now - self._opened > limits.max_seconds:
-                message = f"The call reached the mock's length limit ({limits.max_seconds:g} s)."
-                self.send(self.conversation.error(message, None, "session_expired"))
-                await self.close()
-            elif not self.connected and now - self._opened > limits.connect_seconds:
-                await self.close()  # never connected: a slot held for nobody
-            elif now - self._last_heard > limits.idle_seconds and (connected or self.mic_frames):
-                await self.close()  # no mic audio and no message: the browser vanished
-            elif not connected and now - self._opened > limits.idle_seconds:
-                await self.close()  # lost: nobody is there
-
-    def on_end(self, callback: Any) -> None:
-        """Call ``callback(call)`` once when the call ends (the registry forgets it)."""
-        self._on_end.append(callback)
+            self.engine.hear(level.dbfs if level else None, level.ms if level else 0.0)
 
     async def close(self) -> None:
-        """End the call: peer connection, tracks and tasks (a second call waits for the first)."""
-        if self._closing is None:
-            self._closing = asyncio.ensure_future(self._close_now())
-        await asyncio.shield(self._closing)
-
-    async def _close_now(self) -> None:
-        self._ending = True
+        """Close the peer connection and the tone (the engine's transport closing)."""
         self.tone.stop()
-        try:
-            if self._pc is not None:
-                await self._pc.close()
-        finally:
-            for task in list(self._tasks):
-                task.cancel()
-            # Only now: until its sockets are closed the call is live (and shutdown waits on it).
-            for callback in self._on_end:
-                callback(self)
+        if self._pc is not None:
+            await self._pc.close()
 
 
 class CallPeers:
-    """The live mock calls of this process, and the loop thread they run on (started lazily)."""
+    """The live mock calls of this process, over either transport, and the loop thread they run
+    on (started lazily)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._calls: dict[str, MockCall] = {}
+        self._calls: dict[str, CarriedCall] = {}
         self._starts = StartWindow()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
-    def _running_loop(self, host: str) -> asyncio.AbstractEventLoop:
+    def running_loop(self, host: str) -> asyncio.AbstractEventLoop:
+        """Give the calls' loop, started if need be (ICE offering ``host`` only)."""
         with self._lock:
             _offer_only(host)
             if self._loop is None:
@@ -250,6 +181,21 @@ class CallPeers:
                 )
                 self._thread.start()
             return self._loop
+
+    def admit(self, call: CarriedCall, settings: CallSettings) -> None:
+        """Count ``call`` among the live calls until it ends; raise :class:`CallRefused` over
+        its client's share (429: calls open, starts a minute) or when the process is full
+        (503)."""
+        with self._lock:
+            mine = sum(1 for each in self._calls.values() if each.client == call.client)
+            check_share(settings, len(self._calls), mine)
+            self._starts.take(call.client, settings.starts_per_minute)
+            self._calls[call.id] = call
+
+        def forget(engine: CallEngine) -> None:
+            self._forget(call)
+
+        call.engine.on_end(forget)
 
     def start(
         self,
@@ -262,41 +208,35 @@ class CallPeers:
         """Give ``(call_id, SDP answer)`` for an offer of ``client``; raise :class:`CallRefused`
         over its share (429: calls open, starts a minute), when the process is full (503), for
         an offer aiortc cannot read (400) or with no answer in time (504)."""
-        conversation = Conversation(rules, session)
-        call = MockCall(conversation, settings, client)
-        with self._lock:
-            mine = sum(1 for each in self._calls.values() if each.client == client)
-            check_share(settings, len(self._calls), mine)
-            self._starts.take(client, settings.starts_per_minute)
-            self._calls[call.id] = call
-        call.on_end(self._forget)
-        loop = self._running_loop(settings.host)
+        call = MockCall(Conversation(rules, session), settings, client)
+        self.admit(call, settings)
+        loop = self.running_loop(settings.host)
         future = asyncio.run_coroutine_threadsafe(call.open(offer_sdp), loop)
         try:
             return call.id, future.result(timeout=settings.answer_seconds)
         except TimeoutError:
-            self._close_soon(call)
+            self.close_soon(call)
             message = f"The mock found no answer to the offer in {settings.answer_seconds:g} s."
             raise CallRefused(504, message, "timeout") from None
         except Exception as exc:  # aiortc refuses an offer it cannot read with many types
-            self._close_soon(call)
+            self.close_soon(call)
             message = f"The SDP offer could not be used: {exc or type(exc).__name__}"
             raise CallRefused(400, message, "invalid_offer", "sdp") from None
 
-    def _forget(self, call: MockCall) -> None:
+    def _forget(self, call: CarriedCall) -> None:
         with self._lock:
             self._calls.pop(call.id, None)
 
-    def _close_soon(self, call: MockCall) -> None:
-        """End a call that failed to open, waiting (boundedly) until it is gone."""
+    def close_soon(self, call: CarriedCall) -> None:
+        """End ``call``, waiting (boundedly) until it is gone."""
         if self._loop is not None:
             try:
-                asyncio.run_coroutine_threadsafe(call.close(), self._loop).result(5)
+                asyncio.run_coroutine_threadsafe(call.engine.close(), self._loop).result(5)
             except Exception:  # whatever went wrong, the registry forgets the call
                 pass
         self._forget(call)
 
-    def get(self, call_id: str) -> MockCall | None:
+    def get(self, call_id: str) -> CarriedCall | None:
         """Give the live call ``call_id`` (None once it ended)."""
         with self._lock:
             return self._calls.get(call_id)
@@ -311,7 +251,7 @@ class CallPeers:
         call, loop = self.get(call_id), self._loop
         if call is None or loop is None:
             return False
-        asyncio.run_coroutine_threadsafe(call.close(), loop).result(timeout)
+        asyncio.run_coroutine_threadsafe(call.engine.close(), loop).result(timeout)
         return True
 
     def shutdown(self, timeout: float = 5.0) -> None:
@@ -324,7 +264,7 @@ class CallPeers:
             return
 
         async def close_all() -> None:
-            await asyncio.gather(*(call.close() for call in calls), return_exceptions=True)
+            await asyncio.gather(*(call.engine.close() for call in calls), return_exceptions=True)
             pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             for task in pending:
                 task.cancel()

@@ -109,6 +109,24 @@ def _session_of_key(claims: mock_keys.KeyClaims) -> tuple[dict[str, Any], Sessio
     return migrate(claims.session).body.get("session", {"type": "realtime"}), _rules(ga)
 
 
+def starting_session(token: str) -> tuple[dict[str, Any], SessionRules]:
+    """Give the session a call with the Bearer ``token`` starts from (an ephemeral key's own, or
+    a bare realtime session) and its rules; raise :class:`CallRefused` (401, 404) if none."""
+    if mock_keys.is_ephemeral(token):
+        try:
+            claims = mock_keys.verify(str(current_app.config["SECRET_KEY"]), token)
+        except mock_keys.KeyRefused as refused:
+            raise CallRefused(401, refused.message, refused.code) from None
+        found = _session_of_key(claims)
+    else:
+        op = _call_operation()
+        found = ({"type": "realtime"}, _rules(op)) if op else None
+    if found is None:
+        message = "This playground serves no GA client-secrets operation to call with."
+        raise CallRefused(404, message, "not_found")
+    return found
+
+
 def create_call() -> Any:
     """Answer ``POST /realtime/calls``: start a mock peer and give its SDP answer."""
     token = bearer_token()
@@ -117,18 +135,10 @@ def create_call() -> Any:
     multipart = request.mimetype == "multipart/form-data"
     offer = _part("sdp") if multipart else request.get_data(as_text=True)
     given_session = _part("session") if multipart else None
-    if mock_keys.is_ephemeral(token):
-        try:
-            claims = mock_keys.verify(str(current_app.config["SECRET_KEY"]), token)
-        except mock_keys.KeyRefused as refused:
-            return _error(401, refused.message, None, refused.code)
-        found = _session_of_key(claims)
-    else:
-        op = _call_operation()
-        found = ({"type": "realtime"}, _rules(op)) if op else None
-    if found is None:
-        return _error(404, "This playground serves no GA client-secrets operation to call with.")
-    session, rules = found
+    try:
+        session, rules = starting_session(token)
+    except CallRefused as refused:
+        return _refused(refused)
     if given_session is not None:
         try:  # strictly, as every body the mock takes: no NaN, bounded nesting
             given = strict_json.loads(given_session)

@@ -15,6 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from playground.mock import PREFIX
 from playground.mock import call_routes as mock_call_routes
+from playground.mock import call_socket as mock_call_socket
 from playground.mock import responses as mock_responses
 from playground.mock.answers import bearer_token, json_answer
 from playground.model import strict_json
@@ -30,6 +31,7 @@ def blueprint(app: Flask) -> Blueprint | None:
         return None
     bp = _blueprint(app.extensions[EXTENSION_KEY].values())
     mock_call_routes.add_routes(app, bp)  # WebRTC calls, answered by a real mock peer
+    mock_call_socket.add_routes(app, bp)  # the same calls over a WebSocket
     return bp
 
 

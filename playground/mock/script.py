@@ -173,19 +173,26 @@ class Conversation:
             interrupt = self.active is not None and bool(turns and turns.interrupt_response)
             return Step([event], cancel=interrupt)
         item_id = self._speech_item or new_id("item_")
-        previous = self.items[-1]["id"] if self.items else None
+        stopped = self.event(
+            "input_audio_buffer.speech_stopped", audio_end_ms=at_ms, item_id=item_id
+        )
+        step = Step([stopped, *self.commit(spoken_ms, item_id).events])
+        if turns and turns.create_response and self.active is None and self.awaiting_call is None:
+            step.reply = self._respond(None, None).reply
+        return step
+
+    def commit(self, spoken_ms: int, item_id: str = "") -> Step:
+        """Give the events of committing ``spoken_ms`` of the user's audio as a message (at the
+        end of a turn, or by ``input_audio_buffer.commit`` with turn detection off)."""
+        item_id = item_id or new_id("item_")
+        previous = self._last_id()
         events = [
-            self.event("input_audio_buffer.speech_stopped", audio_end_ms=at_ms, item_id=item_id),
-            self.event("input_audio_buffer.committed", previous_item_id=previous, item_id=item_id),
+            self.event("input_audio_buffer.committed", previous_item_id=previous, item_id=item_id)
         ]
         content = [{"type": "input_audio", "transcript": None}]
         item = {"id": item_id, "type": "message", "role": "user", "content": content}
         self._spoken_ms[item_id] = spoken_ms
-        events += self._store(item)
-        step = Step(events)
-        if turns and turns.create_response and self.active is None and self.awaiting_call is None:
-            step.reply = self._respond(None, None).reply
-        return step
+        return Step(events + self._store(item))
 
     def _respond(self, options: Any, about: Any) -> Step:
         if self.active is not None:

@@ -5,7 +5,8 @@
              "sdk": {"python": "realtime.calls.create"}}
 
 ``path`` is where the offer goes, ``session`` the body key sent as the call's session (the rest
-of the body is the client secret's own), ``sdk`` the SDK method per snippet language.
+of the body is the client secret's own), ``sdk`` the SDK method per snippet language, and
+``socket`` (``/realtime`` when not given) where the same call opens as a WebSocket.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class CallSpec:
     session_key: str
     #: The SDK method per language, as in ``x-playground.sdk``.
     sdk: dict[str, str] = field(default_factory=dict)
+    #: Where the same session is called over a WebSocket (``?model=…`` added).
+    socket_path: str = "/realtime"
 
     def session_of(self, body: Any) -> Any | None:
         """Give the session a call sends for ``body`` (None when the body has none)."""
@@ -46,6 +49,17 @@ class CallSpec:
         return f"{self.path}/{call_id}/hangup"
 
 
+def socket_query(session: Any) -> dict[str, str]:
+    """Give the query a call's socket URL carries for ``session``: ``intent=transcription`` for
+    a transcription session, else the session's ``model`` (none when it names none)."""
+    if not isinstance(session, dict):
+        return {}
+    if session.get("type") == "transcription":
+        return {"intent": "transcription"}
+    model = session.get("model")
+    return {"model": model} if isinstance(model, str) and model else {}
+
+
 def call_spec(op: Operation) -> CallSpec | None:
     """Give how ``op`` starts a call, or None when it cannot."""
     block = op.extra.get("call")
@@ -56,6 +70,7 @@ def call_spec(op: Operation) -> CallSpec | None:
         path=block["path"],
         session_key=str(block.get("session", "session")),
         sdk={str(k): str(v) for k, v in sdk.items()} if isinstance(sdk, dict) else {},
+        socket_path=str(block.get("socket", "/realtime")),
     )
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context
 from jinja2.runtime import Context
 
-from playground.model.call_spec import call_spec
+from playground.model.call_spec import call_spec, socket_query
 from playground.model.operations import Operation
 from playground.snippets.literals import (
     Shared,
@@ -56,6 +57,9 @@ class Language:
     #: The call's browser half (a page script with an ephemeral key), not a server's: it runs in
     #: a browser page, and shows the body as what the server sends for the key.
     browser: bool = False
+    #: The call over the Realtime WebSocket (``client.realtime.connect``), not WebRTC: the
+    #: session goes as its first ``session.update``.
+    socket: bool = False
 
     def available(self, op: Operation) -> bool:
         """Say whether the operation can be called this way (an SDK must name the method)."""
@@ -94,6 +98,14 @@ _CALL_REGISTRY = (
         "python",
         "python",
         call=True,
+    ),
+    Language(
+        "python_openai_socket",
+        "Python (WebSocket)",
+        "python_openai_socket.py.jinja",
+        "python",
+        call=True,
+        socket=True,
     ),
     Language("curl_call", "curl (call)", "curl_call.sh.jinja", "bash", call=True),
     Language(
@@ -205,10 +217,21 @@ def render_snippet(
     shown_base = base_url.rstrip("/") if base_url else None
     spec = call_spec(op) if language.call else None
     if spec is not None:  # the call: the server half sends the body's session, the browser's
-        return _template(language.template).render(  # the offer with the key the body mints
+        session = spec.session_of(body)  # the offer with the key the body mints
+        query = socket_query(session)
+        return _template(language.template).render(
+            socket_path=spec.socket_path,
+            socket_query=urlencode(query) or "model=…",
+            model=query.get("model"),
+            connect_args=", ".join(
+                f"{name}={python_string(value)}"
+                if name == "model"
+                else f"extra_query={{{python_string(name)}: {python_string(value)}}}"
+                for name, value in query.items()
+            ),
             op=op,
             body=body,
-            session=spec.session_of(body),
+            session=session,
             path=spec.path,
             url=root + spec.path,
             base=root,

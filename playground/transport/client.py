@@ -85,6 +85,7 @@ class Upstream:
         self, limits: Limits | None = None, pool_size: int = 10, guard: Guard | None = None
     ) -> None:
         self.limits = limits or Limits()
+        self.guard = guard  # where a send may connect (the call's WebSocket asks it too)
         hide_connection_log()
         # One shared session, for its pooled adapters: _exchange hands each send straight to
         # the adapter. Its environment and cookie jar are switched off all the same.

@@ -14,6 +14,7 @@ from playground.web import (
     app_operations,
     assets,
     call,
+    call_socket,
     csrf,
     errors,
     gateways,
@@ -65,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(page.bp)
     app.register_blueprint(send.bp)
     call.init_app(app)
+    call_socket.init_app(app)  # the call over WebSocket, bridged
     mock_bp = mock.blueprint(app)  # None when MOCK_ENABLED is False
     if mock_bp is not None:
         csrf.exempt(mock_bp)  # an API taking a Bearer key, not a cookie: nothing to forge

@@ -16,7 +16,6 @@ gateway's answer is cut there).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
@@ -29,15 +28,13 @@ from playground.transport.calls import (
     ephemeral_request,
     unified_request,
 )
-from playground.transport.checks import check_credential
-from playground.transport.client import request_headers
 from playground.transport.result import Result
 from playground.web.app_operations import where_calls_start_here
 from playground.web.constants import EPHEMERAL_KEY_HEADER
 from playground.web.exchange import Outgoing, Refused, exchange
 from playground.web.json_answers import answers_json_only, failure, json_answer, refusal
 from playground.web.refusals import answer_refused
-from playground.web.send_target import Target, field_errors
+from playground.web.send_target import Target, ephemeral_target, field_errors
 from playground.web.state import PageState, form_data_from_request, requested_operation
 from playground.web.visible import shown
 
@@ -62,15 +59,6 @@ def init_app(app: Flask) -> None:
         if isinstance(setting, bool) or not isinstance(setting, int) or setting < 1:
             raise ValueError(f"{name} must be a whole number of bytes, at least 1, not {setting!r}")
     app.register_blueprint(bp)
-
-
-def _ephemeral_target(target: Target) -> Target:
-    """Give ``target`` with the ephemeral key of the request in place of the credentials (it
-    carries the organization and project too); raise :class:`RequestRefused` for a bad one."""
-    key = check_credential(request.headers.get(EPHEMERAL_KEY_HEADER, "").strip(), "ephemeral key")
-    headers = request_headers(key)
-    hidden = {**target.secrets, key: "[the ephemeral key]"}
-    return replace(target, headers=headers, secrets=hidden)
 
 
 @bp.post("/call")
@@ -98,7 +86,7 @@ def start_call() -> Response:
         session = spec.session_of(state.body)
         return Outgoing(*unified_request(offer, session, target.headers), max_answer)
 
-    sent = exchange(spec.path, outgoing, _ephemeral_target if ephemeral else None)
+    sent = exchange(spec.path, outgoing, ephemeral_target if ephemeral else None)
     if isinstance(sent, Refused):
         return _refused(sent, json_answer(refusal(sent.message, 400), 400))
     answer = answer_of(sent.result, sent.target.secrets, max_answer)
@@ -151,7 +139,7 @@ def hang_up() -> Response:
         lambda target: Outgoing(
             b"", {k: v for k, v in target.headers.items() if k != "Content-Type"}
         ),
-        _ephemeral_target if ephemeral else None,
+        ephemeral_target if ephemeral else None,
     )
     if isinstance(sent, Refused):
         return _refused(sent, _hangup_answer(False, None, sent.message))

@@ -25,6 +25,7 @@ STORAGE_KEYS = {
     "organization": STORAGE_PREFIX + "organization",
     "project": STORAGE_PREFIX + "project",
     "snippetTab": STORAGE_PREFIX + "snippetTab",
+    "callTransport": STORAGE_PREFIX + "callTransport",
 }
 
 #: The request headers ``static/auth.js`` sets on a send or a call only.
@@ -41,6 +42,12 @@ EPHEMERAL_KEY_HEADER = "X-Playground-Ephemeral-Key"
 CSRF_TOKEN_HEADER = "X-CSRFToken"
 FRESH_CSRF_TOKEN_HEADER = "X-Playground-CSRF-Token"
 
+
+#: The call bridge's handshake (``playground/web/call_socket.py``): the subprotocol the page asks
+#: for, the prefix of the one carrying its CSRF token, the type of its first message.
+SOCKET_PROTOCOL = "realtime-playground"
+SOCKET_CSRF_PREFIX = "csrf."
+SOCKET_START = "playground.start"
 
 #: Form fields the page adds to its live-update request: the snippet tab shown (highlighted
 #: first) and whether the visitor has a gateway URL (never the URL itself).
@@ -65,4 +72,9 @@ def page_constants() -> dict[str, Any]:
         },
         "headerValueChar": HEADER_VALUE_CHAR,
         "fields": {"snippetLang": SNIPPET_LANG_FIELD, "gatewayFlag": GATEWAY_FLAG_FIELD},
+        "socket": {
+            "protocol": SOCKET_PROTOCOL,
+            "csrfPrefix": SOCKET_CSRF_PREFIX,
+            "start": SOCKET_START,
+        },
     }

@@ -11,10 +11,11 @@ loopback names on a loopback bind); ``create_app()`` alone trusts the loopback n
 Flask's own ``TRUSTED_HOSTS`` check is replaced by this one: it ignores ports, and it fails
 before the error page can be drawn.
 
-A request that changes something (any method but GET, HEAD, OPTIONS) must also come from a
-trusted origin: its ``Origin``, or when a browser sent none, ``Sec-Fetch-Site`` (same-origin or
-none). The mock's API is checked too: a page on another site must not use it through a
-visitor's browser; API clients send neither header.
+A request that changes something (any method but GET, HEAD, OPTIONS, and a WebSocket's
+handshake: browsers let any site open one, with cookies) must also come from a trusted origin:
+its ``Origin``, or when a browser sent none, ``Sec-Fetch-Site`` (same-origin or none). A
+foreign site's upgrade gets 403 before it happens. The mock's API is checked too: a page on
+another site must not use it through a visitor's browser; API clients send neither header.
 """
 
 from __future__ import annotations
@@ -174,7 +175,9 @@ def _check_request() -> Response | None:
             "link, the site that gave it may be trying to reach this server through your "
             "browser.",
         )
-    if request.method in _SAFE_METHODS or _from_trusted_origin():
+    # A WebSocket's handshake is a GET, but what it opens acts (a call): its origin counts.
+    upgrade = request.headers.get("Upgrade", "").lower() == "websocket"
+    if (request.method in _SAFE_METHODS and not upgrade) or _from_trusted_origin():
         return None
     message = (
         f"This request came from another site ({request.headers.get('Origin') or 'unnamed'}), "

@@ -1,8 +1,11 @@
 """``realtime-playground serve --prod``: the app under gunicorn, sized from the CPU count.
 
 Workers are processes (``2 x CPUs + 1``, gunicorn's own rule of thumb), each with a few
-threads, because a send waits on the upstream for up to ``SEND_DEADLINE`` seconds and must not
-hold a whole process. The app is made once in the master before the workers fork
+threads (``gthread``), because a send waits on the upstream for up to ``SEND_DEADLINE`` seconds
+and must not hold a whole process; a call over WebSocket (flask-sock, :mod:`playground.web.
+call_socket`) holds its thread for the whole call, which a ``sync`` worker could not give and
+an async one would not run. Such a call counts among the requests in flight, so threads stay
+free for pages. The app is made once in the master before the workers fork
 (``preload_app``), so they share one CSRF signing key even when none is configured.
 Gunicorn writes no access log unless told: API keys travel in headers, which it would not log
 anyway, and share links are the visitor's business.
@@ -56,7 +59,7 @@ def run(
         "bind": str(Origin(host.strip("[]"), port)),
         "workers": workers or default_workers(),
         "threads": threads,
-        "worker_class": "gthread",
+        "worker_class": "gthread",  # flask-sock: one thread per open WebSocket
         "preload_app": True,
         # A send may take SEND_DEADLINE seconds; a worker is only restarted well after that.
         "timeout": int(app.config.get("SEND_DEADLINE", 60)) + 30,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -30,6 +30,7 @@ from playground.transport.checks import (
 from playground.transport.client import request_headers
 from playground.transport.result import Result
 from playground.web.constants import (
+    EPHEMERAL_KEY_HEADER,
     GATEWAY_HEADER,
     GATEWAY_NAME_HEADER,
     INVALID_HEADER,
@@ -78,14 +79,16 @@ def _own_mock_base(base: str) -> bool:
     return parts.netloc.lower() == own.netloc.lower() and parts.path.rstrip("/") == MOCK_PREFIX
 
 
-def target_for(path: str) -> Target:
+def target_for(path: str, headers: Mapping[str, str] | None = None) -> Target:
     """Give the target of a request to ``path`` (under the gateway's base URL) from the request
-    headers, or raise :class:`RequestRefused`."""
-    invalid = request.headers.get(INVALID_HEADER, "")
+    headers (or ``headers``: what a call's WebSocket sent as them), or raise
+    :class:`RequestRefused`."""
+    given = request.headers if headers is None else headers
+    invalid = given.get(INVALID_HEADER, "")
     if invalid:
         what = invalid if invalid in ("key", "organization", "project") else "credential"
         raise invalid_credential(what)
-    name = request.headers.get(GATEWAY_NAME_HEADER, "").strip()
+    name = given.get(GATEWAY_NAME_HEADER, "").strip()
     gateways: dict[str, ConfiguredGateway] = current_app.config["GATEWAYS"]
     if name:
         gateway = gateways.get(unquote(name))
@@ -107,17 +110,17 @@ def target_for(path: str) -> Target:
         return Target(gateway.base_url + path, headers, gateway.name, hidden, deadline)
     if current_app.config["SEND_CONFIGURED_ONLY"]:
         raise RequestRefused("This server sends only to its configured gateways: choose one.")
-    raw_url = unquote(request.headers.get(GATEWAY_HEADER, ""))
+    raw_url = unquote(given.get(GATEWAY_HEADER, ""))
     if not raw_url.strip():
         raise RequestRefused("Enter a gateway URL above to enable sending.")
     base = check_gateway_url(raw_url)
-    key = check_credential(request.headers.get(KEY_HEADER, ""), "key")
+    key = check_credential(given.get(KEY_HEADER, ""), "key")
     if _own_mock_base(base):  # answered in process: see playground.transport.inprocess
         base = inprocess.BASE + MOCK_PREFIX
         # The own mock takes any key: with none typed, its placeholder (a typed key still wins).
         key = key or MOCK_PLACEHOLDER_KEY
-    organization = check_credential(request.headers.get(ORGANIZATION_HEADER, ""), "organization")
-    project = check_credential(request.headers.get(PROJECT_HEADER, ""), "project")
+    organization = check_credential(given.get(ORGANIZATION_HEADER, ""), "organization")
+    project = check_credential(given.get(PROJECT_HEADER, ""), "project")
     headers = request_headers(key, organization, project)
     hidden = {key: "[your key]", organization: "[your organization]", project: "[your project]"}
     deadline = min(
@@ -125,6 +128,16 @@ def target_for(path: str) -> Target:
         float(current_app.config["SEND_DEADLINE"]),
     )
     return Target(base + path, headers, "your gateway", hidden, deadline)
+
+
+def ephemeral_target(target: Target, headers: Mapping[str, str] | None = None) -> Target:
+    """Give ``target`` with the ephemeral key of the request (or of ``headers``) in place of the
+    credentials (it carries the organization and project too); raise :class:`RequestRefused`
+    for a bad one."""
+    given = request.headers if headers is None else headers
+    key = check_credential(given.get(EPHEMERAL_KEY_HEADER, "").strip(), "ephemeral key")
+    hidden = {**target.secrets, key: "[the ephemeral key]"}
+    return replace(target, headers=request_headers(key), secrets=hidden)
 
 
 def field_errors(state: PageState, result: Result, under: str = "") -> tuple[dict[str, str], str]:

@@ -38,7 +38,11 @@ def test_only_an_operation_with_a_call_has_call_snippets() -> None:
 def test_the_python_call_tab_needs_an_sdk_method(ga_op: Operation) -> None:
     extra = {**ga_op.extra, "call": {**ga_op.extra["call"], "sdk": {}}}
     bare = replace(ga_op, extra=extra)
-    assert [lang.id for lang in call_languages_for(bare)] == ["curl_call", "browser_call"]
+    assert [lang.id for lang in call_languages_for(bare)] == [
+        "python_openai_socket",  # client.realtime.connect: no method of the document's
+        "curl_call",
+        "browser_call",
+    ]
     with pytest.raises(KeyError, match="no method"):
         render_snippet(bare, "python_openai_call", {"session": SESSION})
 
@@ -55,7 +59,9 @@ def test_the_call_snippets_send_the_session_and_not_the_rest_of_the_body(ga_op: 
     curl = render_snippet(ga_op, "curl_call", body)
     assert "'https://api.openai.com/v1/realtime/calls'" in curl
     assert '"instructions": "Say \'hi\' to $HOME"' in curl  # in a quoted here-document
-    for text in (python, curl):
+    socket = render_snippet(ga_op, "python_openai_socket", body)
+    assert "connection.session.update(session=session)" in socket
+    for text in (python, curl, socket):
         assert "expires_after" not in text and "77" not in text
         assert text.endswith("\n") and not text.endswith("\n\n")
 

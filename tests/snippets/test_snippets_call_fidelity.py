@@ -37,7 +37,7 @@ CASES = [
     pytest.param(case, lang.id, id=f"{case}-{lang.id}")
     for case in CORPUS
     for lang in call_languages_for(OP)
-    if not lang.browser
+    if not lang.browser and not lang.socket  # the socket's: test_snippets_socket_fidelity.py
 ]
 
 

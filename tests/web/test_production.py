@@ -115,3 +115,28 @@ def test_serve_prod_stays_available_while_slow_sends_hold_threads(
     for thread in threads:
         thread.join(30)
     assert sorted(a.status_code for a in answers) == [200, 200, 429, 429]
+
+
+def test_serve_prod_bridges_a_websocket_call(start_prod, bridge_visitor) -> None:
+    """gunicorn's threaded workers carry the call bridge (flask-sock needs a thread per socket):
+    a call to the own mock over WebSocket is answered, and after a hang-up the next one too
+    (its thread and its place in flight were given back)."""
+    import json
+    from urllib.parse import quote
+
+    url = start_prod("--workers", "1", "--threads", "2").url
+    visitor = bridge_visitor(url)
+    form = {"op": "client-secrets", "session@mode": "realtime", "session:realtime.model": "m-1"}
+    auth = {"X-Playground-Gateway": quote(url + "/mock/v1"), "X-Playground-Key": "sk-prod"}
+    for _ in range(3):
+        for _attempt in range(20):  # the last call's place frees once its relay has stopped
+            with visitor.open(form.items(), auth) as ws:
+                first = json.loads(ws.recv(timeout=20))
+                if first.get("status") == 429:
+                    time.sleep(0.25)
+                    continue
+                kinds = [first["type"]] + [json.loads(ws.recv(timeout=20))["type"] for _ in "ab"]
+                assert kinds == ["playground.connected", "session.created", "session.updated"]
+                break
+        else:
+            pytest.fail("the place of the call before was never given back")
