@@ -2,9 +2,9 @@
 
 Every declared property gets a value of its type: a value the message gives for it by name
 (``city: Paris``, ``count=3``) or, for the first string and number, what the message holds (its
-last capitalised word, its first number); else a sample that fits (an enum's first choice, a
-``format``'s example, the minimum, ``"mock <name>"``). Lengths, ranges and item counts are
-kept; a ``pattern`` is not solved.
+last capitalised word, its first number); else a sample that fits (an enum's first choice, the
+minimum, ``"mock <name>"``). A string with a ``format`` is always that format's example.
+Lengths, ranges and item counts are kept; a ``pattern`` is not solved.
 """
 
 from __future__ import annotations
@@ -82,11 +82,13 @@ class _Filler:
         return None
 
     def _string(self, schema: dict[str, Any], name: str) -> str:
-        text = self.named(name)
+        text, shaped = self.named(name), _FORMATS.get(str(schema.get("format")))
+        if shaped is not None:
+            return shaped  # a date or an address: a sample that has the shape
         if text is None and self.proper:
             text = self.proper.pop()
         if text is None:
-            text = _FORMATS.get(str(schema.get("format")), f"mock {name or 'value'}")
+            text = f"mock {name or 'value'}"
         low, high = int(schema.get("minLength", 0)), schema.get("maxLength")
         text = text.ljust(low, "x")
         return text[: int(high)] if isinstance(high, int) else text
