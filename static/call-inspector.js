@@ -1,121 +1,126 @@
-// The live call's event inspector, as window.PlaygroundCallInspector (loaded with
-// static/call.js): every client and server event in order, one element each (time, direction,
-// type, the JSON folded in a <details>), with a type filter, pause, clear and a JSON Lines
-// download. Audio payloads are summarised by their size, never dumped.
-// Static file: no inline script, no eval.
-(function () {
-  "use strict";
-  // The events whose base64 audio is replaced by its size, and the key holding it.
-  const AUDIO = { "response.output_audio.delta": "delta", "input_audio_buffer.append": "audio" };
+// The live call's event inspector (imported by static/call.js): every client and server event in
+// order, one element each (time, direction, type, the JSON folded in a <details>), with a type
+// filter, pause, clear and a JSON Lines download. Audio payloads are summarised by their size,
+// never dumped; secrets are masked (``hide``) in what is shown and downloaded, and hidden
+// characters shown as <U+XXXX> (the download keeps them exact). ES module: no inline script, no eval.
 
-  function base64Bytes(text) {
-    const padding = (text.match(/=*$/) || [""])[0].length;
-    return Math.max(0, Math.floor((text.length * 3) / 4) - padding);
+// Characters that change how text reads without being seen: every format character (Cf: bidi
+// controls, zero-width, tags U+E0000-E007F), and variation selectors (U+FE00-FE0F,
+// U+E0100-E01EF). ``visible`` writes each as <U+XXXX>, as the server's visible rule does.
+const HIDDEN = /[\p{Cf}\uFE00-\uFE0F\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
+export function visible(text) {
+  return String(text).replace(HIDDEN, function (c) {
+    return "<U+" + c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0") + ">";
+  });
+}
+
+// The events whose base64 audio is replaced by its size, and the key holding it.
+const AUDIO = { "response.output_audio.delta": "delta", "input_audio_buffer.append": "audio" };
+
+function base64Bytes(text) {
+  const padding = (text.match(/=*$/) || [""])[0].length;
+  return Math.max(0, Math.floor((text.length * 3) / 4) - padding);
+}
+
+// The event as shown and downloaded: an audio payload becomes "[N bytes of audio]".
+function summarise(event) {
+  const key = event && AUDIO[event.type];
+  if (!key || typeof event[key] !== "string") return event;
+  const copy = Object.assign({}, event);
+  copy[key] = "[" + base64Bytes(event[key]) + " bytes of audio]";
+  return copy;
+}
+
+export function el(tag, attrs, text) {
+  const node = document.createElement(tag);
+  Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// An inspector drawn into ``root``. ``hide(text)`` gives the text with anything secret
+// masked (the call's ephemeral key and the visitor's own key, should a server ever echo them).
+export function Inspector(root, hide) {
+  const recorded = [];
+  let paused = false;
+  let held = [];
+  const bar = el("div", { class: "call-events-bar" });
+  const filter = el("input", {
+    type: "search", "data-testid": "call-events-filter", placeholder: "Filter by type",
+    "aria-label": "Filter events by type", autocomplete: "off", spellcheck: "false",
+  });
+  const pause = el("button", { type: "button", "data-testid": "call-events-pause", "aria-pressed": "false" }, "Pause");
+  const clear = el("button", { type: "button", "data-testid": "call-events-clear" }, "Clear");
+  const save = el("button", { type: "button", "data-testid": "call-events-download" }, "Download .jsonl");
+  const count = el("span", { class: "meta", "data-testid": "call-events-count", "aria-live": "off" }, "0 events");
+  bar.append(filter, pause, clear, save, count);
+  const list = el("ol", { class: "call-events", "data-testid": "call-events" });
+  root.replaceChildren(bar, list);
+
+  function matches(item) {
+    const wanted = filter.value.trim().toLowerCase();
+    return !wanted || item.dataset.eventType.toLowerCase().indexOf(wanted) >= 0;
+  }
+  function draw(entry) {
+    const item = el("li", { "data-event-type": entry.type, "data-direction": entry.direction });
+    const details = el("details");
+    const summary = el("summary");
+    summary.append(
+      el("time", { datetime: entry.time }, entry.time.slice(11, 23)), " ",
+      el("span", { class: "dir " + entry.direction }, entry.direction === "client" ? "→ client" : "← server"), " ",
+      el("code", {}, visible(entry.type))
+    );
+    details.append(summary, el("pre", { class: "json" }, visible(entry.text)));
+    item.append(details);
+    item.hidden = !matches(item);
+    list.append(item);
+  }
+  function counted() {
+    count.textContent = recorded.length + " events" + (held.length ? ", " + held.length + " held while paused" : "");
   }
 
-  // The event as shown and downloaded: an audio payload becomes "[N bytes of audio]".
-  function summarise(event) {
-    const key = event && AUDIO[event.type];
-    if (!key || typeof event[key] !== "string") return event;
-    const copy = Object.assign({}, event);
-    copy[key] = "[" + base64Bytes(event[key]) + " bytes of audio]";
-    return copy;
-  }
-
-  function el(tag, attrs, text) {
-    const node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  // An inspector drawn into ``root``. ``hide(text)`` gives the text with anything secret
-  // masked (the call's ephemeral key, should a server ever echo it).
-  function Inspector(root, hide) {
-    const recorded = [];
-    let paused = false;
-    let held = [];
-    const bar = el("div", { class: "call-events-bar" });
-    const filter = el("input", {
-      type: "search", "data-testid": "call-events-filter", placeholder: "Filter by type",
-      "aria-label": "Filter events by type", autocomplete: "off", spellcheck: "false",
+  filter.addEventListener("input", function () {
+    Array.prototype.forEach.call(list.children, function (item) { item.hidden = !matches(item); });
+  });
+  pause.addEventListener("click", function () {
+    paused = !paused;
+    pause.setAttribute("aria-pressed", String(paused));
+    pause.textContent = paused ? "Resume" : "Pause";
+    if (!paused) { held.forEach(draw); held = []; }
+    counted();
+  });
+  clear.addEventListener("click", function () {
+    recorded.length = 0;
+    held = [];
+    list.replaceChildren();
+    counted();
+  });
+  save.addEventListener("click", function () {
+    const lines = recorded.map(function (entry) {
+      return hide(JSON.stringify({ time: entry.time, direction: entry.direction, event: entry.event }));
     });
-    const pause = el("button", { type: "button", "data-testid": "call-events-pause", "aria-pressed": "false" }, "Pause");
-    const clear = el("button", { type: "button", "data-testid": "call-events-clear" }, "Clear");
-    const save = el("button", { type: "button", "data-testid": "call-events-download" }, "Download .jsonl");
-    const count = el("span", { class: "meta", "data-testid": "call-events-count", "aria-live": "off" }, "0 events");
-    bar.append(filter, pause, clear, save, count);
-    const list = el("ol", { class: "call-events", "data-testid": "call-events" });
-    root.replaceChildren(bar, list);
+    const url = URL.createObjectURL(new Blob([lines.join("\n") + (lines.length ? "\n" : "")], { type: "application/jsonl" }));
+    const link = el("a", { href: url, download: "call-events.jsonl", class: "offscreen" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    window.setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  });
 
-    function matches(item) {
-      const wanted = filter.value.trim().toLowerCase();
-      return !wanted || item.dataset.eventType.toLowerCase().indexOf(wanted) >= 0;
-    }
-    function draw(entry) {
-      const item = el("li", { "data-event-type": entry.type, "data-direction": entry.direction });
-      const details = el("details");
-      const summary = el("summary");
-      summary.append(
-        el("time", { datetime: entry.time }, entry.time.slice(11, 23)), " ",
-        el("span", { class: "dir " + entry.direction }, entry.direction === "client" ? "→ client" : "← server"), " ",
-        el("code", {}, entry.type)
-      );
-      details.append(summary, el("pre", { class: "json" }, entry.text));
-      item.append(details);
-      item.hidden = !matches(item);
-      list.append(item);
-    }
-    function counted() {
-      count.textContent = recorded.length + " events" + (held.length ? ", " + held.length + " held while paused" : "");
-    }
-
-    filter.addEventListener("input", function () {
-      Array.prototype.forEach.call(list.children, function (item) { item.hidden = !matches(item); });
-    });
-    pause.addEventListener("click", function () {
-      paused = !paused;
-      pause.setAttribute("aria-pressed", String(paused));
-      pause.textContent = paused ? "Resume" : "Pause";
-      if (!paused) { held.forEach(draw); held = []; }
+  return {
+    add: function (direction, event) {
+      const shownEvent = summarise(event);
+      const entry = {
+        time: new Date().toISOString(),
+        direction: direction,
+        type: String((event && event.type) || "(no type)"),
+        event: JSON.parse(hide(JSON.stringify(shownEvent))),
+        text: hide(JSON.stringify(shownEvent, null, 2)),
+      };
+      recorded.push(entry);
+      if (paused) held.push(entry); else draw(entry);
       counted();
-    });
-    clear.addEventListener("click", function () {
-      recorded.length = 0;
-      held = [];
-      list.replaceChildren();
-      counted();
-    });
-    save.addEventListener("click", function () {
-      const lines = recorded.map(function (entry) {
-        return hide(JSON.stringify({ time: entry.time, direction: entry.direction, event: entry.event }));
-      });
-      const url = URL.createObjectURL(new Blob([lines.join("\n") + (lines.length ? "\n" : "")], { type: "application/jsonl" }));
-      const link = el("a", { href: url, download: "call-events.jsonl", class: "offscreen" });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      window.setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-    });
-
-    return {
-      add: function (direction, event) {
-        const shownEvent = summarise(event);
-        const entry = {
-          time: new Date().toISOString(),
-          direction: direction,
-          type: String((event && event.type) || "(no type)"),
-          event: JSON.parse(hide(JSON.stringify(shownEvent))),
-          text: hide(JSON.stringify(shownEvent, null, 2)),
-        };
-        recorded.push(entry);
-        if (paused) held.push(entry); else draw(entry);
-        counted();
-      },
-      all: function () { return recorded.slice(); },
-    };
-  }
-
-  // ``el`` is the call scripts' one element maker (static/call-view.js draws with it too).
-  window.PlaygroundCallInspector = { Inspector: Inspector, el: el };
-})();
+    },
+    all: function () { return recorded.slice(); },
+  };
+}

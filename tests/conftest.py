@@ -66,8 +66,8 @@ class CsrfClient(FlaskClient):
     """A test client that posts like the page does: with the CSRF token of a page it loaded.
 
     The token comes from ``<meta name="csrf-token">`` of ``GET /`` (once per client) and goes
-    in the ``X-CSRFToken`` header, as ``static/csrf.js`` sends it. Set ``csrf = False`` to post
-    without one; a request that names its own token or header is left alone.
+    in the ``X-CSRFToken`` header, as ``static/request-headers.js`` sends it. Set ``csrf = False``
+    to post without one; a request that names its own token or header is left alone.
     """
 
     csrf = True

@@ -5,6 +5,10 @@ Templates link static files with ``asset_url('app.css')``, which gives
 URL and a browser may keep each URL forever (``immutable``). A request without the current
 digest is answered ``no-cache`` (revalidated by ETag), so an old page never gets stale code.
 
+Our scripts are ES modules that import each other by relative URL, which drops a query: they are
+served under a versioned path instead, ``/static/m/<version>/call.js``, the version being the
+digest of every module's bytes, so ``import "./playground.js"`` carries it too.
+
 Responses are gzipped when the client accepts it: static files once per version (kept in
 memory), pages and partials as they are made. Never compressed: anything ``no-store`` (the
 send answer, the mock's, CSRF refusals, downloads). The send answer carries an ephemeral key
@@ -18,6 +22,7 @@ import gzip
 import hashlib
 import mimetypes
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,18 +80,29 @@ def load_asset(path: str) -> Asset | None:
         return None
     data = Path(path).read_bytes()
     mimetype = _mimetype(path)
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    if _is_module(os.path.basename(path)) and "vendor" not in Path(path).parts:
+        data = _without_comment_lines(data)
     gzipped = None
     if mimetype in COMPRESSIBLE and len(data) >= MIN_COMPRESS_BYTES:
         gzipped = gzip.compress(data, compresslevel=9, mtime=0)
     asset = Asset(
         data=data,
         gzipped=gzipped,
-        digest=hashlib.sha256(data).hexdigest()[:16],
+        digest=digest,
         mimetype=mimetype,
         modified=datetime.fromtimestamp(int(stat.st_mtime), UTC),
     )
     _ASSETS[path] = (key, asset)
     return asset
+
+
+def _without_comment_lines(data: bytes) -> bytes:
+    """Give a module's source without its whole-line ``//`` comments (they say why for the
+    reader, and are a third of the bytes the first load sends). Our modules hold no template
+    literal, so such a line is never inside a string."""
+    lines = data.split(b"\n")
+    return b"\n".join(line for line in lines if not line.lstrip().startswith(b"//"))
 
 
 def _static_path(filename: str) -> str:
@@ -96,8 +112,27 @@ def _static_path(filename: str) -> str:
     return path
 
 
+def _is_module(filename: str) -> bool:
+    """Give whether ``filename`` is one of our ES modules (a script of ours, not a vendor's)."""
+    return filename.endswith(".js") and "/" not in filename
+
+
+def module_version() -> str:
+    """Give the digest of all our modules' bytes: the versioned path they are served under."""
+    folder = Path(current_app.static_folder or "")
+    digests = []
+    for path in sorted(folder.glob("*.js")):
+        asset = load_asset(str(path))
+        digests.append(f"{path.name}:{asset.digest if asset else path.stat().st_mtime_ns}")
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()[:16]
+
+
 def asset_url(filename: str) -> str:
-    """Give the URL of a static file with its content digest (the template global)."""
+    """Give the URL of a static file with its content digest (the template global); for one of
+    our modules, under the modules' versioned path."""
+    if _is_module(filename):
+        _static_path(filename)
+        return url_for("static_module", version=module_version(), filename=filename)
     asset = load_asset(_static_path(filename))
     if asset is None:
         return url_for("static", filename=filename)
@@ -111,6 +146,17 @@ def accepts_gzip() -> bool:
 
 def serve_static(filename: str) -> Response:
     """Serve a static file: gzip when accepted, ETag, and a year's cache on a current URL."""
+    return _serve(filename, lambda asset: request.args.get("v") == asset.digest)
+
+
+def serve_module(version: str, filename: str) -> Response:
+    """Serve one of our modules under a versioned path: a year's cache on the current one."""
+    if not _is_module(filename):
+        abort(404)
+    return _serve(filename, lambda asset: version == module_version())
+
+
+def _serve(filename: str, is_current: Callable[[Asset], bool]) -> Response:
     path = _static_path(filename)
     asset = load_asset(path)
     if asset is None:
@@ -123,8 +169,7 @@ def serve_static(filename: str) -> Response:
         response.vary.add("Accept-Encoding")
     if packed:
         response.content_encoding = "gzip"
-    current = request.args.get("v") == asset.digest
-    response.headers["Cache-Control"] = IMMUTABLE if current else "no-cache"
+    response.headers["Cache-Control"] = IMMUTABLE if is_current(asset) else "no-cache"
     response.make_conditional(request)  # answers 304 in place when the client has it
     return response
 
@@ -155,4 +200,7 @@ def init_app(app: Flask) -> None:
     templates' link to a static file, is registered with the other template globals)."""
     app.config.setdefault("COMPRESS", True)
     app.view_functions["static"] = serve_static
+    app.add_url_rule(
+        f"{app.static_url_path}/m/<version>/<path:filename>", "static_module", serve_module
+    )
     app.after_request(compress)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from playground.model.call_spec import (
     CALL_ID,
@@ -41,18 +41,13 @@ from playground.transport.in_flight import TooManyInFlight
 from playground.transport.result import Result
 from playground.web.constants import EPHEMERAL_KEY_HEADER
 from playground.web.gateways import upstream
+from playground.web.json_answers import answers_json_only, failure, json_answer, refusal
 from playground.web.refusals import answer_too_many_in_flight
-from playground.web.send_target import (
-    Target,
-    field_errors,
-    in_flight,
-    render_response,
-    render_result,
-    target_for,
-)
+from playground.web.send_target import Target, field_errors, in_flight, target_for
 from playground.web.state import PageState, form_data_from_request, requested_operation
 
 bp = Blueprint("call", __name__)
+answers_json_only(bp)  # refusals too: the page's script reads them (web/json_answers.py)
 
 DEFAULTS: dict[str, Any] = {
     "CALL_MAX_OFFER_BYTES": MAX_OFFER_BYTES,  # the mock's cap too
@@ -85,22 +80,16 @@ def _ephemeral_target(target: Target) -> Target:
 
 @bp.post("/call")
 def start_call() -> Response:
-    """Exchange the browser's SDP offer for the API's answer: JSON ``{"sdp", "call_id"}``, or
-    the response pane saying what went wrong."""
+    """Exchange the browser's SDP offer for the API's answer: JSON ``{"ok", "sdp", "call_id"}``,
+    or what went wrong (web/json_answers.py)."""
     op = requested_operation()
-    context: dict[str, Any] = {"result": None, "refused": ""}
     if op is None:
-        context["refused"] = "Unknown operation: reload the page."
-        return render_response(context)
+        return json_answer(refusal("Unknown operation: reload the page.", 400), 400)
     spec = call_spec(op)
     ephemeral = bool(request.headers.get(EPHEMERAL_KEY_HEADER, "").strip())
     state = PageState(op, form_data_from_request())
-    # What the pane names is the call's request, not the operation's own.
-    context.update(state.context(sent_with_errors=bool(state.errors) and not ephemeral))
     if spec is None:
-        context["refused"] = where_calls_start(op)
-        return render_response(context)
-    context["op"] = replace(op, method="POST", path=spec.path)
+        return json_answer(refusal(where_calls_start(op), 400), 400)
     max_offer = int(current_app.config["CALL_MAX_OFFER_BYTES"])
     try:
         offer = check_offer(request.form.get(OFFER_FIELD, ""), max_offer)
@@ -112,8 +101,7 @@ def start_call() -> Response:
             session = spec.session_of(state.body)
             data, headers = unified_request(offer, session, target.headers)
     except (OfferRefused, RequestRefused) as exc:
-        context["refused"] = str(exc)
-        return render_response(context)
+        return json_answer(refusal(str(exc), 400), 400)
     max_answer = int(current_app.config["CALL_MAX_ANSWER_BYTES"])
     try:
         with in_flight(target):
@@ -129,31 +117,32 @@ def start_call() -> Response:
         return answer_too_many_in_flight(exc)
     answer = answer_of(result, target.secrets, max_answer)
     if answer is not None:
-        response = jsonify(answer.as_json())
-        response.headers["Cache-Control"] = "no-store"
-        return response
-    return _failed(context, state, spec, target, result)
+        return json_answer({"ok": True, **answer.as_json()})
+    return _failed(state, spec, target, result, sent_with_errors=not ephemeral)
 
 
 def _failed(
-    context: dict[str, Any], state: PageState, spec: CallSpec, target: Target, result: Result
+    state: PageState, spec: CallSpec, target: Target, result: Result, sent_with_errors: bool
 ) -> Response:
-    """Give the response pane for a call that did not start, with the API's ``param`` marked
-    in the form (the session's fields; the offer has none)."""
+    """Give what a call that did not start got, with the API's ``param`` marked in the form
+    (the session's fields; the offer has none)."""
     error = result.api_error or {}
     param = error.get("param")
     if isinstance(param, str) and param.strip().partition(".")[0] == "sdp":
-        return render_result(context, target, result, (dict(state.errors), ""))
-    return render_result(
-        context, target, result, field_errors(state, result, under=spec.session_key)
-    )
+        marked: tuple[dict[str, str], str] = (dict(state.errors), "")
+    else:
+        marked = field_errors(state, result, under=spec.session_key)
+    count = len(state.errors) if sent_with_errors else 0
+    return json_answer(failure(result, target.label, spec.path, marked, count), 502)
 
 
-def _hangup_answer(ok: bool, status: int | None, message: str, code: int = 200) -> Response:
-    response = jsonify({"ok": ok, "status": status, "message": message})
-    response.status_code = code
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _hangup_answer(
+    ok: bool, status: int | None, message: str, code: int = 200, retry_after: int | None = None
+) -> Response:
+    payload = {"ok": ok, "status": status, "message": message}
+    if retry_after is not None:
+        payload["retry_after"] = retry_after
+    return json_answer(payload, code)
 
 
 @bp.post("/call/hangup")
@@ -179,7 +168,7 @@ def hang_up() -> Response:
                 target.url, b"", headers, redact=target.secrets, deadline=target.deadline
             )
     except TooManyInFlight as exc:
-        response = _hangup_answer(False, None, exc.message, 429)
+        response = _hangup_answer(False, None, exc.message, 429, exc.retry_after)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     if result.status is not None and 200 <= result.status < 300:

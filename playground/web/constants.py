@@ -37,7 +37,7 @@ INVALID_HEADER = "X-Playground-Invalid"
 #: A call started with a key a client secret send minted (never in a URL or a form field).
 EPHEMERAL_KEY_HEADER = "X-Playground-Ephemeral-Key"
 #: The header htmx sends the CSRF token in, and the one a refused htmx request gets a fresh
-#: token in (``static/csrf.js``).
+#: token in (``static/request-headers.js``).
 CSRF_TOKEN_HEADER = "X-CSRFToken"
 FRESH_CSRF_TOKEN_HEADER = "X-Playground-CSRF-Token"
 

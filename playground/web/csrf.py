@@ -2,10 +2,10 @@
 
 Flask-WTF's :class:`CSRFProtect` checks every POST except the mock's (an API that takes a
 Bearer key, not a cookie). htmx sends the token in the ``X-CSRFToken`` header, read from the
-page's ``<meta name="csrf-token">`` by ``static/csrf.js``; plain form posts carry it in a hidden
-``csrf_token`` field. A missing or expired token never gives a bare 400 page: htmx requests get
-the message in the response pane (with a fresh token the script picks up), full posts get the
-page again with a banner and what the user typed (:mod:`playground.web.refusals`).
+page's ``<meta name="csrf-token">`` by ``static/request-headers.js``; plain form posts carry it
+in a hidden ``csrf_token`` field. A missing or expired token never gives a bare 400 page: htmx
+requests get the message in the response pane (with a fresh token the script picks up), full
+posts get the page again with a banner and what the user typed (:mod:`playground.web.refusals`).
 
 ``SECRET_KEY`` signs the tokens: set it (``PLAYGROUND_SECRET_KEY``) when serving with several
 processes; otherwise one is made once and kept in the instance folder, so every worker and a

@@ -14,6 +14,7 @@ from playground.codecs.form_data import FormData
 from playground.codecs.pasted import redact
 from playground.transport.in_flight import TooManyInFlight
 from playground.web.constants import FRESH_CSRF_TOKEN_HEADER
+from playground.web.json_answers import json_answer, refusal, wants_json
 from playground.web.state import (
     PASTED_FIELD,
     PageState,
@@ -23,16 +24,24 @@ from playground.web.state import (
 )
 
 
-def answer_refused(message: str, status: int, keep_form: bool) -> Response:
+def answer_refused(
+    message: str, status: int, keep_form: bool, retry_after: int | None = None
+) -> Response:
     """Give the answer to a post refused before anything was done: for htmx, ``message`` in the
     response pane with a fresh CSRF token; else the page again under a banner, with the posted
-    form when ``keep_form`` (a post too large to read cannot be kept)."""
-    if is_htmx():
+    form when ``keep_form`` (a post too large to read cannot be kept); for a route that answers
+    JSON only, the refusal's JSON with a fresh CSRF token. ``retry_after``: the seconds to say
+    in ``Retry-After``."""
+    if wants_json():
+        response = json_answer(refusal(message, status, "Not done.", retry_after), status)
+        response.headers[FRESH_CSRF_TOKEN_HEADER] = generate_csrf()
+    elif is_htmx():
         html = render_template(
             "partials/_response.html", refused=message, refused_title="Not done.", result=None
         )
         response = Response(html, status=status, mimetype="text/html")
-        # static/csrf.js swaps this error into the response pane and keeps the fresh token.
+        # htmx swaps this error into the response pane; static/request-headers.js keeps the
+        # fresh token.
         response.headers["HX-Retarget"] = "#response"
         response.headers["HX-Reswap"] = "outerHTML"
         response.headers["HX-Reselect"] = "#response"
@@ -41,15 +50,15 @@ def answer_refused(message: str, status: int, keep_form: bool) -> Response:
         html = _page_again(message, keep_form)
         response = Response(html, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 
 def answer_too_many_in_flight(refused: TooManyInFlight) -> Response:
     """Give the answer to a send or a call over the limit on requests in flight: refused at
     once (a queued one would hold a thread too), saying when to try again."""
-    response = answer_refused(refused.message, 429, keep_form=True)
-    response.headers["Retry-After"] = str(refused.retry_after)
-    return response
+    return answer_refused(refused.message, 429, keep_form=True, retry_after=refused.retry_after)
 
 
 def _page_again(message: str, keep_form: bool) -> str:

@@ -31,3 +31,9 @@ def json_text(value: Any, **options: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, **options)
     # Outside strings JSON text is ASCII: every hidden character is inside a string.
     return HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def shown(text: str) -> str:
+    """Give ``text`` as plain text (for JSON the page writes as text) with each hidden character
+    written as ``<U+XXXX>``: the rule of :func:`visible`, without the HTML escaping."""
+    return HIDDEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)

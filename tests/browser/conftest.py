@@ -72,8 +72,30 @@ class CallUI:
         )
 
     def load_scripts(self, page: Any) -> None:
-        """Load the call's scripts as the first Start call click does."""
-        page.evaluate("window.PlaygroundCallLoader.load().then(() => true)")
+        """Import the call's modules as the first Start call click does, and hand the test the
+        very instances the page runs, as ``window.__modules`` (the page itself has no globals)."""
+        page.evaluate(
+            "Promise.all(['call.js', 'call-session.js', 'call-inspector.js', 'call-loader.js']"
+            ".map(name => import(new URL(name, document.querySelector("
+            "'script[type=module][src*=\"/call-loader.js\"]').src).href)))"
+            ".then(([call, session, inspector, loader]) =>"
+            " { window.__modules = {call, session, inspector, loader}; return true; })"
+        )
+
+    def scratch_inspector(self, page: Any, key: str) -> None:
+        """Draw an event inspector into a new ``#scratch`` element, as ``window.scratch``, whose
+        masking hides ``key`` as the call hides its ephemeral key."""
+        self.load_scripts(page)
+        page.evaluate(
+            """(key) => {
+              const root = document.createElement('div');
+              root.id = 'scratch';
+              document.body.append(root);
+              const hide = (t) => t.split(key).join('[the ephemeral key]');
+              window.scratch = window.__modules.inspector.Inspector(root, hide);
+            }""",
+            key,
+        )
 
     def events(self, page: Any, direction: str = "", type_: str = "") -> list[dict[str, Any]]:
         """Give the inspector's events as shown, optionally of one direction and type."""
@@ -113,7 +135,8 @@ class CallUI:
         page.get_by_test_id("call-start").click()
         assert self.settled_status(page) == "connected"
         self.wait_event(page, "server", "session.created")
-        return str(page.evaluate("window.PlaygroundCall.current().id"))
+        self.load_scripts(page)
+        return str(page.evaluate("window.__modules.call.current().id"))
 
     def say(self, page: Any, text: str) -> None:
         """Send a text message in the call."""

@@ -72,6 +72,37 @@ def test_a_refused_call_shows_in_the_response_pane_like_a_send(
     assert not [text for text in console if KEY in text or "Content Security Policy" in text]
 
 
+def test_a_call_refused_before_sending_shows_from_its_json_and_keeps_the_fresh_token(
+    call_ui, call_page, upstream
+) -> None:
+    """/call answers JSON only: a stale CSRF token's refusal is drawn in the response pane
+    from it, and the fresh token it carries lets the next Start call go out."""
+    recorder, server = upstream
+    recorder.reply = ("401 Unauthorized", [("Content-Type", "application/json")], b"{}")
+    page = call_page
+    call_ui.open_ga(page, f"{server.url}/v1")
+    page.evaluate(  # as if the page had been open for hours
+        "document.querySelector('meta[name=csrf-token]').content = 'stale';"
+        "document.querySelectorAll('input[name=csrf_token]').forEach(i => i.value = 'stale')"
+    )
+    with page.expect_response("**/call") as answered:
+        page.get_by_test_id("call-start").click()
+    assert answered.value.status == 400
+    assert answered.value.headers["content-type"] == "application/json"
+    said = call_ui.settled_status(page)
+    assert said.startswith("Not started: ") and "security token" in said
+    failure = page.get_by_test_id("response").get_by_test_id("send-failure")
+    shown = failure.text_content() or ""
+    assert shown.startswith("Not done. ") and "security token" in shown
+    assert recorder.requests == []
+    with page.expect_response("**/call") as again:
+        page.get_by_test_id("call-start").click()
+    assert again.value.status == 502  # the gateway's 401, shown as a send's
+    call_ui.wait_for(page, "document.querySelector('[data-testid=response-status]') !== null")
+    assert page.get_by_test_id("response-status").text_content() == "401 Unauthorized"
+    assert len(recorder.requests) == 1
+
+
 def test_a_param_the_api_names_is_marked_in_the_form(call_ui, call_page, upstream) -> None:
     recorder, server = upstream
     error = {
@@ -171,22 +202,24 @@ def test_connect_with_this_key_posts_the_bare_offer_with_the_key(
 # --- the pieces the call draws, fed with given events -------------------------------------
 
 
-def test_the_page_and_the_server_name_fields_alike(call_ui, call_page) -> None:
+def test_each_field_says_its_body_path_as_the_server_names_it(call_ui, call_page) -> None:
+    """The field grammar is the server's: each wrapper carries data-json-path, and the call's
+    script reads that instead of mirroring the rules."""
     page = call_page
     page.goto(call_ui.ga)
-    call_ui.load_scripts(page)
     names = page.evaluate(
         "Array.from(document.getElementById('session-form').elements)"
         ".map(e => e.name).filter(n => n && n[0] !== '_' && n !== 'csrf_token')"
     )
     paths = sorted({name.split("@")[0] for name in names})
-    assert len(paths) > 80
     got = page.evaluate(
-        "(paths) => paths.map(p => [window.PlaygroundCallSession.jsonPath(p),"
-        " window.PlaygroundCallSession.fieldId(p)])",
-        paths,
+        "(ids) => ids.map(id => { const w = document.getElementById(id);"
+        " return w ? w.dataset.jsonPath : null; })",
+        ["g-" + field_id(p) for p in paths],
     )
-    assert got == [[json_path(p), field_id(p)] for p in paths]
+    said = {p: path for p, path in zip(paths, got, strict=True) if path is not None}
+    assert len(said) > 60
+    assert said == {p: json_path(p) for p in said}
 
 
 def test_a_body_path_finds_the_field_of_the_chosen_branch(call_ui, call_page) -> None:
@@ -196,7 +229,7 @@ def test_a_body_path_finds_the_field_of_the_chosen_branch(call_ui, call_page) ->
 
     def field(path: str) -> str:
         return page.evaluate(
-            "(p) => { const w = window.PlaygroundCallSession.fieldFor("
+            "(p) => { const w = window.__modules.session.fieldFor("
             "document.getElementById('session-form'), p); return w ? w.id : null; }",
             path,
         )
@@ -227,8 +260,8 @@ def test_the_effective_view_says_what_matched_changed_and_came_from_defaults(
         },
     }
     lines = page.evaluate(
-        "([a, s]) => window.PlaygroundCallSession.effective(a, s)"
-        ".map(r => [r.kind, window.PlaygroundCallSession.describe(r)])",
+        "([a, s]) => window.__modules.session.effective(a, s)"
+        ".map(r => [r.kind, window.__modules.session.describe(r)])",
         [asked, server],
     )
     assert ["match", 'type: "realtime"'] in lines
@@ -251,7 +284,7 @@ def test_a_change_of_the_form_becomes_the_smallest_session_update(call_ui, call_
         "tools": [{"type": "function", "name": "f"}],
     }
     result = page.evaluate(
-        "([b, a]) => { const S = window.PlaygroundCallSession; const c = S.changes(b, a);"
+        "([b, a]) => { const S = window.__modules.session; const c = S.changes(b, a);"
         " return [c, S.patch(c, 'realtime')]; }",
         [before, after],
     )
@@ -267,7 +300,7 @@ def test_a_change_of_the_form_becomes_the_smallest_session_update(call_ui, call_
         "tools": [{"type": "function", "name": "f"}],
     }
     refusals = page.evaluate(
-        """() => { const S = window.PlaygroundCallSession;
+        """() => { const S = window.__modules.session;
           return [S.refusal({path: 'type', value: 'transcription'}, {}),
                   S.refusal({path: 'audio.output.voice', value: 'ash'}, {answeredWithAudio: true}),
                   S.refusal({path: 'audio.output.voice', value: 'ash'}, {answeredWithAudio: false}),
@@ -283,16 +316,11 @@ def test_a_change_of_the_form_becomes_the_smallest_session_update(call_ui, call_
 def test_the_inspector_lists_filters_pauses_clears_and_downloads(call_ui, call_page) -> None:
     page = call_page
     page.goto(call_ui.ga)
-    call_ui.load_scripts(page)
+    call_ui.scratch_inspector(page, EPHEMERAL)
     audio = "A" * 400  # 300 bytes of base64 audio
     page.evaluate(
         """([audio, key]) => {
-          const root = document.createElement('div');
-          root.id = 'scratch';
-          document.body.append(root);
-          const hide = (t) => t.split(key).join('[the ephemeral key]');
-          const ins = window.PlaygroundCallInspector.Inspector(root, hide);
-          window.scratch = ins;
+          const ins = window.scratch;
           ins.add('server', {type: 'session.created', session: {id: 'sess_1', note: key}});
           ins.add('client', {type: 'input_audio_buffer.append', audio: audio});
           ins.add('server', {type: 'response.output_audio.delta', delta: audio.slice(2) + '=='});
@@ -363,6 +391,28 @@ def test_the_inspector_lists_filters_pauses_clears_and_downloads(call_ui, call_p
 
 
 # --- layout ---------------------------------------------------------------------------------
+
+
+def test_the_inspector_masks_the_visitors_key_and_shows_hidden_characters(
+    call_ui, call_page
+) -> None:
+    """Shown: the ek_ key masked, every format character, tag and variation selector as
+    <U+XXXX>. Downloaded: masked, otherwise exact. (The visitor's sk- key: test_call_live.py.)"""
+    page = call_page
+    call_ui.open_ga(page)  # the visitor's key typed in the send panel
+    call_ui.scratch_inspector(page, EPHEMERAL)
+    hidden = "Hi\u202e\U000e0049\U000e0067\ufe0f\U000e0100\u200b\u2066!"
+    page.evaluate(
+        "([ek, text]) => window.scratch.add('server', {type: 'error', error: {message: text, ek}})",
+        [EPHEMERAL, hidden],
+    )
+    shown = page.locator("#scratch [data-testid=call-events] pre").text_content() or ""
+    assert "Hi<U+202E><U+E0049><U+E0067><U+FE0F><U+E0100><U+200B><U+2066>!" in shown
+    assert EPHEMERAL not in shown and "[the ephemeral key]" in shown
+    with page.expect_download() as download_info:
+        page.locator("#scratch").get_by_test_id("call-events-download").click()
+    line = json.loads(download_info.value.path().read_text(encoding="utf-8"))
+    assert line["event"]["error"]["message"] == hidden  # exact apart from masking
 
 
 def test_on_a_wide_screen_the_right_column_stays_in_view(call_ui, call_page) -> None:

@@ -31,7 +31,7 @@ def test_a_call_plays_the_mock_and_sends_the_microphone(
     call_ui.say(page, "Hello")  # the mock answers with its tone
     call_ui.wait_for(
         page,
-        "window.PlaygroundCall.current().pc.getStats().then(r => Array.from(r.values())"
+        "window.__modules.call.current().pc.getStats().then(r => Array.from(r.values())"
         ".some(s => s.type === 'inbound-rtp' && s.kind === 'audio' && s.bytesReceived > 0))",
     )
     # The fake microphone's frames reach the mock; its level moves the meter.
@@ -42,7 +42,7 @@ def test_a_call_plays_the_mock_and_sends_the_microphone(
     mute.click()
     assert mute.get_attribute("aria-pressed") == "true" and mute.text_content() == "Unmute"
     assert page.evaluate(
-        "window.PlaygroundCall.current().mic.getAudioTracks().every(t => !t.enabled)"
+        "window.__modules.call.current().mic.getAudioTracks().every(t => !t.enabled)"
     )
     mute.click()
     assert mute.get_attribute("aria-pressed") == "false"
@@ -175,7 +175,7 @@ def test_hang_up_ends_the_call_here_and_at_the_mock(call_ui, call_page, live_ser
     assert call_ui.status(page) == "Call ended."
     call_ui.until(lambda: peers.live_count() == 0, 10, "the mock to end the call")
     assert peers.get(call_id) is None
-    assert page.evaluate("window.PlaygroundCall.current()") is None
+    assert page.evaluate("window.__modules.call.current()") is None
     assert page.evaluate("document.querySelector('[data-testid=call-audio]').srcObject") is None
     page.wait_for_timeout(300)  # the hang-up's answer would add to the status if it failed
     assert call_ui.status(page) == "Call ended."
@@ -221,7 +221,8 @@ def test_connect_with_a_minted_key_and_a_refused_one(
     page.locator("#ephemeral-key").evaluate(
         "(input, key) => { input.value = key; }", minted[:-4] + "0000"
     )
-    page.evaluate("window.PlaygroundCallLoader.keyReady()")
+    call_ui.load_scripts(page)
+    page.evaluate("window.__modules.loader.keyReady()")
     connect.click()
     said = call_ui.settled_status(page)
     assert said.startswith("Not started: 401")
@@ -255,3 +256,16 @@ def test_the_key_is_nowhere_but_where_it_was_typed(
     assert call_ui.key not in caplog.text
     # The audio payloads were never dumped (a WebRTC call carries none on the channel anyway).
     assert all(len(line) < 20000 for line in saved.splitlines())
+
+
+def test_a_calls_inspector_masks_the_visitors_own_key(
+    call_ui, call_page, live_server, peers
+) -> None:
+    """What the call's inspector shows and downloads never holds the key the visitor typed."""
+    page = call_page
+    call_ui.start_call(page, instructions="Say hello.")
+    call_ui.say(page, f"my key is {call_ui.key}")
+    event = call_ui.wait_event(page, "client", "conversation.item.create")
+    assert event["item"]["content"][0]["text"] == "my key is [your key]"
+    events = page.locator("#call [data-testid=call-events]")
+    assert call_ui.key not in events.evaluate("list => list.outerHTML")

@@ -1,5 +1,6 @@
 """static/playground.js in headless Chromium: the constants the server gives, read under the
-page's CSP; the JavaScript header rule agreeing with the server's; one Copy for every button."""
+page's CSP; the JavaScript header rule agreeing with the server's; one Copy for every button;
+and our scripts loaded as ES modules with no globals of their own."""
 
 from __future__ import annotations
 
@@ -24,11 +25,15 @@ def _server_takes(value: str) -> bool:
     return True
 
 
+#: The page's own module, the instance its scripts share.
+PLAYGROUND = "import(document.querySelector('script[type=module][src*=\"/playground.js\"]').src)"
+
+
 def test_the_scripts_read_the_constants_block_under_the_csp(page: Any) -> None:
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     page.goto("/")
-    assert page.evaluate("window.Playground.constants") == page_constants()
+    assert page.evaluate(f"{PLAYGROUND}.then(m => m.constants)") == page_constants()
     assert not [text for text in console if "Content Security Policy" in text]
     csp = page.evaluate("fetch('/').then(r => r.headers.get('content-security-policy'))")
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
@@ -37,10 +42,10 @@ def test_the_scripts_read_the_constants_block_under_the_csp(page: Any) -> None:
 def test_the_page_and_the_server_take_the_same_header_values(page: Any) -> None:
     page.goto("/")
     taken = page.evaluate(
-        """(values) => {
-          const rule = new RegExp("^" + window.Playground.constants.headerValueChar + "*$");
+        f"""async (values) => {{
+          const rule = new RegExp("^" + (await {PLAYGROUND}).constants.headerValueChar + "*$");
           return values.map((v) => rule.test(v));
-        }""",
+        }}""",
         VALUES,
     )
     assert taken == [_server_takes(value) for value in VALUES]
@@ -79,3 +84,24 @@ def test_copy_leaves_the_text_selected_when_no_way_of_copying_works(
     selected = page.evaluate("String(window.getSelection())")
     code = page.locator("#snippet-panel-curl code").text_content() or ""
     assert selected.strip() == code.strip() and "curl" in selected
+
+
+@pytest.mark.parametrize("op", ["sessions", "client-secrets"])
+def test_our_scripts_are_modules_and_leave_no_window_globals(page: Any, op: str) -> None:
+    """Every script of ours is an ES module (htmx, a vendor's, is the one classic script), and
+    neither the page nor the call, once loaded, puts a Playground* name on window."""
+    page.goto(f"/?op={op}")
+    scripts = page.evaluate(
+        "Array.from(document.scripts).filter(s => s.src).map(s => [s.type, s.src])"
+    )
+    ours = [src for kind, src in scripts if "/vendor/" not in src]
+    assert ours and all(kind == "module" for kind, src in scripts if src in ours)
+    assert all("/static/m/" in src for src in ours)  # the versioned path of the modules
+    assert [src for kind, src in scripts if kind != "module"] == [
+        src for src in (s for _, s in scripts) if "/vendor/htmx" in src
+    ]
+    if op == "client-secrets":  # the call's modules, imported on the first click
+        with page.expect_response("**/call-view.js"):  # imported by call.js
+            page.get_by_test_id("call-start").click()
+    names = page.evaluate("Object.keys(window).filter(n => /^Playground/i.test(n))")
+    assert names == []

@@ -21,10 +21,31 @@ def _asset_urls(client) -> list[str]:
 def test_every_asset_the_page_links_carries_the_digest_of_its_bytes(client) -> None:
     urls = _asset_urls(client)
     assert len(urls) >= 8  # htmx, two stylesheets, the page's own scripts
-    for url in urls:
+    modules = [url for url in urls if url.startswith("/static/m/")]
+    assert modules and all(url.endswith(".js") for url in modules)
+    for url in (url for url in urls if url not in modules):
         path, _, query = url.partition("?v=")
         data = (ROOT / path.lstrip("/")).read_bytes()
         assert query == hashlib.sha256(data).hexdigest()[:16], url
+    # Our modules import each other by relative URL: one version, of all their bytes, in the path.
+    every = sorted((ROOT / "static").glob("*.js"))
+    digests = [f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()[:16]}" for p in every]
+    version = hashlib.sha256("\n".join(digests).encode()).hexdigest()[:16]
+    assert {url.split("/")[3] for url in modules} == {version}
+
+
+def test_a_module_is_cached_for_a_year_under_the_current_version_only(client) -> None:
+    url = next(u for u in _asset_urls(client) if u.startswith("/static/m/"))
+    current = client.get(url)
+    assert current.headers["Cache-Control"] == IMMUTABLE and current.mimetype == "text/javascript"
+    name = url.rsplit("/", 1)[1]
+    old = client.get(f"/static/m/0000000000000000/{name}")
+    assert old.headers["Cache-Control"] == "no-cache" and old.data == current.data
+    assert b"\nexport " in current.data  # an ES module
+    assert not [line for line in current.data.split(b"\n") if line.lstrip().startswith(b"//")]
+    assert client.get("/static/m/0000000000000000/vendor/htmx-2.0.11.min.js").status_code == 404
+    for response in (current, old):
+        response.close()
 
 
 def test_a_current_url_is_cached_for_a_year_and_any_other_is_revalidated(client) -> None:

@@ -19,6 +19,7 @@ from playground import create_app
 from playground.codecs.form_filler import form_from_body
 from playground.model.operations import get_operation
 from playground.presets import presets_for
+from playground.web.constants import FRESH_CSRF_TOKEN_HEADER
 
 KEY = "sk-call-key-0123456789"
 OFFER = "v=0\r\no=- 4611 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
@@ -88,7 +89,7 @@ def test_a_call_posts_the_offer_and_the_previewed_session(upstream, multipart_fi
     )
     assert response.status_code == 200 and response.is_json
     assert response.headers["Cache-Control"] == "no-store"
-    assert response.get_json() == {"sdp": ANSWER, "call_id": "rtc_u1_abc123"}
+    assert response.get_json() == {"ok": True, "sdp": ANSWER, "call_id": "rtc_u1_abc123"}
     (seen,) = recorder.requests
     assert (seen["method"], seen["path"]) == ("POST", "/v1/realtime/calls")
     assert seen["headers"]["Authorization"] == f"Bearer {KEY}"
@@ -129,7 +130,7 @@ def test_an_ephemeral_key_posts_the_bare_offer_with_that_key(upstream, caplog) -
         organization="org-1",
         ephemeral_key=ephemeral,
     )
-    assert response.get_json() == {"sdp": ANSWER, "call_id": "rtc_u1_abc123"}
+    assert response.get_json() == {"ok": True, "sdp": ANSWER, "call_id": "rtc_u1_abc123"}
     (seen,) = recorder.requests
     assert seen["path"] == "/v1/realtime/calls"
     assert seen["headers"]["Authorization"] == f"Bearer {ephemeral}"
@@ -147,11 +148,9 @@ def test_an_ephemeral_key_echoed_in_an_error_is_masked(upstream) -> None:
         [("Content-Type", "application/json")],
         _error(None, f"Key {ephemeral} has expired."),
     )
-    html = _call(_app().test_client(), {}, gateway=server.url, ephemeral_key=ephemeral).get_data(
-        as_text=True
-    )
-    assert "Key [the ephemeral key] has expired." in _text(html)
-    assert ephemeral not in html
+    response = _call(_app().test_client(), {}, gateway=server.url, ephemeral_key=ephemeral)
+    assert response.get_json()["error"]["message"] == "Key [the ephemeral key] has expired."
+    assert ephemeral not in response.text
 
 
 @pytest.mark.parametrize(
@@ -163,8 +162,8 @@ def test_an_ephemeral_key_echoed_in_an_error_is_masked(upstream) -> None:
 )
 def test_only_an_operation_with_a_call_starts_one(upstream, op_id, words) -> None:
     recorder, server = upstream
-    html = _call(_app().test_client(), {"op": op_id}, gateway=server.url, key=KEY).text
-    assert words in _text(html) and 'data-testid="send-failure"' in html
+    response = _call(_app().test_client(), {"op": op_id}, gateway=server.url, key=KEY)
+    assert response.status_code == 400 and words in response.get_json()["refused"]
     assert recorder.requests == []
 
 
@@ -179,8 +178,8 @@ def test_only_an_operation_with_a_call_starts_one(upstream, op_id, words) -> Non
 def test_an_offer_that_cannot_be_sent_is_refused_before_sending(upstream, offer, words) -> None:
     recorder, server = upstream
     client = _app(CALL_MAX_OFFER_BYTES=100).test_client()
-    html = _call(client, {"_sdp": offer}, gateway=server.url, key=KEY).text
-    assert words in _text(html)
+    answer = _call(client, {"_sdp": offer}, gateway=server.url, key=KEY).get_json()
+    assert answer["ok"] is False and words in answer["refused"] and answer["status"] is None
     assert recorder.requests == []
 
 
@@ -188,24 +187,24 @@ def test_an_answer_over_the_cap_is_cut_and_not_used(upstream) -> None:
     recorder, server = upstream
     recorder.reply = (CREATED[0], CREATED[1], (ANSWER + "a=candidate:x\r\n" * 200).encode())
     response = _call(_app(CALL_MAX_ANSWER_BYTES=512).test_client(), {}, gateway=server.url, key=KEY)
-    assert response.mimetype == "text/html"  # the pane, not an answer the browser would use
-    text = _text(response.text)
+    answer = response.get_json()
+    assert answer["ok"] is False and "sdp" not in answer  # no answer the browser would use
+    text = answer["failure"]
     assert "larger than 512 bytes and was cut off" in text and "CALL_MAX_ANSWER_BYTES" in text
-    shown = re.search(r'data-testid="response-body"[^>]*>(.*?)</pre>', response.text, re.S)
-    assert shown and len(unescape(shown.group(1))) <= 512
+    assert len(answer["body"]) <= 512
 
 
 def test_a_2xx_without_an_sdp_answer_is_explained(upstream) -> None:
     recorder, server = upstream  # answers 200 {} by default: a gateway without calls
-    html = _call(_app().test_client(), {}, gateway=server.url, key=KEY).text
-    assert "answered 200 with application/json, not an SDP answer" in _text(html)
+    answer = _call(_app().test_client(), {}, gateway=server.url, key=KEY).get_json()
+    assert "answered 200 with application/json, not an SDP answer" in answer["message"]
 
 
 def test_a_redirect_is_not_followed(upstream) -> None:
     recorder, server = upstream
     recorder.reply = ("307 Temporary Redirect", [("Location", server.url + "/elsewhere")], b"")
-    html = _call(_app().test_client(), {}, gateway=server.url, key=KEY).text
-    assert "redirect, which is not followed" in _text(html)
+    answer = _call(_app().test_client(), {}, gateway=server.url, key=KEY).get_json()
+    assert "redirect, which is not followed" in answer["message"]
     assert [r["path"] for r in recorder.requests] == ["/realtime/calls"]
 
 
@@ -214,15 +213,16 @@ def test_a_gateway_that_does_not_answer_is_abandoned_at_the_deadline(upstream) -
     recorder.hang()
     client = _app(SEND_VISITOR_DEADLINE=0.5).test_client()
     started = time.monotonic()
-    html = _call(client, {}, gateway=server.url, key=KEY).text
-    assert "No response" in html and "had not answered after 0.5 s" in _text(html)
+    answer = _call(client, {}, gateway=server.url, key=KEY).get_json()
+    assert answer["status"] is None and answer["message"].startswith("No response: ")
+    assert "had not answered after 0.5 s" in answer["failure"]
     assert time.monotonic() - started < 10  # a generous bound against a hang
 
 
 def test_the_ssrf_guard_refuses_an_internal_gateway(upstream) -> None:
     recorder, server = upstream
-    html = _call(_app(SSRF_GUARD=True).test_client(), {}, gateway=server.url, key=KEY).text
-    assert "does not send to internal addresses" in _text(html)
+    answer = _call(_app(SSRF_GUARD=True).test_client(), {}, gateway=server.url, key=KEY)
+    assert "does not send to internal addresses" in answer.get_json()["message"]
     assert recorder.requests == []
 
 
@@ -239,7 +239,7 @@ def test_an_operator_gateway_adds_its_key_which_the_browser_never_sees(
     assert answer.get_json()["sdp"] == ANSWER and operator_key not in answer.text
     assert recorder.requests[0]["headers"]["Authorization"] == f"Bearer {operator_key}"
     # Hosted mode: a typed gateway URL is refused, as for a send.
-    refused = _call(client, {}, gateway=server.url, key=KEY).text
+    refused = _call(client, {}, gateway=server.url, key=KEY).get_json()["refused"]
     assert "sends only to its configured gateways" in refused and len(recorder.requests) == 1
     # A gateway echoing the key in an error, or in a 201 "answer", never passes it on.
     recorder.reply = (
@@ -250,8 +250,8 @@ def test_an_operator_gateway_adds_its_key_which_the_browser_never_sees(
     assert operator_key not in _call(client, {}, gateway_name="Team").text
     recorder.reply = (CREATED[0], CREATED[1], f"v=0\r\na=key:{operator_key}\r\n".encode())
     echoed = _call(client, {}, gateway_name="Team")
-    assert echoed.mimetype == "text/html" and operator_key not in echoed.text
-    assert "repeated a credential" in echoed.text
+    assert "sdp" not in echoed.get_json() and operator_key not in echoed.text
+    assert "repeated a credential" in echoed.get_json()["failure"]
 
 
 def test_a_call_counts_among_the_sends_in_flight(upstream) -> None:
@@ -269,11 +269,14 @@ def test_a_call_counts_among_the_sends_in_flight(upstream) -> None:
     assert len(recorder.requests) == 1, "the send did not reach the upstream"
     response = _call(app.test_client(), {}, gateway=server.url, key=KEY)
     assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
-    assert "Too many sends in progress from your address" in response.text
+    refused = response.get_json()
+    assert refused["retry_after"] == int(response.headers["Retry-After"])
+    assert "Too many sends in progress from your address" in refused["refused"]
     hangup = app.test_client().post(
         "/call/hangup", data={"op": "client-secrets", "call_id": "rtc_1"}, headers=headers
     )
     assert hangup.status_code == 429 and hangup.get_json()["ok"] is False
+    assert hangup.get_json()["retry_after"] == int(hangup.headers["Retry-After"])
     assert len(recorder.requests) == 1
     recorder.release.set()
     sending.join(30)
@@ -286,13 +289,14 @@ def test_a_post_without_the_pages_token_is_refused(make_app, upstream) -> None:
     response = client.post(
         "/call",
         data={"op": "client-secrets", "_sdp": OFFER},
-        headers={"HX-Request": "true", "X-Playground-Gateway": server.url, "X-Playground-Key": KEY},
+        headers={"X-Playground-Gateway": server.url, "X-Playground-Key": KEY},
     )
-    assert response.status_code == 400 and "security token" in response.text
+    assert response.status_code == 400 and "security token" in response.get_json()["refused"]
+    assert response.headers[FRESH_CSRF_TOKEN_HEADER]  # kept by the page for the next try
     hangup = client.post("/call/hangup", data={"op": "client-secrets", "call_id": "rtc_1"})
-    assert hangup.status_code == 400
+    assert hangup.status_code == 400 and "security token" in hangup.get_json()["message"]
     assert recorder.requests == []
-    # With the page's token, as static/csrf.js sends it, the call goes out.
+    # With the page's token, as static/request-headers.js sends it, the call goes out.
     recorder.reply = CREATED
     client.csrf = True
     assert _call(client, {}, gateway=server.url, key=KEY).get_json()["sdp"] == ANSWER
@@ -313,18 +317,17 @@ def test_the_param_of_an_api_error_is_marked_in_the_form(
     recorder.reply = ("400 Bad Request", [("Content-Type", "application/json")], _error(param))
     form = _voice_agent_form()
     form.update({"session:realtime.tools@mode": "set", "session:realtime.tools.0@row": "1"})
-    html = _call(_app().test_client(), form, gateway=server.url, key=KEY).text
-    assert slot_messages(html) == {f"e-{field}": "The API says: Bad value."}
-    assert f'href="#{field}"' in html
+    answer = _call(_app().test_client(), form, gateway=server.url, key=KEY).get_json()
+    assert answer["slots"] == {f"e-{field}": "The API says: Bad value."}
+    assert answer["field"] == field and answer["param"] == param
 
 
 def test_an_error_about_the_offer_marks_no_field(upstream, slot_messages) -> None:
     recorder, server = upstream
     recorder.reply = ("400 Bad Request", [("Content-Type", "application/json")], _error("sdp"))
-    html = _call(_app().test_client(), _voice_agent_form(), gateway=server.url, key=KEY).text
-    assert slot_messages(html) == {}
-    assert "#form-fields .error[id^=e-]:not(:empty), #oob-fallback" in html  # every slot emptied
-    assert "<code>sdp</code></dd>" in html and "— <a href=" not in html
+    answer = _call(_app().test_client(), _voice_agent_form(), gateway=server.url, key=KEY)
+    assert answer.get_json()["slots"] == {}  # the page empties every slot
+    assert answer.get_json()["param"] == "sdp" and answer.get_json()["field"] == ""
 
 
 def test_a_401_is_shown_like_a_send_and_the_key_is_never_logged_or_shown(upstream, caplog) -> None:
@@ -338,10 +341,16 @@ def test_a_401_is_shown_like_a_send_and_the_key_is_never_logged_or_shown(upstrea
     html = _call(
         _app().test_client(), {}, gateway=server.url + "/v1", key=KEY, organization="org-9"
     ).text
-    text = _text(html)
-    assert "401 Unauthorized" in text and "did not accept the credentials" in text
-    assert "POST /realtime/calls via your gateway" in text
-    assert "Incorrect API key provided: [your key]." in text and "req_9" in text
+    answer = json.loads(html)
+    assert (answer["status"], answer["reason"]) == (401, "Unauthorized")
+    assert "did not accept the credentials" in answer["hint"]
+    assert (answer["method"], answer["path"], answer["via"]) == (
+        "POST",
+        "/realtime/calls",
+        "your gateway",
+    )
+    assert answer["error"]["message"] == "Incorrect API key provided: [your key]."
+    assert ["x-request-id", "req_9"] in answer["headers"]
     for secret in (KEY, "org-9", server.url, str(server.port)):
         assert secret not in html
         assert secret not in caplog.text

@@ -15,6 +15,8 @@ from playground.web.csrf import _stored_secret_key
 from ..conftest import PAGE_POSTS
 
 POSTS = PAGE_POSTS
+#: The routes that answer JSON only, refusals included (the live call's).
+JSON_POSTS = ["/call", "/call/hangup"]
 HX = {"HX-Request": "true"}
 
 
@@ -39,7 +41,7 @@ def test_a_post_without_the_token_is_refused_with_a_message(client, url) -> None
     assert response.headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize("url", POSTS)
+@pytest.mark.parametrize("url", [url for url in POSTS if url not in JSON_POSTS])
 def test_htmx_gets_the_message_in_the_response_pane_and_a_fresh_token(client, url) -> None:
     client.csrf = False
     response = client.post(url, data={"op": "sessions"}, headers=HX)
@@ -50,6 +52,19 @@ def test_htmx_gets_the_message_in_the_response_pane_and_a_fresh_token(client, ur
     assert len(response.headers[FRESH_CSRF_TOKEN_HEADER]) > 20
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<section id="response"') and "Not done." in html
+
+
+@pytest.mark.parametrize("url", JSON_POSTS)
+def test_a_json_route_gets_the_refusal_as_json_and_a_fresh_token(client, url) -> None:
+    assert url in POSTS
+    client.csrf = False
+    for headers in ({}, HX):
+        response = client.post(url, data={"op": "client-secrets"}, headers=headers)
+        assert response.status_code == 400 and response.is_json
+        assert len(response.headers[FRESH_CSRF_TOKEN_HEADER]) > 20
+        answer = response.get_json()
+        assert answer["ok"] is False and answer["title"] == "Not done."
+        assert "without the page's security token" in answer["message"]
 
 
 def test_a_full_post_keeps_what_the_user_typed_under_a_banner(client) -> None:
