@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from playground.codecs.form_names import join, json_path
 from playground.model.call_spec import call_spec, where_calls_start
 from playground.model.deprecations import deprecation_of
-from playground.model.nodes import Node
+from playground.model.nodes import Node, update_path
 from playground.presets import presets_for
 from playground.snippets import GATEWAY_PLACEHOLDER, VERBATIM_URL
 from playground.web.assets import asset_url
@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
         requested_snippet_views,
         send_panel,
         serves,
+        update_path,
         where_calls_start,
     ):
         app.add_template_global(function)
