@@ -124,7 +124,9 @@ class Conversation(Replies):
             message = f"The session type cannot change mid-session ({kind!r}): start a new call."
             return Step([self.error(message, "session.type", "invalid_value", about)])
         candidate = {**update, "type": kind} if kind else dict(update)
-        problems = self.rules.problems(candidate)
+        # The update as sent, beside the session's other top-level settings: a rule between
+        # two of them (tool_choice names one of the tools) holds against what is in force.
+        problems = self.rules.problems({**self.request, **candidate})
         if problems:
             param, message = next(iter(problems.items()))
             return Step(

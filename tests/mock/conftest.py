@@ -13,6 +13,7 @@ import pytest
 import requests
 
 CALLS = "/mock/v1/realtime/calls"
+LOUD = 0.3  # the caller's 300 Hz tone at about -13 dBFS RMS: speech at the default threshold
 
 
 @pytest.fixture
@@ -73,3 +74,14 @@ def two_utterances(tmp_path_factory: Any) -> tuple[bytes, int]:
                 heard.getnframes()
             )
     return pcm + bytes(2 * rate * 3), rate
+
+
+def mic_frames_pass(count: int, timeout: float = 20.0) -> None:
+    """Wait until the (one) mock call has heard ``count`` more mic frames (20 ms each), however
+    slow the machine: the tests' audio is timed in frames, not in wall-clock seconds."""
+    from playground.mock.call_peer import peers
+
+    call = peers.get(next(iter(peers._calls)))
+    assert call is not None
+    start = call.mic_frames
+    assert wait_until(lambda: call.mic_frames >= start + count, timeout), call.mic_frames - start
