@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from playground.codecs.form_names import json_path
 from playground.model.nodes import Node, update_path
 
 from .conftest import LOUD, mic_frames_pass, place_call, wait_until
@@ -83,18 +82,6 @@ def test_every_changeable_ga_field_has_an_update_path_in_the_table(ga_op) -> Non
         if leaf.startswith("session:realtime.")
     }
     assert units - {"type", "model"} == set(NEW_VALUES)
-
-
-def test_update_paths_follow_the_schema_node(ga_op) -> None:
-    root = ga_op.root
-    threshold = "session:realtime.audio.input.turn_detection:server_vad.threshold"
-    assert update_path(root, threshold) == "session.audio.input.turn_detection"  # a union
-    strength = "session:realtime.audio.input.noise_reduction.strength"
-    assert update_path(root, strength) == "session.audio.input.noise_reduction"  # needs type
-    language = "session:realtime.audio.input.transcription.language"
-    assert update_path(root, language) == json_path(language)  # nothing required: alone
-    assert update_path(root, "session:realtime.tools.0:function.name") == "session.tools"
-    assert update_path(root, "session:realtime.instructions") == "session.instructions"
 
 
 def test_a_call_takes_every_change_the_page_sends(served, call_client, ga_op) -> None:
