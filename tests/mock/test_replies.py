@@ -172,13 +172,3 @@ def test_the_session_expires_when_the_mock_ends_the_call(rules) -> None:
     update = {"type": "session.update", "session": {"instructions": "x"}}
     assert talk.handle(json.dumps(update)).events[0]["session"]["expires_at"] == talk.expires_at
     assert before + 60 <= talk.expires_at <= time.time() + 60
-
-
-def test_noise_reduction_needs_its_type(rules) -> None:
-    talk = _talk(rules)
-    strength = {"audio": {"input": {"noise_reduction": {"strength": 0.5}}}}
-    error = talk.handle(json.dumps({"type": "session.update", "session": strength})).events[0]
-    assert error["error"]["param"] == "session.audio.input.noise_reduction.type"
-    field = {"audio": {"input": {"noise_reduction": {"type": "far_field", "strength": 0.5}}}}
-    updated = talk.handle(json.dumps({"type": "session.update", "session": field})).events[0]
-    assert updated["session"]["audio"]["input"]["noise_reduction"]["type"] == "far_field"

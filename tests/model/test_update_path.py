@@ -23,8 +23,7 @@ from playground.model.nodes import update_path
             "audio.input.turn_detection",
         ),
         ("session:realtime.audio.input.format:audio_pcm.rate", "audio.input.format"),
-        # an object whose type is required
-        ("session:realtime.audio.input.noise_reduction.strength", "audio.input.noise_reduction"),
+        # an object with a required key (the stored prompt's id)
         ("session:realtime.prompt.version", "prompt"),
         # a list is replaced by an update
         ("session:realtime.tools.0:function.name", "tools"),
@@ -34,6 +33,10 @@ from playground.model.nodes import update_path
             "audio.input.transcription.language",
         ),
         ("session:realtime.audio.output.speed", "audio.output.speed"),
+        (
+            "session:realtime.audio.input.noise_reduction.strength",
+            "audio.input.noise_reduction.strength",
+        ),
         ("session:realtime.instructions", "instructions"),
     ],
 )
