@@ -4,11 +4,13 @@ Every declared property gets a value of its type: a value the message gives for 
 (``city: Paris``, ``count=3``) or, for the first string and number, what the message holds (its
 last capitalised word, its first number); else a sample that fits (an enum's first choice, the
 minimum, ``"mock <name>"``). A string with a ``format`` is always that format's example.
-Lengths, ranges and item counts are kept; a ``pattern`` is not solved.
+Lengths, ranges and item counts are kept (up to :data:`_MAX_ITEMS` items and
+:data:`_MAX_LENGTH` characters: the schema is the caller's); a ``pattern`` is not solved.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -23,6 +25,10 @@ _FORMATS = {
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _PROPER = re.compile(r"(?<=\s)[A-Z][\w-]*")
 _MAX_DEPTH = 8
+#: Bounds on what a schema asks for (a tool's schema comes from the caller): items per list,
+#: characters per string.
+_MAX_ITEMS = 3
+_MAX_LENGTH = 256
 
 
 def arguments(parameters: Any, typed: str) -> dict[str, Any]:
@@ -70,8 +76,8 @@ class _Filler:
                 return {}
             return {key: self.value(sub, key, depth + 1) for key, sub in properties.items()}
         if kind == "array":
-            count = max(1, int(schema.get("minItems", 1)))
-            count = min(count, int(schema.get("maxItems", count)))
+            count = min(max(1, _int(schema.get("minItems"), 1)), _MAX_ITEMS)
+            count = min(count, _int(schema.get("maxItems"), count))
             return [self.value(schema.get("items"), name, depth + 1) for _ in range(count)]
         if kind in ("integer", "number"):
             return self._number(schema, name, kind == "integer")
@@ -89,20 +95,31 @@ class _Filler:
             text = self.proper.pop()
         if text is None:
             text = f"mock {name or 'value'}"
-        low, high = int(schema.get("minLength", 0)), schema.get("maxLength")
+        low, high = min(_int(schema.get("minLength"), 0), _MAX_LENGTH), schema.get("maxLength")
         text = text.ljust(low, "x")
         return text[: int(high)] if isinstance(high, int) else text
 
     def _number(self, schema: dict[str, Any], name: str, whole: bool) -> float | int:
         said = _NUMBER.search(self.named(name) or "")
         found = said.group(0) if said else (self.numbers.pop() if self.numbers else None)
-        number = float(found) if found is not None else float(schema.get("minimum", 1))
-        if "minimum" in schema:
-            number = max(number, float(schema["minimum"]))
-        if "exclusiveMinimum" in schema:
-            number = max(number, float(schema["exclusiveMinimum"]) + 1)
-        if "maximum" in schema:
-            number = min(number, float(schema["maximum"]))
-        if "exclusiveMaximum" in schema:
-            number = min(number, float(schema["exclusiveMaximum"]) - 1)
+        low, high = _bound(schema, "minimum"), _bound(schema, "maximum")
+        above, below = _bound(schema, "exclusiveMinimum"), _bound(schema, "exclusiveMaximum")
+        number = float(found) if found is not None else (low if low is not None else 1.0)
+        for floor in (low, None if above is None else above + 1):
+            number = number if floor is None else max(number, floor)
+        for ceiling in (high, None if below is None else below - 1):
+            number = number if ceiling is None else min(number, ceiling)
         return round(number) if whole else number
+
+
+def _int(value: Any, default: int) -> int:
+    """Give ``value`` when it is a whole number (a bool is not), else ``default``."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _bound(schema: dict[str, Any], key: str) -> float | None:
+    """Give a finite number bound of ``schema`` (None when absent or not a finite number)."""
+    value = schema.get(key)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    return float(value) if math.isfinite(value) else None

@@ -3,6 +3,7 @@ and take what the message says, not the whole message."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import jsonschema
@@ -61,3 +62,16 @@ def test_arguments_take_what_the_message_says() -> None:
 @pytest.mark.parametrize("parameters", [None, {}, {"type": "object"}, "nonsense"])
 def test_no_parameters_give_an_empty_object(parameters) -> None:
     assert arguments(parameters, "call it") == {}
+
+
+@pytest.mark.parametrize(
+    "wild",
+    [
+        {"type": "array", "minItems": 10**9, "items": {"type": "string", "minLength": 10**9}},
+        {"type": "number", "minimum": "abc", "maximum": 1e308 * 10},
+        {"type": "integer", "minimum": True},
+    ],
+)
+def test_a_wild_schema_gets_a_bounded_answer(wild) -> None:
+    made = arguments({"type": "object", "properties": {"x": wild}}, "call it")
+    assert len(json.dumps(made)) < 2000
