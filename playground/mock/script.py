@@ -180,7 +180,9 @@ class Conversation(Replies):
             return []
         seconds = self._spoken_ms.get(item["id"], 0) / 1000
         text = f"(The mock's transcript: {seconds:.1f} s of speech, no words recognised.)"
-        content[0]["transcript"] = text
+        # The conversation's item gets the transcript (the events already made show it null).
+        heard = {**item, "content": [{**content[0], "transcript": text}, *content[1:]]}
+        self.items[self.items.index(item)] = heard
         at = {"item_id": item["id"], "content_index": 0}
         words = text.split(" ")
         kind = "conversation.item.input_audio_transcription"

@@ -92,6 +92,9 @@ def test_a_spoken_turn_is_audio_input_and_transcribed_when_configured(rules) -> 
     assert "".join(d["delta"] for d in deltas) == completed["transcript"]
     assert "mock" in completed["transcript"] and "1.5 s" in completed["transcript"]
     assert completed["usage"]["input_tokens"] == 15  # 1.5 s at 10 tokens a second
+    added = next(e for e in step.events if e["type"] == "conversation.item.added")
+    assert added["item"]["content"][0]["transcript"] is None  # not known when it was added
+    assert talk.items[0]["content"][0]["transcript"] == completed["transcript"]
     for event in step.events:
         SERVER_EVENT.validate_python(event)
     heard = _done(step.reply)["usage"]["input_token_details"]
