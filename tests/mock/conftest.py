@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import json
 import shutil
 import subprocess
@@ -85,3 +86,12 @@ def mic_frames_pass(count: int, timeout: float = 20.0) -> None:
     assert call is not None
     start = call.mic_frames
     assert wait_until(lambda: call.mic_frames >= start + count, timeout), call.mic_frames - start
+
+
+def at_48k(recording: tuple[bytes, int]) -> bytes:
+    """Give 16-bit mono PCM at 48 kHz, what a call's microphone sends (nearest sample: the
+    level of each 20 ms is what turn detection reads)."""
+    pcm, rate = recording
+    samples = memoryview(pcm).cast("h")
+    count = len(samples) * 48000 // rate
+    return array.array("h", (samples[n * rate // 48000] for n in range(count))).tobytes()

@@ -1,6 +1,7 @@
 """The mock's turn detection on a real recording (two utterances spoken by espeak-ng, silence
 between): its threshold, prefix padding and silence duration change the speech segments, fed
-frame by frame as the call feeds the microphone's levels."""
+frame by frame as the call feeds the microphone's levels, and through a real call (the Python
+caller's microphone playing the recording)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 
 from playground.mock.script import Conversation
 from playground.mock.session import SessionRules, VoiceActivity, rms_dbfs, turn_settings
+
+from .conftest import at_48k, mic_frames_pass, place_call, wait_until
 
 FRAME_MS = 20
 
@@ -75,3 +78,19 @@ def test_the_threshold_decides_what_is_speech(rules, two_utterances) -> None:
     strict = _segments(rules, two_utterances, threshold=0.95)  # -13 dBFS: the loudest peaks
     assert strict != default and strict[0][0] > default[0][0]
     assert _segments(rules, two_utterances, threshold=1.0) == []  # louder than the recording
+
+
+@pytest.mark.parametrize(("silence_ms", "turns"), [(500, 2), (2000, 1)])
+def test_a_call_hears_the_recording_as_its_settings_say(
+    served, call_client, two_utterances, silence_ms, turns
+) -> None:
+    base, client = served(), call_client(amplitude=0.0)
+    vad = {"type": "server_vad", "silence_duration_ms": silence_ms, "create_response": False}
+    place_call(base, client, {"type": "realtime", "audio": {"input": {"turn_detection": vad}}})
+    client.wait_for("session.created")
+    client.mic.play(at_48k(two_utterances))
+    assert wait_until(lambda: not client.mic.playing, timeout=60)
+    mic_frames_pass(int(silence_ms / FRAME_MS) + 10)  # past the silence that ends a turn
+    stopped = [e for e in list(client.received) if e["type"].endswith("speech_stopped")]
+    started = [e for e in list(client.received) if e["type"].endswith("speech_started")]
+    assert (len(started), len(stopped)) == (turns, turns)
