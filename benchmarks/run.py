@@ -35,11 +35,12 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.serving import make_server
 
 from playground import create_app
-from playground.codecs.form_filler import form_from_body
 from playground.codecs.pasted import MAX_PASTE_CHARS, PasteError, parse_pasted, redact
+from playground.model.form_filler import form_from_body
 from playground.model.operations import get_operation
 from playground.snippets import render_snippet, render_snippets
 from playground.snippets.highlight import highlight
+from playground.snippets.text_cache import DRAWN
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = json.loads((ROOT / "tests" / "fixtures" / "snippet_bodies.json").read_text())[
@@ -136,7 +137,7 @@ def render_rows() -> list[Row]:
     snippet_same, update = medians["snippet_same"], medians["update"]
     plain = _median(lambda i: render_snippets(op, BODY), 1000)
     text = render_snippet(op, "typescript_openai", BODY)
-    highlight.cache_clear()
+    DRAWN.clear()
     one = _median(lambda i: highlight("typescript", text + " " * (i + 31)), 1000)
     return [
         ("GET trivial route (baseline)", f"{get:.3f}", "1.0x GET", ""),
@@ -404,14 +405,18 @@ def main() -> None:
     """Print every section as one table."""
     # Imported here: the tests load run.py alone, outside its package.
     from benchmarks.bench_call import call_rows, click_rows, offer_rows
+    from benchmarks.bench_in_flight import in_flight_rows
+    from benchmarks.bench_pages import page_rows
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log between the rows
     sections = [
         ("In-process render (median ms)", render_rows),
         ("Proxy overhead (median ms over 200 sends)", proxy_rows),
+        ("A place among the sends in flight: hold and give back (median us)", in_flight_rows),
         ("First-load page weight (as served, gzip accepted)", weight_rows),
         ("Keystroke to snippet (headless Chromium)", keystroke_rows),
         ("Adversarial pastes at the 256 KB limit (median ms)", paste_rows),
+        ("Largest page for a 256 KB body, opened as a link (median of 3)", page_rows),
         ("Mock call (aiortc peer, Python caller, server in its own process)", call_rows),
         ("Live call in the page (headless Chromium against the mock)", click_rows),
         ("Mock call offers flooded with candidates (time to answer, median ms)", offer_rows),

@@ -1,69 +1,20 @@
-"""Realtime Session Playground: a form for every session parameter, the exact request body."""
+"""Realtime Session Playground: a form for every session parameter, the exact request body.
+
+The package is layered (``[tool.importlinter]`` in ``pyproject.toml``): ``model`` at the core,
+``codecs``, ``snippets``, ``transport`` and ``mock`` on it, ``web`` on top. The app factory
+lives in :mod:`playground.web.app`; ``playground.create_app`` is imported from there on first
+use, so importing the core loads no Flask.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import Flask
 
-_HERE = Path(__file__).resolve().parent
+def __getattr__(name: str) -> Any:
+    """Give ``create_app`` (from :mod:`playground.web.app`) when it is first asked for."""
+    if name == "create_app":
+        from playground.web.app import create_app
 
-
-def _asset_dir(name: str) -> str:
-    """Give the folder of templates or static files: inside the package when installed from a
-    wheel, at the repository's top level in a checkout."""
-    packaged = _HERE / name
-    return str(packaged if packaged.is_dir() else _HERE.parent / name)
-
-
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Give a configured playground app (``config`` overrides the defaults, for tests)."""
-    app = Flask(
-        __name__,
-        template_folder=_asset_dir("templates"),
-        static_folder=_asset_dir("static"),
-        instance_relative_config=True,
-    )
-    from playground.web.limits import DEFAULTS as LIMITS
-
-    app.config.from_mapping({"DEFAULT_OPERATION": "sessions", **LIMITS})
-    app.config.from_prefixed_env("PLAYGROUND")
-    if config:
-        app.config.from_mapping(config)
-
-    from playground.mock import routes as mock
-    from playground.model import operations
-    from playground.web import (
-        assets,
-        call,
-        csrf,
-        errors,
-        gateways,
-        hosts,
-        limits,
-        page,
-        security,
-        send,
-        share,
-        snippet,
-        templating,
-    )
-
-    # First: every other part asks for the app's operations, and a broken document stops here.
-    operations.init_app(app)
-    errors.init_app(app)
-    hosts.init_app(app)  # first: nothing else runs for a host or origin it refuses
-    assets.init_app(app)
-    limits.init_app(app)
-    security.init_app(app)
-    csrf.init_app(app)
-    templating.init_app(app)
-    gateways.init_app(app)  # the sends' and the calls' settings and HTTP client
-    app.register_blueprint(page.bp)
-    app.register_blueprint(send.bp)
-    call.init_app(app)
-    mock.init_app(app)
-    app.register_blueprint(snippet.bp)
-    app.register_blueprint(share.bp)
-    return app
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,12 +9,14 @@ import sys
 from datetime import date
 from typing import Any, TextIO
 
-from playground.codecs import strict_json
 from playground.codecs.beta_to_ga import migrate
+from playground.model import strict_json
 from playground.model.deprecations import body_warnings
+from playground.model.invisible import json_escaped
 from playground.model.operations import Operation, OperationsError, get_operation, load_operations
 from playground.model.validation import validate_body
 from playground.web.hosts import is_loopback, is_wildcard, serve_hosts
+from playground.web.production import default_workers
 
 #: Where ``--operations-dir`` comes from when not given (as the server's setting).
 OPERATIONS_DIR_ENV = "PLAYGROUND_OPERATIONS_DIR"
@@ -43,14 +45,19 @@ def _serve_config(args: argparse.Namespace) -> dict[str, Any]:
                 "(set PLAYGROUND_TRUSTED_HOSTS for any other name)",
                 file=sys.stderr,
             )
-    if args.prod and "PLAYGROUND_SEND_MAX_IN_FLIGHT" not in os.environ:
+    if args.prod:
         # Half of each worker's threads may wait on upstreams; the rest stay free for pages.
-        config["SEND_MAX_IN_FLIGHT"] = max(1, args.threads // 2)
+        # The total is counted over all the workers (playground.transport.in_flight).
+        half = max(1, args.threads // 2)
+        if "PLAYGROUND_SEND_MAX_IN_FLIGHT_PER_PROCESS" not in os.environ:
+            config["SEND_MAX_IN_FLIGHT_PER_PROCESS"] = half
+        if "PLAYGROUND_SEND_MAX_IN_FLIGHT" not in os.environ:
+            config["SEND_MAX_IN_FLIGHT"] = half * (args.workers or default_workers())
     return config
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from playground import create_app
+    from playground.web.app import create_app
 
     config = _serve_config(args)
     if args.operations_dir:
@@ -93,7 +100,7 @@ def _cmd_body(args: argparse.Namespace) -> int:
     # Deprecated values are sent as they are: said on stderr, and the body is still valid.
     for path, message in body_warnings(op.root, body, args.today or date.today()).items():
         print(f"warning: {path}: {message}", file=sys.stderr)
-    print(json.dumps(body, indent=2, ensure_ascii=False))
+    print(json_escaped(json.dumps(body, indent=2, ensure_ascii=False)))
     return 0
 
 
@@ -102,7 +109,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     if body is None:
         return 1
     result = migrate(body)
-    print(json.dumps(result.body, indent=2, ensure_ascii=False))
+    print(json_escaped(json.dumps(result.body, indent=2, ensure_ascii=False)))
     for note in result.notes:
         print(f"{note.kind}: {note.path}: {note.message}", file=sys.stderr)
     return 0
@@ -224,8 +231,8 @@ def _add_link_command(sub: argparse._SubParsersAction, names: list[str]) -> None
 
 
 def _cmd_link(args: argparse.Namespace) -> int:
-    from playground import create_app
     from playground.codecs.share_token import ShareError, share_url
+    from playground.web.app import create_app
 
     op = get_operation(args.op or create_app().config["DEFAULT_OPERATION"], args.operations)
     try:

@@ -3,12 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Debian packages the tests drive: Chromium (browser tests), curl (curl snippets), node and npm
-# (fetch and TypeScript snippets), espeak-ng (the recordings the turn-detection tests speak).
+# (fetch and TypeScript snippets), redis-server (the limits in flight shared through Redis),
+# espeak-ng (the recordings the turn-detection tests speak).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
@@ -27,4 +29,5 @@ npm ci --prefix tests/fixtures/node --no-audit --no-fund --loglevel=error
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy  # strict, over the whole package: [tool.mypy] in pyproject.toml
+.venv/bin/lint-imports  # the layers and where Flask may be imported: [tool.importlinter]
 .venv/bin/pytest "$@"

@@ -31,10 +31,12 @@ function summarise(event) {
   return copy;
 }
 
+// An element with ``attrs`` and ``text``, hidden characters shown (every text the call draws
+// comes through here or through ``visible``: what the model or a gateway says included).
 export function el(tag, attrs, text) {
   const node = document.createElement(tag);
   Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
-  if (text !== undefined) node.textContent = text;
+  if (text !== undefined) node.textContent = visible(text);
   return node;
 }
 

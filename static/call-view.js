@@ -2,7 +2,7 @@
 // function call's result box, the effective configuration, and the answers to live updates (in
 // the panel and next to the form's field). DOM only: the call itself (static/call.js) hands in
 // what to do on a submit. Parts are found by their data-call-part. ES module: no inline script, no eval.
-import { el } from "./call-inspector.js";
+import { el, visible } from "./call-inspector.js";
 import { describe, effective, fieldFor } from "./call-session.js";
 
 function panel() { return document.getElementById("call"); }
@@ -59,7 +59,7 @@ export function line(role, text, key) {
     if (key) item.dataset.key = key;
     list.append(item);
   }
-  item.textContent += text;
+  item.textContent += visible(text);
 }
 
 // A function the model called (once per call_id): its name and arguments, and a box for the
@@ -114,7 +114,7 @@ export function updated(path, text, state) {
     slot = el("p", { class: "call-note", "data-path": path, "data-testid": "call-field-note", "aria-live": "polite" });
     wrapper.append(slot);
   }
-  slot.textContent = "Live call: " + text;
+  slot.textContent = "Live call: " + visible(text);
   slot.dataset.state = state;
 }
 

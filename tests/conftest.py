@@ -502,6 +502,41 @@ def upstream(
     app.release.set()  # wakes a handler a test left waiting
 
 
+def _wait_for(condition: Any, what: str, seen: Any = lambda: "") -> None:
+    """Wait until ``condition()`` holds; fail naming ``what`` (and ``seen()``) after 30 s, a
+    bound against a hang, not a timing claim."""
+    import time
+
+    deadline = time.monotonic() + 30
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"never happened: {what} {seen()}")
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def wait_for() -> Any:
+    """Give a function waiting until a condition holds (see ``_wait_for``)."""
+    return _wait_for
+
+
+@pytest.fixture
+def held_upstream(
+    upstream: tuple[RecordingUpstream, LiveServer],
+) -> tuple[RecordingUpstream, str]:
+    """Give the recording upstream, made to answer ``{"id": "sess_slow"}`` only once the test
+    sets its ``release`` (or after 60 s), and its base URL (``.../v1``)."""
+    slow, server = upstream
+
+    def hold(environ: dict[str, Any], start_response: Any) -> Any:
+        slow.release.wait(60)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"id": "sess_slow"}']
+
+    slow.handler = hold
+    return slow, server.url + "/v1"
+
+
 @pytest.fixture(scope="module")
 def serve_wsgi() -> Iterator[Any]:
     """Give a function that serves a WSGI app on 127.0.0.1 (a ``LiveServer``) for the module."""
@@ -716,3 +751,86 @@ def call_context_on(call_browser: Any) -> Iterator[Any]:
     yield open_on
     for context in opened:
         context.close()
+
+
+def _free_port() -> int:
+    """Give a TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def free_port() -> Any:
+    """Give a function giving a TCP port on 127.0.0.1 that nothing listens on right now."""
+    return _free_port
+
+
+@pytest.fixture(scope="session")
+def _redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Give the URL of Debian's ``redis-server`` run on a free 127.0.0.1 port for the session
+    (no persistence); skip without one (fail in CI, where ``scripts/test.sh`` installs it)."""
+    import redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed (scripts/test.sh installs it)")
+        pytest.skip("no redis-server: apt-get install -y redis-server")
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    command = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+    command += ["--appendonly", "no", "--dir", str(folder)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}/0"
+    with redis.Redis.from_url(url) as probe:
+        for _ in range(200):  # a bound against a hang, not a timing claim
+            try:
+                probe.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None:
+                    pytest.fail(f"redis-server exited with {process.returncode}")
+                threading.Event().wait(0.05)
+        else:
+            process.kill()
+            pytest.fail("redis-server did not answer")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture
+def redis_url(_redis_server: str) -> str:
+    """Give the URL of a running ``redis-server`` on 127.0.0.1, emptied for this test."""
+    import redis
+
+    with redis.Redis.from_url(_redis_server) as empty:
+        empty.flushall()
+    return _redis_server
+
+
+@pytest.fixture(scope="session")
+def nested_rows_body() -> dict[str, Any]:
+    """Give a GA body of rows nested in rows: 128 MCP tools with two lists of 128 tool names
+    each (a 3 KB link that drew a 54 MB page)."""
+    listed = [f"t{i}" for i in range(128)]
+    approval = {"always": {"tool_names": listed}, "never": {"tool_names": listed}}
+    tools = [
+        {"type": "mcp", "server_label": f"s{i}", "server_url": "https://mcp.example.com/sse",
+         "require_approval": approval}
+        for i in range(128)
+    ]  # fmt: skip
+    return {"session": {"type": "realtime", "tools": tools}}
+
+
+@pytest.fixture(scope="session")
+def function_tools_body() -> dict[str, Any]:
+    """Give a GA body of 128 function tools (each row draws every tool type's pane)."""
+    tools = [
+        {"type": "function", "name": f"fn_{i}", "parameters": {"type": "object"}}
+        for i in range(128)
+    ]
+    return {"session": {"type": "realtime", "tools": tools}}

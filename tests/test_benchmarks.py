@@ -52,6 +52,14 @@ def test_paste_rows_time_every_adversarial_paste_against_plain_ones(bench) -> No
     assert all(float(ms) > 0 and "x JSON" in ratio for _, ms, ratio, _ in rows)
 
 
+def test_in_flight_rows_time_every_store(redis_url) -> None:
+    rows = load_script("benchmarks/bench_in_flight.py").in_flight_rows(runs=20)
+    names = [what for what, *_ in rows]
+    assert names[0].startswith("this process") and names[1].startswith("instance file")
+    assert names[2].startswith("Redis on loopback (every instance)")  # redis-server is installed
+    assert all(float(cost) > 0 for _, cost, *_ in rows)
+
+
 @pytest.fixture(scope="module")
 def bench_call() -> Any:
     """Give ``benchmarks/bench_call.py`` loaded alone, as ``python -m benchmarks`` runs it."""

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from playground.cli import build_parser, main
+from playground.cli import _serve_config, build_parser, main
 
 
 def test_body_round_trips_a_valid_body(cli, tmp_path) -> None:
@@ -22,6 +22,18 @@ def test_body_round_trips_a_valid_body(cli, tmp_path) -> None:
 def test_body_reads_standard_input(cli) -> None:
     result = cli("body", "-", stdin='{"speed": 1.5}')
     assert result.returncode == 0 and json.loads(result.stdout) == {"speed": 1.5}
+
+
+def test_body_and_migrate_write_unseen_characters_as_escapes(cli) -> None:
+    """A terminal shows no bidi control or tag character raw: the same JSON value, escaped."""
+    instructions = "pay \u202egpj.exe " + "".join(chr(0xE0000 + ord(c)) for c in "hi")
+    for command in ("body", "migrate"):
+        result = cli(command, "-", stdin=json.dumps({"instructions": instructions}))
+        assert result.returncode == 0, result.stderr
+        assert "\\u202e" in result.stdout and "\\udb40\\udc68" in result.stdout
+        assert "\u202e" not in result.stdout and "\U000e0068" not in result.stdout
+        value = json.loads(result.stdout)
+        assert (value.get("session") or value)["instructions"] == instructions
 
 
 def test_body_rejects_temperature_naming_it_and_its_range(cli) -> None:
@@ -65,6 +77,16 @@ def test_serve_defaults_and_options() -> None:
     assert (args.host, args.port, args.debug) == ("127.0.0.1", 8000, False)
     args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9", "--debug"])
     assert (args.host, args.port, args.debug) == ("0.0.0.0", 9, True)
+
+
+def test_serve_prod_lets_half_of_every_workers_threads_wait_on_upstreams(monkeypatch) -> None:
+    for name in ("PLAYGROUND_SEND_MAX_IN_FLIGHT", "PLAYGROUND_SEND_MAX_IN_FLIGHT_PER_PROCESS"):
+        monkeypatch.delenv(name, raising=False)
+    args = build_parser().parse_args(["serve", "--prod", "--workers", "3", "--threads", "4"])
+    config = _serve_config(args)  # the total is counted over the three workers together
+    assert (config["SEND_MAX_IN_FLIGHT"], config["SEND_MAX_IN_FLIGHT_PER_PROCESS"]) == (6, 2)
+    monkeypatch.setenv("PLAYGROUND_SEND_MAX_IN_FLIGHT", "20")  # the operator's own is kept
+    assert "SEND_MAX_IN_FLIGHT" not in _serve_config(args)
 
 
 def test_console_script_entry_point_runs_in_process(capsys) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from playground.codecs.form_filler import form_from_body
-from playground.codecs.form_reader import build_body
 from playground.codecs.share_token import encode_token
+from playground.model.form_filler import form_from_body
+from playground.model.form_reader import build_body
 from playground.model.operations import all_operations, get_operation
 from playground.model.validation import validate_body
 from playground.presets import PresetError, _read, get_preset, presets_for

@@ -4,8 +4,9 @@ Pure: the page passes the query arguments in and renders the :class:`Loaded` it 
 Nothing is dropped or changed quietly: parts of a body the form cannot hold (a wrong type, an
 empty string, which an empty input cannot tell from Unset) are listed in ``problems`` and count
 as not set; values the form holds but would send back otherwise (line breaks, a discriminator
-it adds) are listed in ``altered``; values the schema refuses stay in the form for the validation
-to flag.
+it adds) are listed in ``altered``; strings holding characters no input shows (bidi controls,
+tags: :mod:`playground.model.invisible`) in ``unseen``; values the schema refuses stay in the
+form for the validation to flag.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_filler import form_from_body
 from playground.codecs.share_token import ShareError, decode_token
+from playground.model.form_data import FormData
+from playground.model.form_filler import form_from_body
+from playground.model.invisible import unseen_in
 from playground.model.operations import Operation
 from playground.model.validation import validate_body
 from playground.presets import get_preset, presets_for
@@ -34,6 +36,8 @@ class Loaded:
     problems: dict[str, str] = field(default_factory=dict)
     altered: dict[str, str] = field(default_factory=dict)
     marked: list[str] = field(default_factory=list)
+    #: Where the body holds characters that are not seen (a field's input shows none of them).
+    unseen: dict[str, str] = field(default_factory=dict)
 
     @property
     def badge(self) -> str:
@@ -59,7 +63,13 @@ def load_body(op: Operation, body: Any, source: str, title: str = "") -> Loaded:
         problems=dict(filled.problems),
         altered=dict(filled.altered),
         marked=marked,
+        unseen={path: _unseen_note(count) for path, count in unseen_in(body).items()},
     )
+
+
+def _unseen_note(count: int) -> str:
+    what = "character" if count == 1 else "characters"
+    return f"{count} {what} not seen in the form (the request body writes each as a \\u escape)"
 
 
 def load_token(op: Operation, token: str) -> Loaded:

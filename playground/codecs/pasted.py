@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from playground.codecs import strict_json
+from playground.model import strict_json
 
 MAX_PASTE_CHARS = 256 * 1024
 

@@ -19,7 +19,7 @@ import zlib
 from typing import Any
 from urllib.parse import urlencode
 
-from playground.codecs import strict_json
+from playground.model import strict_json
 
 VERSION = "1"
 MAX_TOKEN_CHARS = 16 * 1024

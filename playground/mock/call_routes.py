@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from playground.codecs import strict_json
 from playground.codecs.beta_to_ga import migrate
 from playground.mock import keys as mock_keys
 from playground.mock import responses as mock_responses
@@ -24,6 +23,7 @@ from playground.mock.answers import bearer_token, json_answer
 from playground.mock.call_limits import CallRefused, CallSettings
 from playground.mock.offers import read_offer
 from playground.mock.session import SessionRules, merged
+from playground.model import strict_json
 from playground.model.call_spec import MAX_OFFER_BYTES
 from playground.model.operations import EXTENSION_KEY, Operation
 

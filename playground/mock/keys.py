@@ -20,7 +20,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from playground.codecs import strict_json
+from playground.model import strict_json
 
 PREFIX = "ek_"
 _SIGNATURE_BYTES = 16

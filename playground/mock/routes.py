@@ -10,28 +10,27 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from playground.codecs import strict_json
+from playground.mock import PREFIX
 from playground.mock import call_routes as mock_call_routes
 from playground.mock import responses as mock_responses
 from playground.mock.answers import bearer_token, json_answer
-from playground.model.operations import EXTENSION_KEY, Operation, all_operations
+from playground.model import strict_json
+from playground.model.operations import EXTENSION_KEY, Operation
 from playground.model.validation import validate_body
-from playground.web import csrf
-
-PREFIX = "/mock/v1"
 
 
-def init_app(app: Flask) -> None:
-    """Register the mock of the app's operations unless the configuration switches it off."""
+def blueprint(app: Flask) -> Blueprint | None:
+    """Give the mock of the app's operations for the app factory to mount (exempt from CSRF),
+    or ``None`` when the configuration switches it off."""
     app.config.setdefault("MOCK_ENABLED", True)
-    if app.config["MOCK_ENABLED"]:
-        bp = _blueprint(app.extensions[EXTENSION_KEY].values())
-        mock_call_routes.add_routes(app, bp)  # WebRTC calls, answered by a real mock peer
-        csrf.exempt(bp)  # an API taking a Bearer key, not a cookie: nothing to forge
-        app.register_blueprint(bp)
+    if not app.config["MOCK_ENABLED"]:
+        return None
+    bp = _blueprint(app.extensions[EXTENSION_KEY].values())
+    mock_call_routes.add_routes(app, bp)  # WebRTC calls, answered by a real mock peer
+    return bp
 
 
 def _blueprint(ops: Iterable[Operation]) -> Blueprint:
@@ -46,7 +45,9 @@ def _blueprint(ops: Iterable[Operation]) -> Blueprint:
 
 def base() -> Response:
     """Give a short description of the mock (its URL is the gateway URL to use)."""
-    ops = [f"{op.method} {PREFIX}{op.path}" for op in all_operations().values()]
+    ops = [
+        f"{op.method} {PREFIX}{op.path}" for op in current_app.extensions[EXTENSION_KEY].values()
+    ]
     return jsonify(object="playground.mock", description="The playground's offline mock.", ops=ops)
 
 

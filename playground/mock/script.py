@@ -19,11 +19,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.codecs import strict_json
 from playground.mock.call_limits import CallSettings
 from playground.mock.replies import Replies, Reply
 from playground.mock.session import SessionRules, merged, new_id, turn_settings
 from playground.mock.usage import RateWindow, Tokens, transcription_usage
+from playground.model import strict_json
 
 __all__ = ["Conversation", "Reply", "Step"]
 

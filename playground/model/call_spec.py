@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.model.operations import Operation, all_operations
+from playground.model.operations import Operation
 
 #: A call id as it may go back into a URL path (``/realtime/calls/{call_id}/hangup``).
 CALL_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
@@ -59,9 +59,9 @@ def call_spec(op: Operation) -> CallSpec | None:
     )
 
 
-def where_calls_start(op: Operation) -> str:
-    """Give what is said when ``op`` cannot start a call: where a call starts instead."""
-    ops = all_operations()
+def where_calls_start(op: Operation, ops: dict[str, Operation]) -> str:
+    """Give what is said when ``op`` cannot start a call: where a call starts instead, among
+    ``ops``."""
     callable_ops = [o for o in ops.values() if call_spec(o) is not None]
     if not callable_ops:
         return "This server has no operation that starts a call."

@@ -11,15 +11,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import branch_path, join, mode_key, row_index, row_key
-from playground.codecs.row_limits import MAX_ROWS, row_indices, within_limit
-from playground.model.json_values import same, short, validator_for
+from playground.model.form_data import FormData
+from playground.model.form_names import branch_path, join, mode_key, row_index, row_key
+from playground.model.json_values import may_be_valid, same, short, validator_for
 from playground.model.nodes import OMIT, Branch, Node, Part
+from playground.model.row_limits import MAX_ROWS, row_indices, within_limit
 
 if TYPE_CHECKING:
-    from playground.codecs.form_filler import Filler
-    from playground.codecs.form_reader import FormReader
+    from playground.model.form_filler import Filler
+    from playground.model.form_reader import FormReader
 
 
 @dataclass
@@ -317,10 +317,17 @@ class UnionNode(Node):
                 tag = branch.node.tag
                 if tag is not OMIT and same(given, tag):
                     return branch
-        for branch in self.branches:
+        shaped = next((b for b in self.branches if b.node.shape_fits(value)), None)
+        # A branch whose type excludes the value is not valid for it: when only the branch the
+        # shape gives is left, the answer is that branch, valid or not (no validation to run,
+        # which for a large object or list is most of the cost of a page).
+        possible = [b for b in self.branches if may_be_valid(b.node.schema, value)]
+        if possible == [shaped] or not possible:
+            return shaped
+        for branch in possible:
             if validator_for(branch.node.schema).is_valid(value):
                 return branch
-        return next((b for b in self.branches if b.node.shape_fits(value)), None)
+        return shaped
 
     def branch_tags(self) -> list[Any]:
         """Give the tags telling the branches apart, where they have one."""

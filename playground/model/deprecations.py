@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from playground.codecs.form_filler import form_from_body
-from playground.codecs.form_reader import Built, build_body
-from playground.model.schema import Node, iter_nodes, json_path
+from playground.model.form_reader import Built
+from playground.model.schema import Node, iter_nodes
 
 
 @dataclass(frozen=True)
@@ -142,44 +141,35 @@ def row_zero(form_path: str) -> str:
     return _ROW.sub(".0", form_path)
 
 
-_MISSING = object()
-
-
-def _value_at(body: Any, body_path: str) -> Any:
-    value = body
-    for part in body_path.split("."):
-        if isinstance(value, dict):
-            value = value.get(part, _MISSING)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return _MISSING
-    return value
-
-
 def form_warnings(root: Node, built: Built, today: date) -> dict[str, str]:
     """Give the warning of every deprecated value or field in a built body, by form path."""
-    table = deprecations_in(root)
-    if not table:
-        return {}
-    warnings: dict[str, str] = {}
-    for body_path, form_path in built.sources.items():
-        found = table.get(row_zero(form_path))
-        if found is None:
-            continue
-        value = _value_at(built.body, body_path)
-        if value is _MISSING or value is None:
-            continue
-        text = found.warning(body_path.rpartition(".")[2], value, today)
-        if text:
-            warnings[form_path] = text
-    return warnings
+    found = _warnings(root, built.body, today)
+    return {built.sources[path]: text for path, text in found.items() if path in built.sources}
 
 
 def body_warnings(root: Node, body: Any, today: date) -> dict[str, str]:
     """Give the warning of every deprecated value or field in a body, by its dotted path."""
-    built = build_body(root, form_from_body(root, body).form)
-    return {json_path(path): text for path, text in form_warnings(root, built, today).items()}
+    return _warnings(root, body, today)
+
+
+def _warnings(root: Node, body: Any, today: date) -> dict[str, str]:
+    """Give the warnings of a body by dotted path, walking it with the tree (:meth:`Node.placed`,
+    unions resolved as :meth:`Node.at` resolves them); a value that does not fit its field is
+    not judged, as the form would not hold it."""
+    if not deprecations_in(root):  # built once per tree: most operations have none to look for
+        return {}
+    warnings: dict[str, str] = {}
+    for place in root.placed(body):
+        if not place.path or place.value is None or place.node.misfit(place.value):
+            continue
+        name = str(place.path[-1])
+        for node in (*place.unions, place.node):  # a union's schema holds its branches' marks
+            found = deprecation_of(node.schema)
+            text = found.warning(name, place.value, today) if found is not None else ""
+            if text:
+                warnings[".".join(map(str, place.path))] = text
+                break
+    return warnings
 
 
 def today_from(setting: Any) -> date:

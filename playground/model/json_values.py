@@ -58,6 +58,19 @@ def json_type(value: Any) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
+def may_be_valid(schema: dict[str, Any], value: Any) -> bool:
+    """Say whether ``value`` may be valid for ``schema`` by its JSON type alone (``False`` only
+    when the schema's ``type`` excludes it: a cheap test before a full validation)."""
+    declared = schema.get("type")
+    if declared is None:
+        return True
+    types = {declared} if isinstance(declared, str) else set(declared)
+    kind = json_type(value)
+    if kind in ("integer", "number"):  # 1.0 is an integer to some drafts
+        return bool(types & {"integer", "number"})
+    return kind in types
+
+
 def same(a: Any, b: Any) -> bool:
     """Say whether two JSON values are equal as JSON (``true`` is not ``1``)."""
     return isinstance(a, bool) == isinstance(b, bool) and a == b

@@ -12,15 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from playground.codecs import strict_json
-from playground.codecs.form_names import CUSTOM, custom_key
-from playground.codecs.row_limits import MAX_ROWS, within_limit
+from playground.model import strict_json
+from playground.model.form_names import CUSTOM, custom_key
+from playground.model.invisible import json_escaped
 from playground.model.json_values import is_number, json_type, number_text, schema_types, short
 from playground.model.nodes import OMIT, Node
+from playground.model.row_limits import MAX_ROWS, within_limit
 
 if TYPE_CHECKING:
-    from playground.codecs.form_filler import Filler
-    from playground.codecs.form_reader import FormReader
+    from playground.model.form_filler import Filler
+    from playground.model.form_reader import FormReader
 
 ENTER_A_VALUE = "Enter a value, or choose Unset."
 #: Browsers turn CR and CRLF in a textarea into LF, and drop line breaks from a one-line input.
@@ -79,6 +80,11 @@ class StringNode(LeafNode):
     def only_choice(self) -> str | None:
         """Give the value of a select with one choice, or ``None``."""
         return self.choices[0] if len(self.choices) == 1 else None
+
+    @property
+    def inputs(self) -> int:
+        """Give its input, and the custom value's beside an open choice."""
+        return 2 if self.open and self.choices else 1
 
     @property
     def is_enum(self) -> bool:
@@ -300,13 +306,9 @@ class JsonNode(LeafNode):
         if raw.strip() == "":
             return OMIT
         try:
-            value = strict_json.loads(raw)
-        except json.JSONDecodeError as exc:
-            where = f"line {exc.lineno}, column {exc.colno}"
-            reader.errors[path] = f"Not valid JSON: {exc.msg} ({where})."
-            return OMIT
-        except ValueError as exc:  # JSON, but not what the page takes (see strict_json)
-            reader.errors[path] = f"Not valid JSON: {exc}."
+            value = strict_json.typed(raw)
+        except ValueError as exc:
+            reader.errors[path] = str(exc)
             return OMIT
         if self.expects_object and not isinstance(value, dict):
             reader.errors[path] = 'Must be a JSON object, like {"type": "object"}.'
@@ -314,8 +316,9 @@ class JsonNode(LeafNode):
         return value
 
     def fill(self, filler: Filler, path: str, value: Any) -> None:
-        """Write the value as indented JSON."""
-        filler.form.set(path, json.dumps(value, indent=2, ensure_ascii=False))
+        """Write the value as indented JSON (unseen characters as escapes: the same value)."""
+        text = json.dumps(value, ensure_ascii=False, **strict_json.readable(value))
+        filler.form.set(path, json_escaped(text))
 
     def shape_fits(self, value: Any) -> bool:
         """Say whether the value is an object (free JSON in a union is an object's settings)."""

@@ -21,13 +21,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from playground.codecs.form_names import steps
+from playground.model.form_names import steps
 from playground.model.json_values import json_label
 
 if TYPE_CHECKING:
-    from playground.codecs.form_data import FormData
-    from playground.codecs.form_filler import Filler
-    from playground.codecs.form_reader import FormReader
+    from playground.model.form_data import FormData
+    from playground.model.form_filler import Filler
+    from playground.model.form_reader import FormReader
 
 Path = tuple[str | int, ...]
 
@@ -125,6 +125,11 @@ class Node:
     def row_limit(self) -> int:
         """Give how many rows (or chosen items) the form holds of it (0: it has none)."""
         return 0
+
+    @property
+    def inputs(self) -> int:
+        """Give how many inputs the form draws for the node's own value (not its parts')."""
+        return 1 if self.is_leaf or self.macro == "checkboxes" else 0
 
     @property
     def has_mode(self) -> bool:

@@ -3,7 +3,7 @@
 The walker knows nothing about Flask, Jinja or WTForms: schema in, node tree out. The node
 classes (what each kind of value answers) live in :mod:`playground.model.nodes`,
 :mod:`playground.model.leaf_nodes` and :mod:`playground.model.container_nodes`; the names of
-the form's inputs in :mod:`playground.codecs.form_names`.
+the form's inputs in :mod:`playground.model.form_names`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypedDict
 
-from playground.codecs.form_names import join, json_path
 from playground.model.container_nodes import ArrayNode, ObjectNode, UnionNode
+from playground.model.form_names import join, json_path
 from playground.model.json_values import const_of as _const_of
 from playground.model.json_values import schema_types as _types
 from playground.model.json_values import validator_for

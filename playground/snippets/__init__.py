@@ -9,7 +9,6 @@ the browser half, a page script calling with the ephemeral key the body mints.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -24,6 +23,7 @@ from playground.snippets.literals import (
     js_comment_json,
     js_literal,
     js_string,
+    json_source,
     loose_paths,
     python_kwargs,
     python_literal,
@@ -139,7 +139,7 @@ def _environment() -> Environment:
         js=_js,
         js_str=js_string,
         sh=shell_single_quote,
-        tojson_pretty=lambda value: json.dumps(value, indent=2, ensure_ascii=False),
+        tojson_pretty=json_source,
         js_comment_json=js_comment_json,
     )
     env.globals.update(py_kwargs=_py_kwargs)

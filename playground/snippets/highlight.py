@@ -9,10 +9,16 @@ Pygments' short ones (``s2``, ``c1``, ``mi``, ``k``...), which ``static/snippet.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
 from typing import TypedDict
 
 from markupsafe import Markup, escape
+
+from playground.snippets.text_cache import DRAWN, text_bytes
+
+#: The longest text coloured: past it a snippet is shown plain (colouring a 256 KB body's
+#: snippet would make its HTML several times larger than the text, for a few colours).
+MAX_HIGHLIGHT_CHARS = 64 * 1024
 
 
 class _Language(TypedDict):
@@ -101,12 +107,24 @@ def _pattern(lexer: str) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-@lru_cache(maxsize=256)
 def highlight(lexer: str, text: str) -> Markup:
-    """Give ``text`` as highlighted HTML whose text content is exactly ``text``.
+    """Give ``text`` as highlighted HTML whose text content is exactly ``text`` (plain, escaped,
+    past :data:`MAX_HIGHLIGHT_CHARS`).
 
-    Cached by (lexer, text): the text holds the body, so a repeated body costs nothing.
+    Kept in the process's :data:`~playground.snippets.text_cache.DRAWN` cache by (lexer, text):
+    the text holds the body, so a repeated body costs nothing.
     """
+    if len(text) > MAX_HIGHLIGHT_CHARS:
+        return escape(text)
+    key = ("highlight", lexer, text)
+    found = DRAWN.get(key)
+    if found is None:
+        found = _highlighted(lexer, text)
+        DRAWN.put(key, found, text_bytes((text, str(found))))
+    return Markup(found)
+
+
+def _highlighted(lexer: str, text: str) -> Markup:
     out: list[str] = []
     last = 0
     for match in _pattern(lexer).finditer(text):

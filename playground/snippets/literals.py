@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import keyword
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
+from playground.model.invisible import HIDDEN, HIDDEN_CLASS, json_escape
 from playground.model.nodes import Node
 
 Path = tuple[str | int, ...]
@@ -20,17 +22,40 @@ _Made = TypeVar("_Made")
 
 _JS_IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-# Control characters, DEL, the JS line separators and lone surrogates are written as escapes.
-_SPECIAL = r"\\\x00-\x1f\x7f\u2028\u2029\ud800-\udfff"
+# Control characters, DEL, the JS line separators, lone surrogates and every character that is
+# not seen where it stands (bidi controls, zero-width, tags: Trojan Source) are written as escapes.
+_SPECIAL = rf"\\\x00-\x1f\x7f\u2028\u2029\ud800-\udfff{HIDDEN_CLASS}"
 _SPECIAL_IN = {q: re.compile(f"[{_SPECIAL}{q}]") for q in "'\""}
 PYTHON_WIDTH = 88
 JS_WIDTH = 80
+#: The longest string whose literal is kept (names, keys, enum values): a cache of whole
+#: visitor strings (instructions, descriptions) would hold thousands of them per process.
+_KEPT_CHARS = 256
+
+
+def _python_escape(point: int) -> str:
+    return f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
+
+
+def _js_escape(point: int) -> str:
+    return f"\\u{point:04x}" if point < 0x10000 else f"\\u{{{point:x}}}"
+
+
+def _quoted(text: str, prefer: str, escape_point: Callable[[int], str]) -> str:
+    """Give ``text`` in quotes, switching quote kind when that saves escapes (as black and
+    prettier do); a character past U+FFFF is escaped with ``escape_point``, the others with
+    escapes Python and JavaScript read alike."""
+    if len(text) <= _KEPT_CHARS:
+        return _short_quoted(text, prefer, escape_point)
+    return _quote(text, prefer, escape_point)
 
 
 @lru_cache(maxsize=4096)
-def _quoted(text: str, prefer: str) -> str:
-    """Give ``text`` in quotes, switching quote kind when that saves escapes (as black and
-    prettier do); escapes are ones Python and JavaScript read alike."""
+def _short_quoted(text: str, prefer: str, escape_point: Callable[[int], str]) -> str:
+    return _quote(text, prefer, escape_point)
+
+
+def _quote(text: str, prefer: str, escape_point: Callable[[int], str]) -> str:
     other = "'" if prefer == '"' else '"'
     quote = other if text.count(prefer) > text.count(other) else prefer
 
@@ -38,39 +63,73 @@ def _quoted(text: str, prefer: str) -> str:
         char = match.group()
         if char == quote:
             return "\\" + char
-        return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
+        return _ESCAPES.get(char) or escape_point(ord(char))
 
     return quote + _SPECIAL_IN[quote].sub(escape, text) + quote
 
 
 def python_string(text: str) -> str:
     """Give a Python string literal for ``text`` (double quotes unless single save escapes)."""
-    return _quoted(text, '"')
+    return _quoted(text, '"', _python_escape)
 
 
 def js_string(text: str) -> str:
     """Give a JavaScript/TypeScript string literal for ``text`` (single quotes unless double
     save escapes); ``$`` and backticks need no escape outside template literals."""
-    return _quoted(text, "'")
+    return _quoted(text, "'", _js_escape)
+
+
+def python_name(key: str) -> bool:
+    """Say whether ``key`` can be a Python keyword argument that sends exactly ``key``: an
+    identifier, no keyword, nothing hidden, and unchanged by the NFKC form Python reads
+    identifiers in (``ﬁ`` would arrive as ``fi``)."""
+    return (
+        key.isidentifier()
+        and not keyword.iskeyword(key)
+        and not HIDDEN.search(key)
+        and unicodedata.normalize("NFKC", key) == key
+    )
 
 
 # What would end a ``//`` comment early (the JS line separators), what UTF-8 cannot encode (lone
-# surrogates) and what would end an inline <script> (``</``, ``<!--``): JSON escapes of the same
-# characters, so the comment still reads as the value's JSON.
-_COMMENT_UNSAFE = re.compile(r"[\u2028\u2029\ud800-\udfff]|<(?=[/!])")
+# surrogates), what would end an inline <script> (``</``, ``<!--``) and what is not seen where it
+# stands: JSON escapes of the same characters, so the comment still reads as the value's JSON.
+_COMMENT_UNSAFE = re.compile(f"[\u2028\u2029\ud800-\udfff{HIDDEN_CLASS}]|<(?=[/!])")
+# In JSON a shell word or a file holds: lone surrogates and what is not seen.
+_JSON_UNSAFE = re.compile(f"[\ud800-\udfff{HIDDEN_CLASS}]")
 
 
 def js_comment_json(value: Any) -> str:
     """Give ``value`` as indented JSON in JavaScript ``//`` comment lines, which parse back to
     ``value`` (key order kept) once each line's comment mark is taken off."""
     text = json.dumps(value, indent=2, ensure_ascii=False)
-    text = _COMMENT_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    text = _COMMENT_UNSAFE.sub(lambda match: json_escape(match.group()), text)
     return "\n".join("//   " + line for line in text.split("\n"))
 
 
+def json_source(value: Any) -> str:
+    """Give ``value`` as indented JSON for a shell word or a file, each hidden character (and
+    lone surrogate) written as its JSON escape: the same value, nothing unseen, and what the
+    shell reads back is exactly what is written."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda match: json_escape(match.group()), text)
+
+
 def shell_single_quote(text: str) -> str:
-    """Give ``text`` as one shell word in single quotes (nothing inside is expanded)."""
-    return "'" + text.replace("'", "'\\''") + "'"
+    """Give ``text`` as one shell word in single quotes (nothing inside is expanded); one
+    holding a hidden character is a ``$'...'`` word with that character's UTF-8 bytes as
+    ``\\xHH`` escapes (which bash, zsh and ksh read back as exactly those bytes)."""
+    if not _JSON_UNSAFE.search(text):
+        return "'" + text.replace("'", "'\\''") + "'"
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in "\\'":
+            return "\\" + char
+        data = char.encode("utf-8", errors="surrogatepass")
+        return "".join(f"\\x{byte:02x}" for byte in data)
+
+    return "$'" + re.sub(f"[\\\\'\ud800-\udfff{HIDDEN_CLASS}]", escape, text) + "'"
 
 
 class Shared:
@@ -106,7 +165,7 @@ def python_kwargs(
     body: dict[str, Any], indent: int = 0, shared: Shared | None = None
 ) -> str | None:
     """Give a body's keys as Python keyword arguments, one a line; None if a key can't be one."""
-    if not all(k.isidentifier() and not keyword.iskeyword(k) for k in body):
+    if not all(python_name(k) for k in body):
         return None
 
     def make() -> str:
@@ -162,8 +221,16 @@ def js_literal(
     )
 
 
-@lru_cache(maxsize=1024)
 def _js_key(key: str) -> str:
+    return _short_js_key(key) if len(key) <= _KEPT_CHARS else _js_key_of(key)
+
+
+@lru_cache(maxsize=1024)
+def _short_js_key(key: str) -> str:
+    return _js_key_of(key)
+
+
+def _js_key_of(key: str) -> str:
     if key == "__proto__":  # as a plain key, it sets the object's prototype: no property
         return f"[{js_string(key)}]"
     return key if _JS_IDENT.match(key) else js_string(key)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from playground.model.call_spec import CALL_ID
 from playground.transport.client import encode_body
+from playground.transport.masking import Secrets, holds_secret
 from playground.transport.result import Result
 
 SDP_TYPE = "application/sdp"
@@ -76,7 +77,11 @@ def ephemeral_request(offer: str, headers: dict[str, str]) -> tuple[bytes, dict[
 
 
 def call_id_of(location: str) -> str | None:
-    """Give the call id ``Location`` names (``…/realtime/calls/{call_id}``), if it is one."""
+    """Give the call id ``Location`` names (``…/realtime/calls/{call_id}``), if it is one.
+
+    ``location`` is :attr:`Result.location`, secrets already masked: a masked stretch (``[your
+    key]``) is never part of a call id, so an id that was a secret is none.
+    """
     try:
         path = urlsplit(location.strip()).path
     except ValueError:
@@ -97,7 +102,7 @@ class CallAnswer:
         return {"sdp": self.sdp, "call_id": self.call_id}
 
 
-def answer_of(result: Result, hidden: dict[str, str], max_bytes: int) -> CallAnswer | None:
+def answer_of(result: Result, hidden: Secrets, max_bytes: int) -> CallAnswer | None:
     """Give the SDP answer of a successful exchange; else None, with ``result``'s failure said
     for a call (a 2xx that is no SDP answer, an answer over ``max_bytes``)."""
     if result.failure_kind == "too_large":
@@ -125,8 +130,9 @@ def answer_of(result: Result, hidden: dict[str, str], max_bytes: int) -> CallAns
             "it supports WebRTC calls (POST /realtime/calls)."
         )
         return None
-    if any(secret and secret in text for secret in hidden):
-        # An SDP answer never holds a credential: one that does is not passed to the browser.
+    if holds_secret(text, hidden):
+        # An SDP answer never holds a credential: one that does (however escaped or split) is
+        # not passed to the browser, not even masked.
         result.failure_kind = "not_sdp"
         result.failure = "The gateway's answer repeated a credential, so it was not passed on."
         result.text = ""

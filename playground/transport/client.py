@@ -184,7 +184,6 @@ class Upstream:
         if watch.expired and not cut:  # cut in the body
             return _failed(result, None, watch, limits, answered=True)
         result.raw = raw
-        result.location = response.headers.get("Location", "")
         read_body(result, raw, cut, limits.max_bytes, redact)
         return result
 

@@ -7,7 +7,13 @@ characters no reader notices in between (an invalid byte, shown as U+FFFD, a zer
 line break). So a secret is found in the text as a reader would read it: JSON escapes decoded
 (any number of times) and every character a secret cannot hold (one outside printable ASCII,
 which :func:`playground.transport.checks.check_credential` keeps out of every credential)
-skipped. The whole stretch of the original text that spells the secret that way is replaced.
+skipped, in any letter case (a header name is shown lower-cased, and HTTP/2 sends every name
+lower-cased). The whole stretch of the original text that spells the secret that way is replaced.
+
+Everything a gateway's answer gives the browser passes through :func:`mask_text` (or
+:func:`mask_json`, which calls it): the body, the shown headers (names and values), the content
+type, ``Location`` and so a call's id; an SDP answer that holds a secret
+(:func:`holds_secret`) is not passed on at all.
 
 Linear in the text: one pass of one pattern, then ``str.find``.
 """
@@ -56,7 +62,7 @@ class _ReadText:
                 self.spans.append((piece.start(), piece.end(), plain is not None))
                 units.append(read)
                 size += len(read)
-        self.units = "".join(units)
+        self.units = "".join(units).lower()  # printable ASCII: the same length
 
     def start(self, unit: int) -> int:
         """Give where unit number ``unit`` starts in the text."""
@@ -73,7 +79,7 @@ class _ReadText:
 
 def _targets(secrets: Secrets) -> list[tuple[str, str]]:
     """Give each secret as it is looked for (longest first) with what stands for it."""
-    found = {_NOT_IN_A_SECRET.sub("", secret): shown for secret, shown in secrets.items()}
+    found = {_NOT_IN_A_SECRET.sub("", secret).lower(): shown for secret, shown in secrets.items()}
     return sorted(((s, shown) for s, shown in found.items() if s), key=lambda t: -len(t[0]))
 
 
@@ -84,7 +90,7 @@ def mask_text(text: str, secrets: Secrets) -> str:
     if not targets or not text:
         return text
     if "\\" not in text:  # nothing escaped: a quick look first, the usual answer is "none"
-        plain = _NOT_IN_A_SECRET.sub("", text)
+        plain = _NOT_IN_A_SECRET.sub("", text).lower()
         if not any(secret in plain for secret, _ in targets):
             return text
     read = _ReadText(text)
@@ -107,6 +113,11 @@ def mask_text(text: str, secrets: Secrets) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def holds_secret(text: str, secrets: Secrets) -> bool:
+    """Say whether ``text`` holds a secret, read as :func:`mask_text` reads it."""
+    return mask_text(text, secrets) != text
 
 
 def mask_json(value: Any, secrets: Secrets) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 import requests
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
-from playground.codecs import strict_json
+from playground.model import strict_json
 from playground.transport.explanations import explain_not_json, explain_status, explain_too_large
 from playground.transport.masking import Secrets, drop_cut_secret, mask_json, mask_text
 
@@ -43,7 +43,7 @@ class Result:
     #: The answer's bytes as read (up to the size cap), unmasked: for a caller that takes an
     #: answer that is not JSON (a call's SDP answer). Never shown as they are.
     raw: bytes = b""
-    #: The ``Location`` header (a created call names itself there).
+    #: The ``Location`` header, secrets masked (a created call names itself there).
     location: str = ""
 
     @property
@@ -101,6 +101,8 @@ def read_head(result: Result, response: requests.Response, secrets: Secrets) -> 
     # Named in a failure message ("answered 200 with text/html"): a gateway sets it.
     result.content_type = mask_text(response.headers.get("Content-Type", ""), secrets)
     result.headers = _shown_headers(response.headers, secrets)
+    # A call's id is read from it and handed to the browser: never a secret (see calls.py).
+    result.location = mask_text(response.headers.get("Location", ""), secrets)
 
 
 def read_capped(response: requests.Response, max_bytes: int) -> tuple[bytes, bool]:

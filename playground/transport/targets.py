@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 import requests
 
 from playground.transport.deadline import DeadlineAdapter
+from playground.transport.origin import Origin
 
 if TYPE_CHECKING:
     from requests.adapters import _HostParams, _PoolKwargs
@@ -85,36 +86,32 @@ def system_resolver(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos if info[0] in (socket.AF_INET, socket.AF_INET6)]
 
 
-def _origin_key(host: str, port: int | None) -> str:
-    return f"{host.lower().rstrip('.')}:{port}" if port else host.lower().rstrip(".")
-
-
 @dataclass
 class Guard:
     """Decides where a send may connect: allow-listed hosts as they are, else public addresses.
 
-    ``allowed`` entries are ``host`` (any port) or ``host:port``.
+    ``allowed`` holds origins: a host without a port allows any port.
     """
 
-    allowed: frozenset[str] = frozenset(ALLOWED_BY_DEFAULT)
+    allowed: frozenset[Origin] = frozenset(Origin(host) for host in ALLOWED_BY_DEFAULT)
     resolver: Resolver = field(default=system_resolver)
     refuse: Callable[[str], str] = field(default=refusal)
 
     @classmethod
     def of(
         cls,
-        hosts: Iterable[str],
+        hosts: Iterable[str | Origin],
         resolver: Resolver | None = None,
         refuse: Callable[[str], str] = refusal,
     ) -> Guard:
-        """Give a guard allowing ``hosts`` (``host`` or ``host:port`` strings)."""
-        allowed = frozenset(_origin_key(*_split(h)) for h in hosts if h.strip())
+        """Give a guard allowing ``hosts`` (origins, or ``host`` or ``host:port`` strings)."""
+        allowed = frozenset(_key(_origin(h)) for h in hosts if isinstance(h, Origin) or h.strip())
         return cls(allowed, resolver or system_resolver, refuse)
 
     def is_allowed(self, host: str, port: int) -> bool:
         """Give whether ``host:port`` is on the allow-list."""
-        host_key = _origin_key(host, None)
-        return host_key in self.allowed or _origin_key(host, port) in self.allowed
+        name = _key(Origin(host))
+        return name in self.allowed or name.with_port(port) in self.allowed
 
     def address_for(self, host: str, port: int) -> str | None:
         """Give the address to connect to for ``host:port`` (None: connect by name, allowed),
@@ -135,12 +132,20 @@ class Guard:
         return addresses[0]
 
 
-def _split(entry: str) -> tuple[str, int | None]:
-    entry = entry.strip()
-    host, sep, port = entry.rpartition(":")
-    if sep and port.isdigit() and "]" not in port and (host.count(":") == 0 or host.endswith("]")):
-        return host.strip("[]"), int(port)
-    return entry.strip("[]"), None
+def _origin(entry: str | Origin) -> Origin:
+    """Give the origin an allow-list entry names (an entry that is no ``host[:port]`` stands
+    for itself, as a host no request names)."""
+    if isinstance(entry, Origin):
+        return entry
+    try:
+        return Origin.parse(entry.strip())
+    except ValueError:
+        return Origin(entry.strip().strip("[]"))
+
+
+def _key(origin: Origin) -> Origin:
+    """Give the origin as the allow-list compares it: the name in lower case, no final dot."""
+    return Origin(origin.host.lower().rstrip("."), origin.port)
 
 
 class PinnedAdapter(DeadlineAdapter):
@@ -163,14 +168,13 @@ class PinnedAdapter(DeadlineAdapter):
             request, verify, cert
         )
         host = host_params["host"]
-        port = host_params["port"] or (443 if host_params["scheme"] == "https" else 80)
+        scheme = host_params["scheme"]
+        port = Origin(host, host_params["port"]).port_or(scheme)
         address = self.guard.address_for(host, port)
         if address is None:
             return host_params, pool_kwargs
-        name = f"[{host}]" if ":" in host else host
-        default = 443 if host_params["scheme"] == "https" else 80
-        request.headers["Host"] = name if port == default else f"{name}:{port}"
-        if host_params["scheme"] == "https":
+        request.headers["Host"] = Origin(host.strip("[]"), port).host_header(scheme)
+        if scheme == "https":
             # urllib3's pool takes these; the stubs' TypedDict lists only what requests sets.
             tls_names = cast("dict[str, Any]", pool_kwargs)
             tls_names["assert_hostname"] = host

@@ -21,13 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from playground.model.call_spec import (
-    CALL_ID,
-    MAX_OFFER_BYTES,
-    CallSpec,
-    call_spec,
-    where_calls_start,
-)
+from playground.model.call_spec import CALL_ID, MAX_OFFER_BYTES, CallSpec, call_spec
 from playground.transport.calls import (
     OfferRefused,
     answer_of,
@@ -35,16 +29,17 @@ from playground.transport.calls import (
     ephemeral_request,
     unified_request,
 )
-from playground.transport.checks import RequestRefused, check_credential
+from playground.transport.checks import check_credential
 from playground.transport.client import request_headers
-from playground.transport.in_flight import TooManyInFlight
 from playground.transport.result import Result
+from playground.web.app_operations import where_calls_start_here
 from playground.web.constants import EPHEMERAL_KEY_HEADER
-from playground.web.gateways import upstream
+from playground.web.exchange import Outgoing, Refused, exchange
 from playground.web.json_answers import answers_json_only, failure, json_answer, refusal
-from playground.web.refusals import answer_too_many_in_flight
-from playground.web.send_target import Target, field_errors, in_flight, target_for
+from playground.web.refusals import answer_refused
+from playground.web.send_target import Target, field_errors
 from playground.web.state import PageState, form_data_from_request, requested_operation
+from playground.web.visible import shown
 
 bp = Blueprint("call", __name__)
 answers_json_only(bp)  # refusals too: the page's script reads them (web/json_answers.py)
@@ -89,36 +84,27 @@ def start_call() -> Response:
     ephemeral = bool(request.headers.get(EPHEMERAL_KEY_HEADER, "").strip())
     state = PageState(op, form_data_from_request())
     if spec is None:
-        return json_answer(refusal(where_calls_start(op), 400), 400)
+        return json_answer(refusal(where_calls_start_here(op), 400), 400)
     max_offer = int(current_app.config["CALL_MAX_OFFER_BYTES"])
-    try:
-        offer = check_offer(request.form.get(OFFER_FIELD, ""), max_offer)
-        target = target_for(spec.path)
-        if ephemeral:
-            target = _ephemeral_target(target)
-            data, headers = ephemeral_request(offer, target.headers)
-        else:
-            session = spec.session_of(state.body)
-            data, headers = unified_request(offer, session, target.headers)
-    except (OfferRefused, RequestRefused) as exc:
-        return json_answer(refusal(str(exc), 400), 400)
     max_answer = int(current_app.config["CALL_MAX_ANSWER_BYTES"])
     try:
-        with in_flight(target):
-            result = upstream().post(
-                target.url,
-                data,
-                headers,
-                redact=target.secrets,
-                deadline=target.deadline,
-                max_bytes=max_answer,
-            )
-    except TooManyInFlight as exc:  # answered at once, as a send is
-        return answer_too_many_in_flight(exc)
-    answer = answer_of(result, target.secrets, max_answer)
+        offer = check_offer(request.form.get(OFFER_FIELD, ""), max_offer)
+    except OfferRefused as exc:
+        return json_answer(refusal(str(exc), 400), 400)
+
+    def outgoing(target: Target) -> Outgoing:
+        if ephemeral:
+            return Outgoing(*ephemeral_request(offer, target.headers), max_answer)
+        session = spec.session_of(state.body)
+        return Outgoing(*unified_request(offer, session, target.headers), max_answer)
+
+    sent = exchange(spec.path, outgoing, _ephemeral_target if ephemeral else None)
+    if isinstance(sent, Refused):
+        return _refused(sent, json_answer(refusal(sent.message, 400), 400))
+    answer = answer_of(sent.result, sent.target.secrets, max_answer)
     if answer is not None:
         return json_answer({"ok": True, **answer.as_json()})
-    return _failed(state, spec, target, result, sent_with_errors=not ephemeral)
+    return _failed(state, spec, sent.target, sent.result, sent_with_errors=not ephemeral)
 
 
 def _failed(
@@ -136,13 +122,17 @@ def _failed(
     return json_answer(failure(result, target.label, spec.path, marked, count), 502)
 
 
-def _hangup_answer(
-    ok: bool, status: int | None, message: str, code: int = 200, retry_after: int | None = None
-) -> Response:
-    payload = {"ok": ok, "status": status, "message": message}
-    if retry_after is not None:
-        payload["retry_after"] = retry_after
-    return json_answer(payload, code)
+def _hangup_answer(ok: bool, status: int | None, message: str) -> Response:
+    return json_answer({"ok": ok, "status": status, "message": message})
+
+
+def _refused(refused: Refused, otherwise: Response) -> Response:
+    """Give the answer to a call route's exchange that was refused: over the in-flight limit,
+    the JSON refusal with ``retry_after`` (429, ``Retry-After`` set by answer_refused), else
+    ``otherwise``."""
+    if refused.retry_after is None:
+        return otherwise
+    return answer_refused(refused.message, 429, keep_form=True, retry_after=refused.retry_after)
 
 
 @bp.post("/call/hangup")
@@ -155,24 +145,19 @@ def hang_up() -> Response:
     call_id = request.form.get(CALL_ID_FIELD, "")
     if not CALL_ID.fullmatch(call_id):
         return _hangup_answer(False, None, "No call id to end: the call may not have started.")
-    try:
-        target = target_for(spec.hangup_path(call_id))
-        if request.headers.get(EPHEMERAL_KEY_HEADER, "").strip():
-            target = _ephemeral_target(target)
-    except RequestRefused as exc:
-        return _hangup_answer(False, None, str(exc))
-    headers = {k: v for k, v in target.headers.items() if k != "Content-Type"}
-    try:
-        with in_flight(target):
-            result = upstream().post(
-                target.url, b"", headers, redact=target.secrets, deadline=target.deadline
-            )
-    except TooManyInFlight as exc:
-        response = _hangup_answer(False, None, exc.message, 429, exc.retry_after)
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+    ephemeral = bool(request.headers.get(EPHEMERAL_KEY_HEADER, "").strip())
+    sent = exchange(
+        spec.hangup_path(call_id),
+        lambda target: Outgoing(
+            b"", {k: v for k, v in target.headers.items() if k != "Content-Type"}
+        ),
+        _ephemeral_target if ephemeral else None,
+    )
+    if isinstance(sent, Refused):
+        return _refused(sent, _hangup_answer(False, None, sent.message))
+    result = sent.result
     if result.status is not None and 200 <= result.status < 300:
         return _hangup_answer(True, result.status, "")
     error = result.api_error or {}
     message = str(error.get("message") or "") or result.failure or result.hint
-    return _hangup_answer(False, result.status, message)
+    return _hangup_answer(False, result.status, shown(message))  # the gateway's text, shown

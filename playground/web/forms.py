@@ -27,12 +27,12 @@ from wtforms.fields.core import UnboundField
 from wtforms.form import BaseForm
 from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import CUSTOM, custom_key, mode_key
-from playground.codecs.row_limits import row_indices
 from playground.model.deprecations import deprecations_in, row_zero
+from playground.model.form_data import FormData
+from playground.model.form_names import CUSTOM, custom_key, json_key, mode_key
 from playground.model.leaf_nodes import BooleanNode, EnumListNode, JsonNode, NumberNode, StringNode
 from playground.model.nodes import Node
+from playground.model.row_limits import row_indices
 
 #: An input's name and its field. A field made outside a form is an ``UnboundField`` until
 #: :class:`~wtforms.form.BaseForm` binds it; WTForms' stubs type the constructor as giving the
@@ -77,7 +77,12 @@ class SessionForm:
         is ``novalidate``, so a hidden required input never blocks a post; the builder reports
         what is missing. A top-level optional parameter is never required, nor is a leaf that
         is a whole union branch or array row (an empty string row is sent as ``""``).
+
+        A list over the form's budget is one JSON editor (``PATH@json``) instead of its rows.
         """
+        if node.has_rows and json_key(path) in self.data:
+            out.append((json_key(path), _json_editor(path)))
+            return
         if node.has_switch and path:
             out.append((mode_key(path), _mode_field(node, path)))
         rows: list[int] = []
@@ -100,6 +105,11 @@ def _mode_field(node: Node, path: str) -> Field:
         default=choices[0][0],
         id=field_id(mode_key(path)),
     )
+
+
+def _json_editor(path: str) -> Field:
+    attrs = {"aria-describedby": f"e-{field_id(path)}", "rows": 12, "spellcheck": "false"}
+    return TextAreaField(id=field_id(json_key(path)), render_kw={**attrs, "class": "json"})
 
 
 def _unset_label(node: Node) -> str:

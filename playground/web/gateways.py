@@ -9,7 +9,9 @@ Configuration (also from the environment as ``PLAYGROUND_<NAME>``, JSON values):
 gateways), ``SEND_VISITOR_DEADLINE`` (for a URL a visitor typed, at most ``SEND_DEADLINE``),
 ``SEND_MAX_BYTES``, ``GATEWAYS`` (``[{"name", "base_url", "key_env"}]``, optional
 ``organization`` and ``project``), ``SEND_CONFIGURED_ONLY``, ``SEND_MAX_IN_FLIGHT`` and
-``SEND_MAX_IN_FLIGHT_PER_CLIENT`` (sends waiting on upstreams at once, in each process; see
+``SEND_MAX_IN_FLIGHT_PER_CLIENT`` (sends waiting on upstreams at once, over every process of the
+instance, or every instance sharing ``REDIS_URL``), ``SEND_MAX_IN_FLIGHT_PER_PROCESS``,
+``RUN_DIR`` (where the instance's processes count them; see
 :mod:`playground.transport.in_flight`), ``SSRF_GUARD`` and ``SSRF_ALLOWED_HOSTS``.
 """
 
@@ -18,18 +20,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 
-from playground.mock import routes as mock
+from playground.mock import PREFIX as MOCK_PREFIX
 from playground.transport import inprocess
 from playground.transport.checks import RequestRefused, check_gateway_url
 from playground.transport.client import Limits, Upstream
-from playground.transport.in_flight import InFlightLimit
+from playground.transport.in_flight import InFlightLimit, places_for
+from playground.transport.origin import Origin
 from playground.transport.targets import ALLOWED_BY_DEFAULT, Guard
 from playground.web import hosts
-from playground.web.links import serves
 
 #: Where the app keeps its HTTP client and its limit on requests in flight.
 UPSTREAM_EXTENSION = "playground.upstream"
@@ -43,6 +44,11 @@ DEFAULTS: dict[str, Any] = {
     "SEND_VISITOR_DEADLINE": 20.0,
     "SEND_MAX_IN_FLIGHT": 8,
     "SEND_MAX_IN_FLIGHT_PER_CLIENT": 2,
+    "SEND_MAX_IN_FLIGHT_PER_PROCESS": None,  # as many as SEND_MAX_IN_FLIGHT
+    # Where the places in flight are counted: the Redis every instance shares, else a file in
+    # this instance's run directory (a temporary one, made before gunicorn forks, if empty).
+    "REDIS_URL": "",
+    "RUN_DIR": "",
     "SEND_MAX_BYTES": 1024 * 1024,
     "GATEWAYS": [],
     "SEND_CONFIGURED_ONLY": False,
@@ -103,9 +109,13 @@ def init_app(app: Flask) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     app.config["GATEWAYS"] = parse_gateways(app.config["GATEWAYS"])
+    if app.config["SEND_MAX_IN_FLIGHT_PER_PROCESS"] is None:
+        app.config["SEND_MAX_IN_FLIGHT_PER_PROCESS"] = app.config["SEND_MAX_IN_FLIGHT"]
     app.extensions[IN_FLIGHT_EXTENSION] = InFlightLimit(
         total=_setting(app, "SEND_MAX_IN_FLIGHT", int, 1),
         per_client=_setting(app, "SEND_MAX_IN_FLIGHT_PER_CLIENT", int, 1),
+        per_process=_setting(app, "SEND_MAX_IN_FLIGHT_PER_PROCESS", int, 1),
+        places=places_for(str(app.config["REDIS_URL"]), str(app.config["RUN_DIR"])),
     )
     _setting(app, "SEND_VISITOR_DEADLINE", float, 0.001)
     limits = Limits(
@@ -117,7 +127,7 @@ def init_app(app: Flask) -> None:
     allowed = _allowed_hosts(app.config["SSRF_ALLOWED_HOSTS"], app.config["GATEWAYS"])
     guard = Guard.of(allowed) if app.config["SSRF_GUARD"] else None
     client = Upstream(limits, guard=guard)
-    client.mount_app(inprocess.BASE, hosts.in_process(app), only=mock.PREFIX)  # no other route
+    client.mount_app(inprocess.BASE, hosts.in_process(app), only=MOCK_PREFIX)  # no other route
     app.extensions[UPSTREAM_EXTENSION] = client
 
 
@@ -129,16 +139,12 @@ def _setting(app: Flask, name: str, kind: type[int] | type[float], least: float)
     return kind(value)
 
 
-def _allowed_hosts(hosts: Any, gateways: dict[str, ConfiguredGateway]) -> list[str]:
+def _allowed_hosts(hosts: Any, gateways: dict[str, ConfiguredGateway]) -> list[str | Origin]:
     """Give the guard's allow-list: the configured hosts and every configured gateway's origin."""
     if isinstance(hosts, str) or not isinstance(hosts, list):
         raise ValueError('SSRF_ALLOWED_HOSTS must be a list of host names, e.g. ["api.openai.com"]')
-    allowed = [str(h) for h in hosts]
-    for gateway in gateways.values():
-        parts = urlsplit(gateway.base_url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        host = parts.hostname or ""
-        allowed.append(f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+    allowed: list[str | Origin] = [str(h) for h in hosts]
+    allowed.extend(Origin.of_url(gateway.base_url) for gateway in gateways.values())
     return allowed
 
 
@@ -152,24 +158,3 @@ def in_flight_limit() -> InFlightLimit:
     """Give the app's limit on requests waiting on upstreams."""
     found: InFlightLimit = current_app.extensions[IN_FLIGHT_EXTENSION]
     return found
-
-
-@dataclass(frozen=True)
-class SendPanel:
-    """What the credentials panel offers: configured gateway names, the mock, hosted mode."""
-
-    gateway_names: list[str]
-    configured_only: bool
-    mock_url: str
-
-
-def send_panel() -> SendPanel:
-    """Give what the credentials panel offers in this app (the template global)."""
-    mock_url = ""
-    if not current_app.config["SEND_CONFIGURED_ONLY"] and serves("mock"):
-        mock_url = hosts.own_url_root() + url_for("mock.base").rstrip("/")
-    return SendPanel(
-        gateway_names=list(current_app.config["GATEWAYS"]),
-        configured_only=bool(current_app.config["SEND_CONFIGURED_ONLY"]),
-        mock_url=mock_url,
-    )

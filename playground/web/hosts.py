@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, has_request_context, request
 
+from playground.transport.origin import DEFAULT_PORTS, Origin
+from playground.web.links import TRUSTED_HOSTS_EXTENSION
 from playground.web.refusals import answer_refused
 from playground.web.state import is_htmx
 
@@ -37,8 +39,6 @@ DEFAULT = ("localhost", "127.0.0.1", "[::1]")
 IN_PROCESS = "playground.in_process"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _SAME_ORIGIN_FETCHES = frozenset({"same-origin", "none"})
-_EXTENSION = "playground.hosts"
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -70,38 +70,24 @@ class TrustedHosts:
                 if not isinstance(host, str):
                     raise ValueError
                 subdomains = host.startswith(".")
-                name, port = split_host(host[1:] if subdomains else host)
+                origin = Origin.parse(host[1:] if subdomains else host)
             except ValueError:
                 raise ValueError(
                     f"TRUSTED_HOSTS[{index}] must be a host name, host:port or .domain "
                     "(no scheme or path)"
                 ) from None
-            entries.append(_Entry(name, port, subdomains))
+            entries.append(_Entry(origin.host, origin.port, subdomains))
         return cls(tuple(entries))
 
     def allows(self, host: str, scheme: str) -> bool:
         """Give whether ``host`` (a ``Host`` header: ``name[:port]``) is trusted; a missing
         port is the ``scheme``'s default."""
         try:
-            name, port = split_host(host)
+            origin = Origin.parse(host)
         except ValueError:
             return False
-        port = port if port is not None else _DEFAULT_PORTS.get(scheme, 80)
-        return any(entry.matches(name, port) for entry in self.entries)
-
-
-def split_host(host: str) -> tuple[str, int | None]:
-    """Give the lower-case name and port of ``name[:port]`` (IPv6 in brackets), or raise
-    ``ValueError``."""
-    if not host or any(c in host for c in "/?#@\\") or any(c.isspace() for c in host):
-        raise ValueError(host)
-    if host.count(":") > 1 and not host.startswith("["):  # a bare IPv6 address
-        return str(ipaddress.IPv6Address(host)), None
-    parts = urlsplit("//" + host)
-    name = (parts.hostname or "").lower()
-    if not name:
-        raise ValueError(host)
-    return name, parts.port  # .port raises ValueError for a bad one
+        port = origin.port_or(scheme)
+        return any(entry.matches(origin.host, port) for entry in self.entries)
 
 
 def is_loopback(host: str) -> bool:
@@ -119,10 +105,6 @@ def is_wildcard(host: str) -> bool:
     return host.strip("[]") in ("", "0.0.0.0", "::")
 
 
-def _with_port(name: str, port: int) -> str:
-    return f"[{name}]:{port}" if ":" in name else f"{name}:{port}"
-
-
 def serve_hosts(host: str, port: int) -> list[str]:
     """Give what ``realtime-playground serve --host HOST --port PORT`` trusts: that name and
     port, the loopback names on a loopback bind, and this machine's names on a wildcard one."""
@@ -135,8 +117,9 @@ def serve_hosts(host: str, port: int) -> list[str]:
         names += _machine_names()
     trusted: list[str] = []
     for each in names:
-        if _with_port(each, port) not in trusted:
-            trusted.append(_with_port(each, port))
+        entry = str(Origin(each, port))
+        if entry not in trusted:
+            trusted.append(entry)
     return trusted
 
 
@@ -155,7 +138,7 @@ def init_app(app: Flask) -> None:
     """Check every request's ``Host`` (and a state-changing one's origin) before anything runs;
     give a configuration error (``ValueError``) at start."""
     configured = app.config.get("TRUSTED_HOSTS")
-    app.extensions[_EXTENSION] = TrustedHosts.of(
+    app.extensions[TRUSTED_HOSTS_EXTENSION] = TrustedHosts.of(
         list(DEFAULT) if configured is None else configured
     )
     app.config["TRUSTED_HOSTS"] = None  # Flask's check would fail before the error page
@@ -177,7 +160,7 @@ def in_process(wsgi_app: Any) -> Any:
 
 
 def _trusted() -> TrustedHosts:
-    return current_app.extensions[_EXTENSION]  # type: ignore[no-any-return]
+    return current_app.extensions[TRUSTED_HOSTS_EXTENSION]  # type: ignore[no-any-return]
 
 
 def _check_request() -> Response | None:
@@ -213,15 +196,6 @@ def _from_trusted_origin() -> bool:
         parts = urlsplit(origin)
     except ValueError:
         return False
-    if parts.scheme not in _DEFAULT_PORTS or parts.path or parts.query or not parts.netloc:
+    if parts.scheme not in DEFAULT_PORTS or parts.path or parts.query or not parts.netloc:
         return False  # "null" (a sandbox, a file) included
     return _trusted().allows(parts.netloc, parts.scheme)
-
-
-def own_url_root() -> str:
-    """Give ``scheme://host`` of this request, its host checked against ``TRUSTED_HOSTS``: the
-    base of every absolute link the page shows (share links, the mock's URL)."""
-    host = request.host
-    if not _trusted().allows(host, request.scheme):  # the check ran first: never the case
-        abort(400)
-    return f"{request.scheme}://{host}"

@@ -1,14 +1,31 @@
 """The page's own links: whether the app serves a blueprint's routes (else nothing links to
-them), the share link of a body and the ``op`` a link names."""
+them), the base of its absolute links, the share link of a body and the ``op`` a link names."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from flask import current_app, url_for
+from flask import abort, current_app, request, url_for
 
 from playground.codecs.share_token import encode_token, share_query
 from playground.model.operations import Operation
+
+#: Where the app keeps the host names it answers for (:mod:`playground.web.hosts`).
+TRUSTED_HOSTS_EXTENSION = "playground.hosts"
+
+
+class _Trusted(Protocol):
+    def allows(self, host: str, scheme: str) -> bool: ...
+
+
+def own_url_root() -> str:
+    """Give ``scheme://host`` of this request, its host checked against ``TRUSTED_HOSTS``: the
+    base of every absolute link the page shows (share links, the mock's URL)."""
+    host = request.host
+    trusted: _Trusted = current_app.extensions[TRUSTED_HOSTS_EXTENSION]
+    if not trusted.allows(host, request.scheme):  # the check ran first: never the case
+        abort(400)
+    return f"{request.scheme}://{host}"
 
 
 def serves(blueprint: str) -> bool:

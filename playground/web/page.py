@@ -8,12 +8,13 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from playground.codecs.beta_to_ga import Note, migrate
-from playground.codecs.form_data import FormData
-from playground.codecs.form_filler import form_from_body
-from playground.codecs.form_reader import build_body
 from playground.codecs.link_state import Loaded, load_query, operation_for_token
 from playground.codecs.share_token import ShareError, decode_token, encode_token
-from playground.model.operations import Operation, all_operations, get_operation
+from playground.model.form_data import FormData
+from playground.model.form_filler import form_from_body
+from playground.model.form_reader import build_body
+from playground.model.operations import Operation
+from playground.web.app_operations import app_operation, app_operations
 from playground.web.state import (
     OPERATION_FIELD,
     PageState,
@@ -30,19 +31,20 @@ def index() -> str:
     """Render the whole page (a POST comes from the form when JavaScript is off)."""
     op = operation_from_request()
     if request.method == "GET" and "p" in request.args and OPERATION_FIELD not in request.args:
-        op = operation_for_token(op, all_operations().values(), request.args["p"])
+        op = operation_for_token(op, app_operations().values(), request.args["p"])
     data = form_data_after_row_action(op) if request.method == "POST" else FormData()
     loaded = load_query(op, request.args) if request.method == "GET" else None
     if loaded is not None:  # ?p=TOKEN or ?preset=NAME: the form a link or preset fills
         data = loaded.form
-    return render_template("index.html", **PageState(op, data).context(loaded=loaded))
+    return render_template("index.html", **PageState(op, data).page_context(loaded=loaded))
 
 
 def _form_answer(state: PageState, **parts: bool) -> str:
     """Give what follows the form for ``state`` (``partials/_form_answer.html``): the preview,
     and out of band the send check, plus the ``parts`` asked for (``field_slots``,
     ``with_snippet``, ``preview_oob``)."""
-    return render_template("partials/_form_answer.html", oob=True, **parts, **state.context())
+    context = state.context(snippet=parts.get("with_snippet", False))
+    return render_template("partials/_form_answer.html", oob=True, **parts, **context)
 
 
 @bp.post("/update")
@@ -72,7 +74,7 @@ def form_fields() -> Response:
     and the snippet panels out of band (the new fields hold their own error slots)."""
     op = operation_from_request()
     state = PageState(op, form_data_after_row_action(op))
-    html = render_template("partials/_form_fields.html", **state.context())
+    html = render_template("partials/_form_fields.html", **state.context(snippet=False))
     html += _form_answer(state, preview_oob=True, with_snippet=True)
     return Response(html, mimetype="text/html")
 
@@ -100,7 +102,9 @@ def convert() -> BaseResponse | str:
         body = decode_token(request.args.get("p", ""))
     except ShareError as exc:
         loaded = Loaded(source="link", error=f"This conversion link is broken: {exc}")
-        return render_template("index.html", **PageState(beta, FormData()).context(loaded=loaded))
+        return render_template(
+            "index.html", **PageState(beta, FormData()).page_context(loaded=loaded)
+        )
     return _converted(beta, target, body)
 
 
@@ -109,7 +113,7 @@ def _successor_of(op: Operation) -> Operation:
     successor = op.extra.get("successor")
     if not successor:
         abort(404, description=f"{op.label} has nothing to convert to.")
-    return get_operation(successor)
+    return app_operation(successor)
 
 
 def _converted(beta: Operation, target: Operation, body: dict[str, Any]) -> str:
@@ -126,4 +130,4 @@ def _converted(beta: Operation, target: Operation, body: dict[str, Any]) -> str:
         *(Note(path, why, "changed") for path, why in filled.altered.items()),
     ]
     state = PageState(target, filled.form)
-    return render_template("index.html", **state.context(notes=notes, converted_from=beta))
+    return render_template("index.html", **state.page_context(notes=notes, converted_from=beta))

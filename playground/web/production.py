@@ -16,6 +16,8 @@ from typing import Any, TypeAlias, cast
 
 from flask import Flask
 
+from playground.transport.origin import Origin
+
 #: Threads per worker: sends are I/O-bound waits on the upstream.
 DEFAULT_THREADS = 4
 
@@ -51,7 +53,7 @@ def run(
         ) from exc
 
     options: dict[str, Any] = {
-        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "bind": str(Origin(host.strip("[]"), port)),
         "workers": workers or default_workers(),
         "threads": threads,
         "worker_class": "gthread",

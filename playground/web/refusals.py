@@ -10,9 +10,8 @@ from typing import Any
 from flask import Response, render_template, request
 from flask_wtf.csrf import generate_csrf
 
-from playground.codecs.form_data import FormData
 from playground.codecs.pasted import redact
-from playground.transport.in_flight import TooManyInFlight
+from playground.model.form_data import FormData
 from playground.web.constants import FRESH_CSRF_TOKEN_HEADER
 from playground.web.json_answers import json_answer, refusal, wants_json
 from playground.web.state import (
@@ -55,12 +54,6 @@ def answer_refused(
     return response
 
 
-def answer_too_many_in_flight(refused: TooManyInFlight) -> Response:
-    """Give the answer to a send or a call over the limit on requests in flight: refused at
-    once (a queued one would hold a thread too), saying when to try again."""
-    return answer_refused(refused.message, 429, keep_form=True, retry_after=refused.retry_after)
-
-
 def _page_again(message: str, keep_form: bool) -> str:
     """Give the whole page with ``message`` in a banner, drawn from the posted form if kept."""
     op = requested_operation(read_form=keep_form) or default_operation()
@@ -71,4 +64,4 @@ def _page_again(message: str, keep_form: bool) -> str:
     if pasted is not None:  # a refused import: its text comes back, keys removed
         extra = {"import_error": message, "pasted": redact(pasted)}
     state = PageState(op, data)
-    return render_template("index.html", **state.context(refused_banner=message, **extra))
+    return render_template("index.html", **state.page_context(refused_banner=message, **extra))

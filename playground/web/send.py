@@ -13,17 +13,8 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from playground.transport.checks import RequestRefused
-from playground.transport.in_flight import TooManyInFlight
-from playground.web.gateways import upstream
-from playground.web.refusals import answer_too_many_in_flight
-from playground.web.send_target import (
-    field_errors,
-    in_flight,
-    render_response,
-    render_result,
-    target_for,
-)
+from playground.web.exchange import Outgoing, Refused, exchange, render_refused
+from playground.web.send_target import field_errors, render_response, render_result
 from playground.web.state import PageState, form_data_from_request, requested_operation
 
 bp = Blueprint("send", __name__)
@@ -38,21 +29,8 @@ def send() -> Response:
         context["refused"] = "Unknown operation: reload the page."
         return render_response(context)
     state = PageState(op, form_data_from_request())
-    context.update(state.context(sent_with_errors=bool(state.errors)))
-    try:
-        target = target_for(op.path)
-    except RequestRefused as exc:
-        context["refused"] = str(exc)
-        return render_response(context)
-    try:
-        with in_flight(target):
-            result = upstream().post_json(
-                target.url,
-                state.body,
-                target.headers,
-                redact=target.secrets,
-                deadline=target.deadline,
-            )
-    except TooManyInFlight as exc:
-        return answer_too_many_in_flight(exc)
-    return render_result(context, target, result, field_errors(state, result))
+    context.update(state.context(snippet=False, sent_with_errors=bool(state.errors)))
+    sent = exchange(op.path, lambda target: Outgoing.json(state.body, target))
+    if isinstance(sent, Refused):
+        return render_refused(context, sent)
+    return render_result(context, sent.target, sent.result, field_errors(state, sent.result))

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Response, current_app, render_template, request
 
-from playground.mock import routes as mock
+from playground.mock import PREFIX as MOCK_PREFIX
 from playground.transport import inprocess
 from playground.transport.checks import (
     RequestRefused,
@@ -28,7 +28,6 @@ from playground.transport.checks import (
 )
 from playground.transport.client import request_headers
 from playground.transport.result import Result
-from playground.web import hosts
 from playground.web.constants import (
     GATEWAY_HEADER,
     GATEWAY_NAME_HEADER,
@@ -38,7 +37,7 @@ from playground.web.constants import (
     PROJECT_HEADER,
 )
 from playground.web.gateways import ConfiguredGateway, in_flight_limit
-from playground.web.links import serves
+from playground.web.links import own_url_root, serves
 from playground.web.state import PageState
 
 
@@ -74,8 +73,8 @@ def _own_mock_base(base: str) -> bool:
     if not serves("mock"):
         return False
     parts = urlsplit(base)
-    own = urlsplit(hosts.own_url_root())
-    return parts.netloc.lower() == own.netloc.lower() and parts.path.rstrip("/") == mock.PREFIX
+    own = urlsplit(own_url_root())
+    return parts.netloc.lower() == own.netloc.lower() and parts.path.rstrip("/") == MOCK_PREFIX
 
 
 def target_for(path: str) -> Target:
@@ -112,7 +111,7 @@ def target_for(path: str) -> Target:
         raise RequestRefused("Enter a gateway URL above to enable sending.")
     base = check_gateway_url(raw_url)
     if _own_mock_base(base):  # answered in process: see playground.transport.inprocess
-        base = inprocess.BASE + mock.PREFIX
+        base = inprocess.BASE + MOCK_PREFIX
     key = check_credential(request.headers.get(KEY_HEADER, ""), "key")
     organization = check_credential(request.headers.get(ORGANIZATION_HEADER, ""), "organization")
     project = check_credential(request.headers.get(PROJECT_HEADER, ""), "project")

@@ -8,21 +8,20 @@ a pasted JSON body or curl command. Opening a link or a preset is ``GET /?p=`` o
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, render_template, request
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_reader import build_body
 from playground.codecs.link_state import load_body
 from playground.codecs.pasted import PasteError, parse_pasted, redact
 from playground.codecs.share_token import ShareError
-from playground.model.operations import Operation, all_operations
-from playground.web.hosts import own_url_root
-from playground.web.links import share_path
+from playground.model.form_data import FormData
+from playground.model.form_reader import build_body
+from playground.model.operations import Operation
+from playground.web.app_operations import app_operations
+from playground.web.links import own_url_root, share_path
 from playground.web.state import (
     PASTED_FIELD,
     PageState,
@@ -30,6 +29,7 @@ from playground.web.state import (
     is_htmx,
     operation_from_request,
 )
+from playground.web.visible import json_text
 
 bp = Blueprint("share", __name__)
 
@@ -46,7 +46,7 @@ class ShareResult:
 
 
 def _page(state: PageState, status: int = 200, **extra: Any) -> Response:
-    html = render_template("index.html", **state.context(**extra))
+    html = render_template("index.html", **state.page_context(**extra))
     response = Response(html, status=status, mimetype="text/html")
     response.vary.add("HX-Request")
     return response
@@ -74,7 +74,7 @@ def share() -> Response:
 def export() -> Response:
     """Give the form's body as a JSON file to download."""
     body = build_body(operation_from_request().root, form_data_from_request()).body
-    text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    text = json_text(body, indent=2) + "\n"  # as the preview shows it: nothing unseen
     response = Response(text, mimetype="application/json")
     response.headers.set("Content-Disposition", "attachment", filename=EXPORT_FILENAME)
     response.headers["Cache-Control"] = "no-store"
@@ -84,7 +84,7 @@ def export() -> Response:
 def _operation_for(url: str, fallback: Operation) -> Operation:
     """Give the operation a curl command's URL calls, or ``fallback``."""
     path = urlsplit(url).path.rstrip("/")
-    for op in all_operations().values():
+    for op in app_operations().values():
         if path and path.endswith(op.path):
             return op
     return fallback

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
-from playground.codecs.form_reader import build_body
-from playground.web.snippet_views import requested_snippet_views
-from playground.web.state import form_data_from_request, operation_from_request
+from playground.model.form_reader import build_body
+from playground.web.snippet_views import snippet_views
+from playground.web.state import form_data_from_request, operation_from_request, requested_snippet
 
 bp = Blueprint("snippets", __name__)
 
@@ -21,6 +21,6 @@ def snippet() -> Response:
     preview, from ``POST /update``)."""
     op = operation_from_request()
     body = build_body(op.root, form_data_from_request()).body
-    views = requested_snippet_views(op, body)
+    views = snippet_views(op, body, requested_snippet())
     html = render_template("partials/_snippet.html", op=op, views=views, panels_only=True)
     return Response(html, mimetype="text/html")

@@ -1,4 +1,8 @@
-"""The snippet pane's tabs for a body: one per language, the shown one highlighted.
+"""The snippet pane's tabs for a body: one per language, only the shown one drawn.
+
+The tabs the page does not show are drawn when the visitor picks one (``static/snippet.js``
+asks the form's request again, naming the tab): a page carries one snippet of its body, not
+one per language, and the cost of an answer follows the body, not the number of languages.
 
 The visitor's gateway URL stays in the browser: a request says only whether there is one
 (``_gateway=1``), and the snippets then show :data:`~playground.snippets.GATEWAY_PLACEHOLDER`,
@@ -9,23 +13,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from flask import request
-from markupsafe import Markup, escape
-from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import RequestEntityTooLarge
+from markupsafe import Markup
 
 from playground.model.operations import Operation
 from playground.snippets import GATEWAY_PLACEHOLDER, render_snippets, tabs_for
 from playground.snippets.highlight import highlight
-from playground.web.constants import GATEWAY_FLAG_FIELD, SNIPPET_LANG_FIELD
+from playground.snippets.text_cache import DRAWN, text_bytes
 
 
 @dataclass(frozen=True)
 class SnippetView:
-    """One tab of the pane: its language, the plain text, and the HTML shown."""
+    """One tab of the pane: its language, and for the shown one the plain text and its HTML
+    (the others are drawn when picked: ``text`` and ``html`` empty)."""
 
     id: str
     label: str
@@ -35,52 +36,70 @@ class SnippetView:
     highlighted: bool
     #: The call's browser half: it gets a key from the visitor's server, not the environment.
     browser: bool = False
+    #: The size of a snippet too large to show beside its body (0: shown), see :func:`shown`.
+    withheld: int = 0
 
 
-def snippet_views(
-    op: Operation, body: Any, selected: str | None = None, gateway: bool = False
-) -> list[SnippetView]:
-    """Give the pane's tabs: the selected one highlighted, the hidden ones as plain text; with
-    ``gateway``, for the visitor's gateway (the placeholder the page fills in).
+@dataclass(frozen=True)
+class SnippetAsk:
+    """What a request asks of the pane: the tab shown, and whether the visitor has a gateway."""
 
-    Cached by (operation, body, tab, gateway): a ``change`` after ``input``, a refocus or a
-    gateway refresh sends the same body again.
+    selected: str | None = None
+    gateway: bool = False
+
+
+def snippet_views(op: Operation, body: Any, ask: SnippetAsk = SnippetAsk()) -> list[SnippetView]:
+    """Give the pane's tabs: the selected one drawn (highlighted up to a size), the others
+    empty; with ``ask.gateway``, for the visitor's gateway (the placeholder the page fills in).
+
+    Kept in the process's byte-bounded cache by (operation, body, tab, gateway): a ``change``
+    after ``input``, a refocus or a gateway refresh sends the same body again. Keyed by the
+    operation object (by identity): two apps may serve different documents under one id.
     """
-    key = json.dumps(body, ensure_ascii=False)  # key order matters: the snippet keeps it
-    return list(_cached_views(op, key, selected, GATEWAY_PLACEHOLDER if gateway else None))
+    body_json = json.dumps(body, ensure_ascii=False)  # key order matters: the snippet keeps it
+    base_url = GATEWAY_PLACEHOLDER if ask.gateway else None
+    key = ("views", op, body_json, ask.selected, base_url)
+    found = DRAWN.get(key)
+    if found is None:
+        found = tuple(_views(op, body, len(body_json), ask.selected, base_url))
+        size = text_bytes((body_json, *(p for v in found for p in (v.text, str(v.html)))))
+        DRAWN.put(key, found, size)
+    return list(found)
 
 
-@lru_cache(maxsize=128)
-def _cached_views(
-    op: Operation, body_json: str, selected: str | None, base_url: str | None
-) -> tuple[SnippetView, ...]:
-    # Keyed by the operation object (hashed by identity): two apps may serve different
-    # documents under one operation id.
-    return tuple(_views(op, json.loads(body_json), selected, base_url))
+def shown(html: str, body_bytes: int) -> bool:
+    """Say whether a snippet's HTML is shown for a body of ``body_bytes`` of JSON: up to three
+    times the body and 64 KB (a body nested deep makes a literal indented deeper still; the
+    page stays within about eight times its body, with the preview and the form)."""
+    return len(html) <= 3 * body_bytes + 64 * 1024
 
 
 def _views(
-    op: Operation, body: Any, selected: str | None, base_url: str | None
+    op: Operation, body: Any, body_bytes: int, selected: str | None, base_url: str | None
 ) -> list[SnippetView]:
     langs = tabs_for(op)
     ids = [lang.id for lang in langs]
     chosen = selected if selected in ids else ids[0]
-    texts = render_snippets(op, body, base_url, langs)
+    shown_tabs = [lang for lang in langs if lang.id == chosen]
+    text = render_snippets(op, body, base_url, shown_tabs)[chosen]
+    lexer = next(lang.lexer for lang in shown_tabs)
+    html = highlight(lexer, text)
+    withheld = 0 if shown(html, body_bytes) else len(text.encode())
+    if withheld:
+        text, html = "", Markup("")
     views = []
     for lang in langs:
-        text = texts[lang.id]
         on = lang.id == chosen
-        html = highlight(lang.lexer, text) if on else escape(text)
-        views.append(SnippetView(lang.id, lang.label, text, html, on, on, lang.browser))
+        views.append(
+            SnippetView(
+                lang.id,
+                lang.label,
+                text if on else "",
+                html if on else Markup(""),
+                on,
+                on,
+                lang.browser,
+                withheld if on else 0,
+            )
+        )
     return views
-
-
-def requested_snippet_views(op: Operation, body: Any) -> list[SnippetView]:
-    """Give the pane's tabs for ``body`` as this request asks: the tab the page shows
-    (``_snippet_lang``) highlighted, for the visitor's gateway when it says it has one."""
-    try:
-        asked = request.form
-    except RequestEntityTooLarge:  # the page that says so is drawn with the defaults
-        asked = ImmutableMultiDict()
-    selected = asked.get(SNIPPET_LANG_FIELD)
-    return snippet_views(op, body, selected, asked.get(GATEWAY_FLAG_FIELD) == "1")

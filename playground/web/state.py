@@ -11,15 +11,23 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app, has_app_context, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import row_index
-from playground.codecs.form_reader import Built, build_body
-from playground.codecs.row_actions import add_row, remove_row
+from playground.model import strict_json
 from playground.model.deprecations import form_warnings, today_from
-from playground.model.operations import Operation, all_operations, get_operation
+from playground.model.form_budget import over_budget
+from playground.model.form_data import FormData
+from playground.model.form_filler import form_from_body
+from playground.model.form_names import row_index
+from playground.model.form_reader import Built, build_body
+from playground.model.operations import Operation
+from playground.model.row_actions import add_row, remove_row
 from playground.model.validation import validate_body
+from playground.web.app_operations import app_operation, app_operations
+from playground.web.constants import GATEWAY_FLAG_FIELD, SNIPPET_LANG_FIELD
 from playground.web.forms import SessionForm, mark_deprecated_choices
+from playground.web.send_panel import send_panel
+from playground.web.snippet_views import SnippetAsk, SnippetView, snippet_views
 from playground.web.visible import json_text
 
 #: The form field (or query parameter) naming the operation.
@@ -42,7 +50,7 @@ def requested_operation(read_form: bool = True) -> Operation | None:
     ``read_form=False`` reads the query only: a post too large to read is not read again.
     """
     try:
-        return get_operation(_requested_id(read_form))
+        return app_operation(_requested_id(read_form))
     except KeyError:
         return None
 
@@ -58,14 +66,14 @@ def operation_from_request(op_id: str | None = None) -> Operation:
     it when this app has no such operation."""
     op_id = op_id or _requested_id()
     try:
-        return get_operation(op_id)
+        return app_operation(op_id)
     except KeyError:
         abort(404, description=f"Unknown operation {op_id!r}.")
 
 
 def default_operation() -> Operation:
     """Give the app's default operation (``DEFAULT_OPERATION``)."""
-    return get_operation(_default_operation_id())
+    return app_operation(_default_operation_id())
 
 
 def _default_operation_id() -> str:
@@ -75,6 +83,16 @@ def _default_operation_id() -> str:
 def form_data_from_request() -> FormData:
     """Give the posted form data as it is."""
     return FormData.of(request.form)
+
+
+def requested_snippet() -> SnippetAsk:
+    """Give what the request asks of the snippet pane: the tab the page shows
+    (``_snippet_lang``), and whether the visitor has a gateway (``_gateway=1``)."""
+    try:
+        asked = request.form
+    except RequestEntityTooLarge:  # the page that says so is drawn with the defaults
+        return SnippetAsk()
+    return SnippetAsk(asked.get(SNIPPET_LANG_FIELD), asked.get(GATEWAY_FLAG_FIELD) == "1")
 
 
 def form_data_after_row_action(op: Operation) -> FormData:
@@ -99,6 +117,10 @@ class PageState:
         self.op = op
         self.data = data
         self.built: Built = build_body(op.root, data)
+        if over_budget(op.root, self.built.body, data.keys()):
+            # Its largest lists become JSON editors, holding what the rows held.
+            self.data = data = form_from_body(op.root, self.built.body).form
+            self.built = build_body(op.root, data)
         self.body = self.built.body
         self.errors: dict[str, str] = dict(self.built.errors)
         for path, message in validate_body(op.request_schema, op.root, self.body).items():
@@ -122,8 +144,18 @@ class PageState:
     def body_json(self) -> str:
         """Give the body exactly as it is sent, pretty-printed (hidden characters as their JSON
         escapes: the same value, nothing unseen; see :mod:`playground.web.visible`)."""
-        return json_text(self.body, indent=2)
+        return json_text(self.body, **strict_json.readable(self.body))
 
-    def context(self, **extra: Any) -> dict[str, Any]:
-        """Give the template context."""
-        return {"op": self.op, "ops": all_operations(), "state": self, **extra}
+    def snippet_views(self) -> list[SnippetView]:
+        """Give the snippet pane's tabs for the body, as the request asks them."""
+        return snippet_views(self.op, self.body, requested_snippet())
+
+    def page_context(self, **extra: Any) -> dict[str, Any]:
+        """Give the context of the whole page: the form's, and what its send panel offers."""
+        return self.context(send_panel=send_panel(), **extra)
+
+    def context(self, snippet: bool = True, **extra: Any) -> dict[str, Any]:
+        """Give the template context (with the snippet pane's ``views`` unless ``snippet`` is
+        false: an answer without the pane does not draw it)."""
+        views = self.snippet_views() if snippet else []
+        return {"op": self.op, "ops": app_operations(), "state": self, "views": views, **extra}

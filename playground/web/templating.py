@@ -11,18 +11,18 @@ from flask import Flask
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from playground.codecs.form_names import join, json_path
-from playground.model.call_spec import call_spec, where_calls_start
+from playground.model.call_spec import call_spec
 from playground.model.deprecations import deprecation_of
+from playground.model.form_budget import MAX_CONTROLS
+from playground.model.form_names import join, json_path
 from playground.model.nodes import Node, update_path
 from playground.presets import presets_for
 from playground.snippets import GATEWAY_PLACEHOLDER, VERBATIM_URL
+from playground.web.app_operations import where_calls_start_here
 from playground.web.assets import asset_url
 from playground.web.constants import page_constants
 from playground.web.forms import default_text, field_id
-from playground.web.gateways import send_panel
 from playground.web.links import link_op, serves
-from playground.web.snippet_views import requested_snippet_views
 from playground.web.visible import visible
 
 
@@ -56,17 +56,17 @@ def init_app(app: Flask) -> None:
         link_op,
         page_constants,
         presets_for,
-        requested_snippet_views,
-        send_panel,
         serves,
         update_path,
-        where_calls_start,
     ):
         app.add_template_global(function)
     # Flask-WTF's CSRFProtect adds this one too; here, so a page renders without it.
     app.add_template_global(generate_csrf, "csrf_token")
+    app.add_template_global(where_calls_start_here, "where_calls_start")  # the app's operations
     app.jinja_env.globals.update(
-        gateway_placeholder=GATEWAY_PLACEHOLDER, gateway_verbatim=VERBATIM_URL
+        form_budget=f"{MAX_CONTROLS:,}",
+        gateway_placeholder=GATEWAY_PLACEHOLDER,
+        gateway_verbatim=VERBATIM_URL,
     )
     app.add_template_filter(prose)
     # The one filter for text a visitor or a gateway wrote, wherever the page shows it.

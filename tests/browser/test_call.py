@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from playground.codecs.form_names import json_path
+from playground.model.form_names import json_path
 from playground.web.forms import field_id
 
 pytestmark = pytest.mark.browser

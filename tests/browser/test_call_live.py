@@ -336,3 +336,16 @@ def test_a_turn_detection_change_mid_call_is_sent_whole_and_applied(
         "session.updated with eagerness high",
     )
     assert not call_ui.events(page, "server", "error")
+
+
+def test_the_transcript_shows_hidden_characters_the_model_says(
+    call_ui, call_page, live_server, peers
+) -> None:
+    """The mock says back what it heard: a bidi override and a tag character in its words show
+    as <U+XXXX> in the transcript, as every text the call draws does."""
+    page = call_page
+    call_ui.start_call(page)
+    call_ui.say(page, "safe\u202eevil\U000e0041")
+    call_ui.transcript_has(page, "You said: safe<U+202E>evil<U+E0041>")
+    shown = page.get_by_test_id("call-transcript").text_content() or ""
+    assert "\u202e" not in shown and "\U000e0041" not in shown

@@ -110,6 +110,8 @@ def test_forget_reaches_every_tab_and_the_snippets(page) -> None:
     other.goto("/")
     expect(other.get_by_label("Gateway URL")).to_have_value("http://127.0.0.1:9/v1")
     other.get_by_label("API key").fill(KEY + "-other")
+    for tab in (page, other):  # only the shown tab is drawn: show curl's
+        tab.get_by_role("tab", name="curl", exact=True).click()
     expect(other.get_by_test_id("snippet-curl")).to_contain_text("http://127.0.0.1:9/v1/realtime")
 
     page.get_by_role("button", name="Forget").click()

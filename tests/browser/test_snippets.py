@@ -31,14 +31,21 @@ def _panel_text(page: Any, lang: str) -> str:
     )
 
 
-def _wait_all_panels_contain(page: Any, fragment: str) -> None:
+def _wait_shown_panel_contains(page: Any, fragment: str) -> None:
     page.wait_for_function(
         """(fragment) => {
-          const panels = document.querySelectorAll('#snippet [role=tabpanel] code');
-          return panels.length > 0 && [...panels].every((c) => c.textContent.includes(fragment));
+          const shown = document.querySelector('#snippet [role=tabpanel]:not([hidden]) code');
+          return shown !== null && shown.textContent.includes(fragment);
         }""",
         arg=fragment,
     )
+
+
+def _tab_text(page: Any, lang: str, label: str) -> str:
+    """Pick a tab and give its code once it has come (only the shown tab is drawn)."""
+    page.get_by_role("tab", name=label, exact=True).click()
+    page.wait_for_selector(f"#snippet-panel-{lang}[data-highlighted=true]:not([hidden])")
+    return _panel_text(page, lang)
 
 
 def _type_instructions(page: Any) -> dict[str, Any]:
@@ -47,7 +54,7 @@ def _type_instructions(page: Any) -> dict[str, Any]:
     page.wait_for_function(
         "() => document.querySelector('#request-body').textContent.includes('now')"
     )
-    _wait_all_panels_contain(page, "`now` ${x}")
+    _wait_shown_panel_contains(page, "`now` ${x}")
     body = _body(page)
     assert body == {"instructions": TYPED}
     return body
@@ -56,15 +63,31 @@ def _type_instructions(page: Any) -> dict[str, Any]:
 def test_typing_updates_every_tab(page: Any) -> None:
     """Typing into instructions changes every tab's snippet to the exact new snippet."""
     page.goto("/")
-    before = {lang: _panel_text(page, lang) for lang in LANGUAGES}
     body = _type_instructions(page)
     op = get_operation("sessions")
     for lang in LANGUAGES:
-        page.get_by_role("tab", name=LANGUAGES[lang].label, exact=True).click()
+        text = _tab_text(page, lang, LANGUAGES[lang].label)
         assert page.get_by_test_id(f"snippet-{lang}").is_visible()
-        text = _panel_text(page, lang)
         assert text == render_snippet(op, lang, body)
-        assert text != before[lang]
+
+
+def test_only_the_shown_tab_comes_with_the_page_and_another_comes_when_picked(page: Any) -> None:
+    """The page carries the shown tab's code only; picking another brings its code in one
+    request (the form's, naming the tab), and the tab left is emptied."""
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    first = page.locator("#snippet [role=tab][aria-selected=true]").get_attribute("data-lang")
+    assert first != "curl"
+    assert _panel_text(page, "curl") == ""
+    sent: list[Any] = []
+    page.on("request", lambda request: sent.append(request))
+    text = _tab_text(page, "curl", "curl")
+    assert text == render_snippet(get_operation("sessions"), "curl", {})
+    assert "curl" in text
+    assert _panel_text(page, str(first)) == ""
+    page.wait_for_timeout(300)
+    assert [r.url.rsplit("/", 1)[1] for r in sent] == ["update"]
+    assert "_snippet_lang=curl" in (sent[0].post_data or "")
 
 
 def test_chosen_tab_is_remembered_and_highlighted(page: Any) -> None:
@@ -118,13 +141,13 @@ def test_the_gateway_url_fills_the_snippets_but_never_leaves_the_browser(page: A
     page.goto("/")
     page.evaluate("(url) => localStorage.setItem('playground.gateway', url)", gateway)
     page.reload()
-    _wait_all_panels_contain(page, "my-gateway")
+    _wait_shown_panel_contains(page, "my-gateway")
     page.locator("#f-instructions").fill("hello")
-    _wait_all_panels_contain(page, "hello")
+    _wait_shown_panel_contains(page, "hello")
     assert "http://127.0.0.1:9/my-gateway/v1/realtime/sessions" in _panel_text(page, "curl")
     body = {"instructions": "hello"}
     for lang in languages_for(get_operation("sessions")):
-        assert _panel_text(page, lang.id) == render_snippet(
+        assert _tab_text(page, lang.id, lang.label) == render_snippet(
             get_operation("sessions"), lang.id, body, gateway
         )
     updates = [r for r in requests if r.url.endswith("/update")]
@@ -140,13 +163,13 @@ def test_the_gateway_url_fills_the_snippets_but_never_leaves_the_browser(page: A
 
 def test_a_keystroke_sends_one_request_for_preview_problems_and_snippet(page: Any, expect) -> None:
     """One character typed: exactly one request, whose one answer updates the preview, the
-    field's error slot and the problem lists, and every snippet tab, with the stored gateway
-    URL written into the snippets in the page."""
+    field's error slot and the problem lists, and the shown snippet tab (the others come when
+    picked), with the stored gateway URL written into the snippet in the page."""
     gateway = "http://127.0.0.1:9/one-request/v1"
     page.goto("/")
     page.evaluate("(url) => localStorage.setItem('playground.gateway', url)", gateway)
     page.reload()
-    _wait_all_panels_contain(page, "one-request")  # the refresh the stored gateway asks for
+    _wait_shown_panel_contains(page, "one-request")  # the refresh the stored gateway asks for
     page.wait_for_load_state("networkidle")
     sent: list[Any] = []
     page.on("request", lambda request: sent.append(request))
@@ -158,12 +181,12 @@ def test_a_keystroke_sends_one_request_for_preview_problems_and_snippet(page: An
     expect(page.get_by_test_id("problems")).to_contain_text(message)
     expect(page.get_by_test_id("send-check")).to_contain_text(message)
     expect(page.locator("#send-button")).to_have_text("Send anyway")
-    _wait_all_panels_contain(page, "5")
+    _wait_shown_panel_contains(page, "5")
     body = {"temperature": 5}
     assert _body(page) == body
     op = get_operation("sessions")
-    for lang in languages_for(op):
-        assert _panel_text(page, lang.id) == render_snippet(op, lang.id, body, gateway)
+    shown = page.locator("#snippet [role=tab][aria-selected=true]").get_attribute("data-lang")
+    assert _panel_text(page, str(shown)) == render_snippet(op, str(shown), body, gateway)
     page.wait_for_timeout(500)  # three debounces: a second request would have gone by now
     assert [r.url.rsplit("/", 1)[1] for r in sent] == ["update"]
     assert "one-request" not in (sent[0].post_data or "") + json.dumps(sent[0].headers)
@@ -191,12 +214,12 @@ def test_a_gateway_url_a_snippet_cannot_hold_as_typed_keeps_the_placeholder(page
     page.goto("/")
     page.get_by_label("Gateway URL").fill("https://gw.example.com/it's/v1")
     page.get_by_label("Gateway URL").blur()
-    _wait_all_panels_contain(page, GATEWAY_PLACEHOLDER)
+    _wait_shown_panel_contains(page, GATEWAY_PLACEHOLDER)
     assert page.locator("[data-gateway-note]").is_visible()
     assert "it's" not in _panel_text(page, "curl")
     page.get_by_label("Gateway URL").fill("https://gw.example.com/v1")
     page.get_by_label("Gateway URL").blur()
-    _wait_all_panels_contain(page, "https://gw.example.com/v1")
+    _wait_shown_panel_contains(page, "https://gw.example.com/v1")
     assert not page.locator("[data-gateway-note]").is_visible()
 
 
@@ -215,18 +238,23 @@ def test_ga_operation_snippets_use_the_client_secrets_call(page: Any) -> None:
     assert page.get_by_role("tab", name=LANGUAGES["typescript_utdk"].label).count() == 0
     page.locator("#f-session-mode-1").check()
     page.locator("#f-session-realtime-instructions").fill(TYPED)
-    _wait_all_panels_contain(page, "`now` ${x}")
+    _wait_shown_panel_contains(page, "`now` ${x}")
     body = _body(page)
     assert body == {"session": {"type": "realtime", "instructions": TYPED}}
-    assert "client.realtime.clientSecrets.create(" in _panel_text(page, "typescript_openai")
-    assert "client.realtime.client_secrets.create(" in _panel_text(page, "python_openai")
+    labels = {lang.id: lang.label for lang in [*languages_for(op), *call_languages_for(op)]}
+    assert "client.realtime.clientSecrets.create(" in _tab_text(
+        page, "typescript_openai", labels["typescript_openai"]
+    )
+    assert "client.realtime.client_secrets.create(" in _tab_text(
+        page, "python_openai", labels["python_openai"]
+    )
     for lang in ga_langs:
-        text = _panel_text(page, lang)
+        text = _tab_text(page, lang, labels[lang])
         assert text == render_snippet(op, lang, body)
         assert (
             lang.startswith(("python_openai", "typescript")) or "/realtime/client_secrets" in text
         )
     for lang in call_langs:
-        text = _panel_text(page, lang)
+        text = _tab_text(page, lang, labels[lang])
         assert text == render_snippet(op, lang, body)
         assert "realtime.calls.create(" in text or "/realtime/calls" in text

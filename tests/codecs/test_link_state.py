@@ -4,13 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from playground.codecs.form_filler import (
-    CARRIAGE_RETURNS,
-    EMPTY_OPTIONAL,
-    EMPTY_REQUIRED,
-    WHOLE_FLOAT,
-)
-from playground.codecs.form_reader import build_body
 from playground.codecs.link_state import (
     load_body,
     load_preset,
@@ -19,6 +12,13 @@ from playground.codecs.link_state import (
     operation_for_token,
 )
 from playground.codecs.share_token import encode_token
+from playground.model.form_filler import (
+    CARRIAGE_RETURNS,
+    EMPTY_OPTIONAL,
+    EMPTY_REQUIRED,
+    WHOLE_FLOAT,
+)
+from playground.model.form_reader import build_body
 from playground.model.operations import Operation, all_operations, get_operation
 from playground.presets import presets_for
 

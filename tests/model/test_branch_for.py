@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.codecs.form_filler import form_from_body
-from playground.codecs.form_names import branch_path, join, mode_key
-from playground.codecs.form_reader import build_body
 from playground.mock.responses import success
 from playground.model.container_nodes import UnionNode
+from playground.model.form_filler import form_from_body
+from playground.model.form_names import branch_path, join, mode_key
+from playground.model.form_reader import build_body
 from playground.model.nodes import Branch, Node
 from playground.model.operations import Operation, all_operations, get_operation
 from playground.model.validation import validate_body

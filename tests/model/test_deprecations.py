@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from playground.codecs.form_names import CUSTOM
 from playground.codecs.share_token import encode_token
 from playground.model.deprecations import (
     DeprecatedValue,
@@ -21,6 +20,7 @@ from playground.model.deprecations import (
     deprecated_values,
     deprecations_in,
 )
+from playground.model.form_names import CUSTOM
 from playground.model.operations import all_operations, get_operation
 from playground.model.schema import iter_nodes
 from playground.presets import presets_for

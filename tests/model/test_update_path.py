@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.codecs.form_names import json_path
+from playground.model.form_names import json_path
 from playground.model.nodes import update_path
 
 

@@ -357,8 +357,8 @@ def test_corpus_sends_a_custom_value_for_every_open_enum(op_id: str) -> None:
 @pytest.mark.parametrize(("op_id", "case"), BODY_CASES)
 def test_corpus_bodies_are_ones_the_form_makes(op_id: str, case: str) -> None:
     """Each corpus body is valid and survives body -> form -> body unchanged."""
-    from playground.codecs.form_filler import form_from_body
-    from playground.codecs.form_reader import build_body
+    from playground.model.form_filler import form_from_body
+    from playground.model.form_reader import build_body
     from playground.model.validation import validate_body
 
     op = get_operation(op_id)

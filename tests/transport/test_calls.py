@@ -10,13 +10,17 @@ import pytest
 from playground.model.call_spec import call_spec
 from playground.model.operations import Operation, all_operations
 from playground.transport.calls import (
+    CallAnswer,
     OfferRefused,
+    answer_of,
     call_id_of,
     check_offer,
     ephemeral_request,
     multipart,
     unified_request,
 )
+from playground.transport.client import Upstream
+from playground.transport.result import Result
 
 OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"
 
@@ -80,3 +84,62 @@ def test_call_data_comes_from_the_operation(ga_op: Operation) -> None:
     with pytest.raises(ValueError):
         spec.hangup_path("../x")
     assert [op.id for op in all_operations().values() if call_spec(op)] == ["client-secrets"]
+
+
+# The operator's key as a gateway configured with ``key_env`` holds it, and three ways a
+# gateway's answer to a call carried it to the browser.
+OPERATOR_KEY = "sk-proj-OPERATORkey0123456789"
+HIDDEN = {OPERATOR_KEY: "[the gateway's key]"}
+SDP_ANSWER = "v=0\r\no=- 99 2 IN IP4 203.0.113.9\r\ns=-\r\nt=0 0\r\n"
+LEAKS = {
+    "a header named after the key": (
+        [("X-RateLimit-" + OPERATOR_KEY, "1"), ("Location", "/v1/realtime/calls/rtc_1")],
+        SDP_ANSWER,
+    ),
+    "a Location ending in the key": (
+        [("Location", "/v1/realtime/calls/" + OPERATOR_KEY)],
+        SDP_ANSWER,
+    ),
+    "a Location ending in the key, lower-cased": (
+        [("Location", "/v1/realtime/calls/" + OPERATOR_KEY.lower())],
+        SDP_ANSWER,
+    ),
+    "an SDP answer with the key split by U+200B": (
+        [("Location", "/v1/realtime/calls/rtc_1")],
+        SDP_ANSWER + f"a=x:{OPERATOR_KEY[:9]}\u200b{OPERATOR_KEY[9:]}\r\n",
+    ),
+}
+
+
+def _shown(result: Result, answer: CallAnswer | None) -> str:
+    """Give everything of an exchange that reaches the browser, as one text."""
+    shown = [result.text, result.failure, result.content_type, result.location, result.pretty]
+    shown += [f"{name}: {value}" for name, value in result.headers]
+    if answer is not None:
+        shown.append(json.dumps(answer.as_json()))
+    return "\n".join(shown)
+
+
+@pytest.mark.parametrize(("headers", "sdp"), LEAKS.values(), ids=list(LEAKS))
+def test_no_call_answer_passes_the_operators_key_on(upstream, reveal, headers, sdp) -> None:
+    """Whatever of a 201 reaches the browser (headers shown, call id, SDP answer, failure)
+    holds the key in no letter case, however split; the call id is dropped, not masked."""
+    recorder, server = upstream
+    recorder.reply = ("201 Created", [("Content-Type", "application/sdp"), *headers], sdp.encode())
+    client = Upstream()
+    try:
+        result = client.post(server.url + "/v1/realtime/calls", OFFER.encode(), {}, redact=HIDDEN)
+    finally:
+        client.close()
+    answer = answer_of(result, HIDDEN, 64 * 1024)
+    assert OPERATOR_KEY.lower() not in reveal(_shown(result, answer)).lower()
+    if answer is not None:
+        assert answer.call_id in ("rtc_1", None) and answer.sdp == SDP_ANSWER
+    else:
+        assert "repeated a credential" in result.failure
+
+
+def test_a_call_id_that_is_no_secret_is_kept() -> None:
+    result = Result(status=201, raw=SDP_ANSWER.encode(), location="/v1/realtime/calls/rtc_9")
+    answer = answer_of(result, HIDDEN, 64 * 1024)
+    assert answer is not None and answer.call_id == "rtc_9"

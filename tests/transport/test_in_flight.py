@@ -4,7 +4,6 @@ visitor-given URLs get a shorter deadline than the operator's gateways."""
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -71,33 +70,12 @@ def test_bad_limits_fail_at_start(config: dict[str, Any]) -> None:
         create_app({"TESTING": True, **config})
 
 
-def _hold_upstream(upstream: Any) -> None:
-    """Make the upstream answer only once the test releases it (or after 30 s)."""
-
-    def slow(environ: dict[str, Any], start_response: Any) -> Any:
-        upstream.release.wait(30)
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b'{"id": "sess_slow"}']
-
-    upstream.handler = slow
-
-
-def _wait_for(condition: Any, what: str) -> None:
-    deadline = time.monotonic() + 20  # a bound against a hang, not a timing claim
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"never happened: {what}")
-        time.sleep(0.02)
-
-
 def test_slow_sends_are_capped_and_other_visitors_are_still_served(
-    upstream, make_app, serve_wsgi, visitor
+    held_upstream, make_app, serve_wsgi, visitor, wait_for
 ) -> None:
-    slow, upstream_server = upstream
-    _hold_upstream(slow)
+    slow, gateway = held_upstream
     app = make_app(SEND_MAX_IN_FLIGHT=3, SEND_MAX_IN_FLIGHT_PER_CLIENT=2)
     served = serve_wsgi(app)  # werkzeug's threaded server, over real sockets
-    gateway = upstream_server.url + "/v1"
     first, second, third = (visitor(served.url, f"127.0.0.{n}") for n in (1, 2, 3))
     first.load(), second.load()  # one page (cookie and token) each before sending in parallel
     answers: list[Any] = []
@@ -108,7 +86,7 @@ def test_slow_sends_are_capped_and_other_visitors_are_still_served(
     held = [threading.Thread(target=send, args=(who,)) for who in (first, first, second)]
     for thread in held[:2]:
         thread.start()
-    _wait_for(lambda: len(slow.requests) == 2, "two sends reached the upstream")
+    wait_for(lambda: len(slow.requests) == 2, "two sends reached the upstream")
 
     # The first visitor's third send: over its own limit, answered at once, nothing sent.
     over_mine = first.send(gateway, timeout=10)
@@ -117,7 +95,7 @@ def test_slow_sends_are_capped_and_other_visitors_are_still_served(
     assert over_mine.headers["HX-Retarget"] == "#response"  # shown in the response pane
     # The second visitor's first send takes the last place; its second is over the server's.
     held[2].start()
-    _wait_for(lambda: len(slow.requests) == 3, "three sends reached the upstream")
+    wait_for(lambda: len(slow.requests) == 3, "three sends reached the upstream")
     over_all = second.send(gateway, timeout=10)
     assert over_all.status_code == 429 and "on this server" in over_all.text
     assert len(slow.requests) == 3
@@ -135,24 +113,22 @@ def test_slow_sends_are_capped_and_other_visitors_are_still_served(
     assert first.send(gateway, timeout=10).status_code == 200  # places given back
 
 
-def test_a_typed_gateway_url_gets_the_shorter_visitor_deadline(upstream) -> None:
-    slow, server = upstream
-    _hold_upstream(slow)
+def test_a_typed_gateway_url_gets_the_shorter_visitor_deadline(held_upstream) -> None:
+    slow, gateway = held_upstream
     app = create_app(
         {"TESTING": True, "WTF_CSRF_ENABLED": False, "SSRF_GUARD": False}
         | {"SEND_DEADLINE": 30, "SEND_VISITOR_DEADLINE": 0.5}
     )
-    headers = {"X-Playground-Gateway": server.url + "/v1", "X-Playground-Key": "sk-x"}
+    headers = {"X-Playground-Gateway": gateway, "X-Playground-Key": "sk-x"}
     html = app.test_client().post("/send", data={"op": "sessions"}, headers=headers).text
     assert "No response" in html and "sess_slow" not in html
     assert "0.5 s" in html  # the deadline the visitor's send had
 
 
-def test_an_operators_gateway_keeps_the_longer_deadline(upstream, monkeypatch) -> None:
-    slow, server = upstream
-    _hold_upstream(slow)
+def test_an_operators_gateway_keeps_the_longer_deadline(held_upstream, monkeypatch) -> None:
+    slow, gateway = held_upstream
     monkeypatch.setenv("TEAM_KEY_IN_FLIGHT", "sk-team")
-    gateways = [{"name": "Team", "base_url": server.url + "/v1", "key_env": "TEAM_KEY_IN_FLIGHT"}]
+    gateways = [{"name": "Team", "base_url": gateway, "key_env": "TEAM_KEY_IN_FLIGHT"}]
     app = create_app(
         {"TESTING": True, "WTF_CSRF_ENABLED": False, "SSRF_GUARD": False, "GATEWAYS": gateways}
         | {"SEND_DEADLINE": 30, "SEND_VISITOR_DEADLINE": 0.5}

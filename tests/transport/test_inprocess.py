@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground import create_app
-from playground.mock.routes import PREFIX
+from playground.mock import PREFIX
 from playground.transport.client import Upstream, request_headers
 from playground.transport.inprocess import BASE, WSGIAdapter
 

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.transport.masking import drop_cut_secret, mask_json, mask_text
+from playground.transport.masking import drop_cut_secret, holds_secret, mask_json, mask_text
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: What an echo may put between a secret's characters that a reader looks past: an invalid
@@ -27,11 +27,18 @@ junk = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size
 
 @st.composite
 def disguised(draw: st.DrawFn, secret: str) -> str:
-    """Give ``secret`` as an echo may carry it: characters JSON-escaped (once, twice, either
-    case of hex, ``\\/``) and fillers between them."""
+    """Give ``secret`` as an echo may carry it: characters in either letter case (a header name
+    is shown lower-cased), JSON-escaped (once, twice, either case of hex, ``\\/``) and fillers
+    between them."""
     out = []
     for char in secret:
-        ways = [char, f"\\u{ord(char):04x}", f"\\u{ord(char):04X}", f"\\\\u{ord(char):04x}"]
+        ways = [
+            char,
+            char.swapcase(),
+            f"\\u{ord(char):04x}",
+            f"\\u{ord(char):04X}",
+            f"\\\\u{ord(char):04x}",
+        ]
         if char == "/":
             ways.append("\\/")
         out.append(draw(st.sampled_from(ways)))
@@ -73,8 +80,9 @@ def test_no_secret_survives_in_a_json_answer(
     unmasked = json.dumps(answer, ensure_ascii=False, indent=2)  # as Result.pretty shows it
     shown = json.dumps(mask_json(answer, secrets), ensure_ascii=False, indent=2)
     for secret in secrets:
-        assert secret in reveal(unmasked)  # the echo does carry it: the test proves something
-        assert secret not in reveal(shown)
+        # The echo does carry it: the test proves something.
+        assert secret.lower() in reveal(unmasked).lower()
+        assert secret.lower() not in reveal(shown).lower()
 
 
 @PROPERTY
@@ -92,7 +100,7 @@ def test_no_secret_survives_in_text_or_invalid_bytes(
     text = raw.decode("utf-8", errors="replace")
     shown = mask_text(text, secrets)
     for secret in secrets:
-        assert secret not in reveal(shown)
+        assert secret.lower() not in reveal(shown).lower()
 
 
 @PROPERTY
@@ -116,6 +124,16 @@ def test_a_secret_inside_another_is_masked_once_with_the_longer() -> None:
     secrets = {"sk-org-1234567890": "[your key]", "org-1234567890": "[your organization]"}
     shown = mask_text("sk-org-1234567890 and org-1234567890", secrets)
     assert shown == "[your key] and [your organization]"
+
+
+def test_a_secret_in_another_letter_case_is_masked() -> None:
+    """A header name is shown lower-cased: the key in it is found all the same."""
+    secrets = {"sk-proj-ABCdef0123456789": "[your key]"}
+    assert mask_text("x-ratelimit-sk-proj-abcdef0123456789", secrets) == "x-ratelimit-[your key]"
+    assert mask_text("SK-PROJ-abcDEF0123456789!", secrets) == "[your key]!"
+    assert holds_secret("a=x:sk-proj-ABC\u200bdef0123456789", secrets)
+    assert holds_secret("a=x:sk-proj-ABC​def0123456789", secrets)
+    assert not holds_secret("a=x:sk-proj-ABC", secrets)
 
 
 def test_a_cut_through_an_interrupted_secret_drops_its_start() -> None:

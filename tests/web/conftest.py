@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 
 from playground.web import templating
@@ -28,3 +36,80 @@ def bare_app(app: Flask) -> Callable[..., Flask]:
         return bare
 
     return make
+
+
+def _children(pid: int) -> list[int]:
+    """Give the processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture(scope="session")
+def children_of() -> Callable[[int], list[int]]:
+    """Give a function giving the processes whose parent is a pid (a server's workers)."""
+    return _children
+
+
+class ProdServer:
+    """``serve --prod`` in a subprocess: its process, URL and a session that skips the env."""
+
+    def __init__(
+        self, folder: Path, port: int, *args: str, env: dict[str, str] | None = None
+    ) -> None:
+        self.log_path = folder / "serve.log"
+        self.log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "playground", "serve", "--prod", "--port", str(port), *args],
+            cwd=folder,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
+        self.url = f"http://127.0.0.1:{port}"
+        self.session = requests.Session()
+        self.session.trust_env = False
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.session.get(self.url + "/", timeout=2)
+                return
+            except (requests.ConnectionError, requests.Timeout):  # not up, or still loading
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    pytest.fail(f"serve --prod did not start: {self.log_path.read_text()}")
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, as an operator would) and close what was opened."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        self.session.close()
+
+
+@pytest.fixture
+def start_prod(tmp_path: Path, free_port: Callable[[], int]) -> Iterator[Any]:
+    """Give a function starting ``serve --prod ARGS`` (stopped when the test ends)."""
+    started: list[ProdServer] = []
+
+    def start(*args: str, env: dict[str, str] | None = None) -> ProdServer:
+        folder = tmp_path / f"prod-{len(started)}"
+        folder.mkdir()
+        started.append(ProdServer(folder, free_port(), *args, env=env))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()

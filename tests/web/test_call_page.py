@@ -74,7 +74,7 @@ def test_a_page_that_cannot_call_says_where_a_call_starts(client, op, said) -> N
         assert "Open as Client secret (GA)" in html
     else:
         assert note and said in note.group(1)
-        assert said == where_calls_start(all_operations()[op])
+        assert said == where_calls_start(all_operations()[op], all_operations())
 
 
 def test_the_panel_posts_to_the_call_routes(client) -> None:

@@ -6,14 +6,11 @@ import gzip
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -29,80 +26,6 @@ def test_workers_follow_the_cpu_count() -> None:
     assert default_workers() == 2 * (os.cpu_count() or 1) + 1
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _children(pid: int) -> list[int]:
-    """Give the processes whose parent is ``pid`` (from /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-class _Prod:
-    """``serve --prod`` in a subprocess: its process, URL and a session that skips the env."""
-
-    def __init__(self, folder: Path, *args: str, env: dict[str, str] | None = None) -> None:
-        port = _free_port()
-        self.log_path = folder / "serve.log"
-        self.log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "playground", "serve", "--prod", "--port", str(port), *args],
-            cwd=folder,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
-        )
-        self.url = f"http://127.0.0.1:{port}"
-        self.session = requests.Session()
-        self.session.trust_env = False
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.session.get(self.url + "/", timeout=2)
-                return
-            except requests.ConnectionError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    pytest.fail(f"serve --prod did not start: {self.log_path.read_text()}")
-                time.sleep(0.2)
-
-    def stop(self) -> None:
-        """Stop the server (SIGTERM, as an operator would) and close what was opened."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-        self.session.close()
-
-
-@pytest.fixture
-def start_prod(tmp_path) -> Iterator[Any]:
-    """Give a function starting ``serve --prod ARGS`` (stopped when the test ends)."""
-    started: list[_Prod] = []
-
-    def start(*args: str, env: dict[str, str] | None = None) -> _Prod:
-        started.append(_Prod(tmp_path, *args, env=env))
-        return started[-1]
-
-    yield start
-    for server in started:
-        server.stop()
-
-
 @pytest.fixture
 def prod_server(start_prod):
     server = start_prod("--workers", "2", "--threads", "2")
@@ -110,12 +33,12 @@ def prod_server(start_prod):
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts workers through /proc")
-def test_serve_prod_runs_gunicorn_with_the_asked_workers(prod_server) -> None:
+def test_serve_prod_runs_gunicorn_with_the_asked_workers(prod_server, children_of) -> None:
     process, url, session = prod_server
     page = session.get(url + "/", headers={"Accept-Encoding": "gzip"})
     assert page.status_code == 200 and page.headers["Server"].startswith("gunicorn")
     assert page.headers["Content-Encoding"] == "gzip" and "turn_detection" in page.text
-    assert len(_children(process.pid)) == 2
+    assert len(children_of(process.pid)) == 2
     css = re.search(r'href="(/static/app\.css\?v=[0-9a-f]+)"', page.text).group(1)
     raw = session.get(url + css, headers={"Accept-Encoding": "gzip"}, stream=True).raw
     assert raw.headers["Cache-Control"] == IMMUTABLE
@@ -161,16 +84,9 @@ def test_serve_prod_guards_sends_even_on_a_loopback_bind(prod_server, upstream, 
 
 
 def test_serve_prod_stays_available_while_slow_sends_hold_threads(
-    start_prod, upstream, visitor
+    start_prod, held_upstream, visitor
 ) -> None:
-    slow, upstream_server = upstream
-
-    def hold(environ: dict[str, Any], start_response: Any) -> Any:
-        slow.release.wait(30)
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b"{}"]
-
-    slow.handler = hold
+    slow, gateway = held_upstream
     # One worker of four threads: without a cap, four slow sends would take all four.
     server = start_prod("--workers", "1", "--threads", "4", env={"PLAYGROUND_SSRF_GUARD": "false"})
     senders = [visitor(server.url, f"127.0.0.{n}") for n in range(1, 5)]
@@ -178,8 +94,7 @@ def test_serve_prod_stays_available_while_slow_sends_hold_threads(
         sender.load()
     answers: list[requests.Response] = []
     threads = [
-        threading.Thread(target=lambda s=s: answers.append(s.send(upstream_server.url + "/v1")))
-        for s in senders
+        threading.Thread(target=lambda s=s: answers.append(s.send(gateway))) for s in senders
     ]
     for thread in threads:
         thread.start()

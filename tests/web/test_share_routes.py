@@ -17,8 +17,8 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from playground.codecs.form_reader import build_body
 from playground.codecs.share_token import decode_token, encode_token
+from playground.model.form_reader import build_body
 from playground.model.operations import Operation, all_operations, get_operation
 from playground.presets import presets_for
 

@@ -33,20 +33,23 @@ def test_page_has_the_pane_with_a_tab_per_language(client: FlaskClient) -> None:
     assert set(_panels(page)) == set(LANGUAGES)
 
 
-def test_snippet_route_renders_every_language_for_the_form(
-    client: FlaskClient, sessions_op: Operation
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_snippet_route_renders_the_asked_language_for_the_form(
+    lang: str, client: FlaskClient, sessions_op: Operation
 ) -> None:
-    """POST /snippet gives each language's snippet for the body the form makes."""
+    """POST /snippet gives the asked tab's snippet for the body the form makes, the others
+    empty (each is drawn when picked)."""
     form = {"op": "sessions", "instructions@mode": "set", "instructions": "Say 'hi' $HOME"}
-    page = client.post("/snippet", data=form).get_data(as_text=True)
-    panels = _panels(page)
+    page = client.post("/snippet", data={**form, "_snippet_lang": lang}).get_data(as_text=True)
     body = {"instructions": "Say 'hi' $HOME"}
-    for lang in LANGUAGES:
-        assert panels[lang] == render_snippet(sessions_op, lang, body)
+    assert _panels(page) == {
+        other: render_snippet(sessions_op, lang, body) if other == lang else ""
+        for other in LANGUAGES
+    }
 
 
 def test_only_the_chosen_tab_is_highlighted(client: FlaskClient) -> None:
-    """The chosen tab is visible and highlighted; the others are hidden plain text."""
+    """The chosen tab is visible and highlighted; the others are hidden and empty."""
     page = client.post("/snippet", data={"op": "sessions", "_snippet_lang": "curl"}).get_data(
         as_text=True
     )
@@ -62,11 +65,11 @@ def test_with_a_gateway_every_tab_shows_the_placeholder_the_page_fills(
     client: FlaskClient,
 ) -> None:
     """The request says only that there is a gateway; the URL itself never comes."""
-    page = client.post("/snippet", data={"op": "sessions", "_gateway": "1"}).get_data(as_text=True)
-    panels = _panels(page)
-    assert set(panels) == set(LANGUAGES)
-    assert all(GATEWAY_PLACEHOLDER in text for text in panels.values())
-    assert "api.openai.com" not in page
+    for lang in LANGUAGES:
+        form = {"op": "sessions", "_gateway": "1", "_snippet_lang": lang}
+        page = client.post("/snippet", data=form).get_data(as_text=True)
+        assert GATEWAY_PLACEHOLDER in _panels(page)[lang]
+        assert "api.openai.com" not in page
     plain = _panels(client.post("/snippet", data={"op": "sessions"}).get_data(as_text=True))
     assert all(GATEWAY_PLACEHOLDER not in text for text in plain.values())
 
@@ -139,8 +142,8 @@ def test_snippets_keep_the_body_key_order(client: FlaskClient, sessions_op: Oper
     form = {"op": "sessions", "model@mode": "set", "model": "gpt-4o-realtime-preview"}
     form |= {"instructions@mode": "set", "instructions": "hi"}
     for _ in range(2):  # the second answer comes from the cache
-        page = client.post("/snippet", data=form).get_data(as_text=True)
-        curl = _panels(page)["curl"]
+        page = client.post("/snippet", data={**form, "_snippet_lang": "curl"})
+        curl = _panels(page.get_data(as_text=True))["curl"]
         assert curl.index('"model"') < curl.index('"instructions"')
 
 

@@ -2,8 +2,9 @@
 
 An operation is found by the ``x-playground`` extension on its OpenAPI operation object; adding
 an operation means adding a ``*.openapi.json`` file here, or, for an operator, to the folder the
-``OPERATIONS_DIR`` setting names. Each app holds its own set (``app.extensions``); outside an app
-(the CLI, tests) the bundled set, or the one a caller loads with :func:`load_operations`.
+``OPERATIONS_DIR`` setting names. :func:`load_operations` reads the folder it is given; each app
+keeps its own set under :data:`EXTENSION_KEY` (``playground.web.app_operations``); elsewhere (the
+CLI, tests) the bundled set or one a caller loads.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
+from playground.model.deprecations import DeprecationDataError, deprecations_in
 from playground.model.schema import Node, ObjectNode, SchemaError, resolve_refs, walk
 
 EXTENSION_KEY = "playground.operations"
@@ -104,9 +106,6 @@ def _operation(
         raise OperationsError(f"{where}: x-playground.sdk must be an object")
     if not isinstance(op.get("requestBody"), dict):
         raise OperationsError(f"{where}: no requestBody")
-    # (Deferred import: deprecations reads bodies through body.py, which needs only the schema.)
-    from playground.model.deprecations import DeprecationDataError, deprecations_in
-
     try:
         request = _json_schema(document, op["requestBody"])
         responses = op.get("responses", {})
@@ -184,24 +183,15 @@ def load_operations(folder: str | Path | None = None) -> dict[str, Operation]:
     return _ordered(found)
 
 
-def init_app(app: Any) -> None:
-    """Load the app's operations once, at start: a broken document stops the app here."""
-    app.extensions[EXTENSION_KEY] = load_operations(app.config.get("OPERATIONS_DIR"))
-
-
 def all_operations() -> dict[str, Operation]:
-    """Give the current app's operations by id (the bundled ones outside an app)."""
-    from flask import current_app, has_app_context
-
-    if has_app_context() and EXTENSION_KEY in current_app.extensions:
-        ops: dict[str, Operation] = current_app.extensions[EXTENSION_KEY]
-        return ops
+    """Give the bundled operations by id (an app's own set, with ``OPERATIONS_DIR``, is
+    :func:`load_operations` of its folder, kept by the web layer)."""
     return bundled_operations()
 
 
 def get_operation(op_id: str | None = None, ops: dict[str, Operation] | None = None) -> Operation:
     """Give the operation with this id (the first one when ``op_id`` is empty) from ``ops``
-    (by default the current app's)."""
+    (by default the bundled ones)."""
     known = all_operations() if ops is None else ops
     if not op_id:
         return next(iter(known.values()))

@@ -7,7 +7,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from playground.codecs.form_names import below
+from playground.model.form_names import below
 
 
 class FormData(MultiDict[str, str]):

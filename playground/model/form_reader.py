@@ -3,7 +3,7 @@
 Unset means the key is omitted, "Off (null)" means JSON ``null``; numbers stay numbers and
 nothing becomes an empty string or an empty object unless the person asked for it. Each node
 reads its own inputs (:meth:`playground.model.nodes.Node.read`); this module holds the mode switch
-every node shares and the errors met on the way. See :mod:`playground.codecs.form_names` for the
+every node shares and the errors met on the way. See :mod:`playground.model.form_names` for the
 names of the inputs.
 """
 
@@ -13,8 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import json_path, mode_key
+from playground.model import strict_json
+from playground.model.form_data import FormData
+from playground.model.form_names import json_key, json_path, mode_key
 from playground.model.nodes import OMIT, Node
 
 
@@ -66,9 +67,21 @@ class FormReader:
     def read(self, node: Node, path: str) -> Any:
         """Give the value of the node at ``path``: ``OMIT``, ``None`` or what the node reads."""
         self.built.sources.setdefault(json_path(path), path)
+        if json_key(path) in self.form:  # a list too large for rows, edited as JSON text
+            return self._typed(path)
         mode = mode_of(node, path, self.form)
         if mode == "omit":
             return OMIT
         if mode == "null":
             return None
         return node.read(self, path, mode)
+
+    def _typed(self, path: str) -> Any:
+        raw = self.form.get(json_key(path))
+        if not raw.strip():
+            return OMIT
+        try:
+            return strict_json.typed(raw)
+        except ValueError as exc:
+            self.errors[path] = str(exc)
+            return OMIT

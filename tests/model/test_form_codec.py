@@ -10,19 +10,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_filler import (
+from playground.model.form_data import FormData
+from playground.model.form_filler import (
     CARRIAGE_RETURNS,
     EMPTY_OPTIONAL,
     EMPTY_REQUIRED,
     LINE_BREAKS_ONE_LINE,
     form_from_body,
 )
-from playground.codecs.form_names import row_index
-from playground.codecs.form_reader import build_body
-from playground.codecs.row_actions import add_row, remove_row
-from playground.codecs.row_limits import MAX_ROWS, row_indices
+from playground.model.form_names import row_index
+from playground.model.form_reader import build_body
 from playground.model.operations import get_operation
+from playground.model.row_actions import add_row, remove_row
+from playground.model.row_limits import MAX_ROWS, row_indices
 from playground.model.schema import walk
 from playground.web.forms import SessionForm
 

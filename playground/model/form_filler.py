@@ -8,11 +8,14 @@ empty string an input cannot carry, a value that does not fit, and the mode swit
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import json_path, mode_key
+from playground.model import strict_json
+from playground.model.form_budget import lists_as_json
+from playground.model.form_data import FormData
+from playground.model.form_names import json_key, json_path, mode_key
 from playground.model.leaf_nodes import CARRIAGE_RETURNS, LINE_BREAKS_ONE_LINE, WHOLE_FLOAT
 from playground.model.nodes import Node
 
@@ -48,17 +51,19 @@ def form_from_body(root: Node, body: Any) -> Filled:
     if not isinstance(body, dict):
         filled.problems[""] = "The body must be a JSON object."
         return filled
-    Filler(filled).fill(root, "", body)
+    Filler(filled, lists_as_json(root, body)).fill(root, "", body)
     return filled
 
 
 class Filler:
-    """One filling of a form: the form data, and what is said of the body (by body path)."""
+    """One filling of a form: the form data, what is said of the body (by body path), and the
+    lists shown as JSON text (by body path; see :mod:`playground.model.form_budget`)."""
 
-    def __init__(self, filled: Filled) -> None:
+    def __init__(self, filled: Filled, as_json: frozenset[str] = frozenset()) -> None:
         self.form = filled.form
         self.problems = filled.problems
         self.altered = filled.altered
+        self.as_json = as_json
 
     @staticmethod
     def where(path: str) -> str:
@@ -87,6 +92,10 @@ class Filler:
         misfit = node.misfit(value)
         if misfit:  # before the mode: a value that does not fit leaves the field unset
             self.problem(path, misfit)
+            return
+        if node.has_rows and json_path(path) in self.as_json:
+            text = json.dumps(value, ensure_ascii=False, **strict_json.readable(value))
+            self.form.set(json_key(path), text)
             return
         if node.has_switch:
             self.form.set(mode_key(path), node.mode_for(value))

@@ -37,6 +37,33 @@ def loads(text: str) -> Any:
     return value
 
 
+def typed(text: str) -> Any:
+    """Give the JSON typed into an input, or raise ``ValueError`` with the message its field
+    shows (``Not valid JSON: ...``, with line and column when it is not JSON at all)."""
+    try:
+        return loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise ValueError(f"Not valid JSON: {exc.msg} ({where}).") from None
+    except ValueError as exc:  # JSON, but not what the page takes
+        raise ValueError(f"Not valid JSON: {exc}.") from None
+
+
+#: The longest JSON text laid out one item a line: past it a text shown in the page (the
+#: preview, a JSON editor) keeps its items on wrapped lines, as indentation of a deep body would
+#: make it several times the size of the body itself.
+MAX_INDENTED_BYTES = 64 * 1024
+
+
+def readable(value: Any) -> dict[str, Any]:
+    """Give the ``json.dumps`` options that lay ``value`` out for a person: indented, or past
+    :data:`MAX_INDENTED_BYTES`, items separated by a space on wrapped lines."""
+    compact = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if len(compact) > MAX_INDENTED_BYTES:
+        return {"separators": (", ", ": ")}
+    return {"indent": 2}
+
+
 def _depth(value: Any) -> int:
     """Give how deeply arrays and objects nest in ``value`` (0 for a scalar), without recursion."""
     deepest = 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import row_index
+from playground.model.form_data import FormData
+from playground.model.form_names import row_index
 
 #: The rows an array holds in the form when its schema sets no ``maxItems``. Each row is a group
 #: of inputs to read, validate and draw: a loaded body or a post with more is cut there.

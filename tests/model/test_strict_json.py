@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from playground.codecs.strict_json import MAX_DEPTH, loads
+from playground.model.strict_json import MAX_DEPTH, loads
 
 
 def _nested(levels: int) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import cast
 
-from playground.codecs.form_data import FormData
-from playground.codecs.form_names import join, mode_key, row_index, row_key
-from playground.codecs.row_limits import row_indices
 from playground.model.container_nodes import ArrayNode
+from playground.model.form_data import FormData
+from playground.model.form_names import join, mode_key, row_index, row_key
 from playground.model.nodes import Node
+from playground.model.row_limits import row_indices
 
 
 def add_row(root: Node, data: FormData, path: str) -> None:

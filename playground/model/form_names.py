@@ -8,8 +8,9 @@ Every node has a *form path*, the name of its input(s) in the HTML form:
   even when both have, say, ``create_response``).
 
 Dropping the ``:key`` segments gives the JSON path of the value in the body. Beside a path's
-own input sit ``PATH@mode`` (unset / a value / null / a branch), ``PATH@row`` (a row exists)
-and ``PATH@custom`` (the typed value of an open choice set to :data:`CUSTOM`).
+own input sit ``PATH@mode`` (unset / a value / null / a branch), ``PATH@row`` (a row exists),
+``PATH@custom`` (the typed value of an open choice set to :data:`CUSTOM`) and ``PATH@json`` (a
+list the form shows as JSON text instead of rows: see :mod:`playground.model.form_budget`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ def row_key(path: str) -> str:
 def custom_key(path: str) -> str:
     """Give the name of the custom-value input beside the select at ``path``."""
     return f"{path}@custom"
+
+
+def json_key(path: str) -> str:
+    """Give the name of the JSON editor that holds the whole value at ``path`` instead of rows."""
+    return f"{path}@json"
 
 
 def json_path(form_path: str) -> str:
