@@ -3,13 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Debian packages the tests drive: Chromium (browser tests), curl (curl snippets), node and npm
-# (fetch and TypeScript snippets), redis-server (the limits in flight shared through Redis).
+# (fetch and TypeScript snippets), redis-server (the limits in flight shared through Redis),
+# espeak-ng (the recordings the turn-detection tests speak).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

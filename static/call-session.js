@@ -17,6 +17,14 @@ function canonical(value) {
   return out;
 }
 export function same(a, b) { return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b)); }
+// Whether ``server`` holds all of ``asked`` (an object: each of its keys; the server may fill
+// in more, as it fills defaults).
+export function covers(asked, server) {
+  if (!isObject(asked)) return same(asked, server);
+  return isObject(server) && Object.keys(asked).every(function (key) {
+    return covers(asked[key], server[key]);
+  });
+}
 function shown(value) { return value === undefined ? "unset" : JSON.stringify(value); }
 function join(path, key) { return path ? path + "." + key : String(key); }
 
@@ -89,6 +97,23 @@ export function changes(before, after) {
   }
   walk(isObject(before) ? before : {}, isObject(after) ? after : {}, "");
   return found;
+}
+
+// The value at a dotted ``path`` of ``value`` (undefined when a step is missing).
+export function valueAt(value, path) {
+  return path.split(".").reduce(function (node, key) {
+    return isObject(node) ? node[key] : undefined;
+  }, value);
+}
+
+// The session path of the smallest value a session.update sends for a change at ``path``: the
+// field's data-update-path (the server decides it from the schema node: a union, an object with
+// required keys or a list goes whole), else the path itself.
+export function updatePath(form, path) {
+  const wrapper = fieldFor(form, "session." + path);
+  const given = wrapper && wrapper.dataset.updatePath;
+  const unit = given && given.indexOf("session.") === 0 ? given.slice(8) : "";
+  return unit && (path === unit || path.indexOf(unit + ".") === 0) ? unit : path;
 }
 
 // The session object of a session.update carrying just ``picked`` changes (and the session's

@@ -215,7 +215,11 @@ function update(c, picked) {
     picked.forEach(function (ch) { V.updated(ch.path, "waits for the model's turn to end", "waiting"); });
     return;
   }
-  const session = S.patch(picked, (c.asked && c.asked.type) || (c.server && c.server.type) || "realtime");
+  // Each change goes as the value at its update path (once for changes that share it).
+  const units = picked.filter(function (ch, i) {
+    return picked.findIndex(function (other) { return other.unit === ch.unit; }) === i;
+  }).map(function (ch) { return { path: ch.unit, value: ch.sent }; });
+  const session = S.patch(units, (c.asked && c.asked.type) || (c.server && c.server.type) || "realtime");
   const id = send({ type: "session.update", session: session });
   c.pending.push({ id: id, changes: picked });
   picked.forEach(function (ch) { V.updated(ch.path, "sent " + JSON.stringify(ch.value) + ", waiting for session.updated", "sent"); });
@@ -225,12 +229,15 @@ function tune() {
   const c = call;
   if (!c || !c.open) return;
   const now = askedSession();
+  const form = byId("session-form");
   const picked = [];
   S.changes(c.asked, now).forEach(function (change) {
     if (change.path === "type" && change.value === c.started.type) return;
-    const why = S.refusal(change, c);
+    const unit = S.updatePath(form, change.path);
+    const sent = S.valueAt(now, unit);
+    const why = S.refusal({ path: change.path, value: sent }, c);
     if (why) V.updated(change.path, why, "refused");
-    else picked.push(change);
+    else picked.push({ path: change.path, value: change.value, unit: unit, sent: sent });
   });
   c.asked = now;
   if (picked.length) update(c, picked);
@@ -241,7 +248,7 @@ function settle(c, pending) {
   pending.changes.forEach(function (change) {
     let value = c.server;
     change.path.split(".").forEach(function (key) { value = value == null ? undefined : value[key]; });
-    if (S.same(value, change.value)) V.updated(change.path, "applied (session.updated)", "applied");
+    if (S.covers(change.value, value)) V.updated(change.path, "applied (session.updated)", "applied");
     else V.updated(change.path, "session.updated has " + JSON.stringify(value) + " (asked " + JSON.stringify(change.value) + ")", "changed");
   });
 }

@@ -5,33 +5,30 @@ now and, for ``response.create`` or the end of a spoken turn, a :class:`Reply` w
 caller sends on its timeline while it plays a tone for ``tone_seconds``. The script: a typed
 message is answered "You said: …"; a message that says "call" or a function tool's name (or a
 session that forces a tool) gets a call of the first such tool; its ``function_call_output``
-then gets "The tool answered: …"; a spoken turn gets "I heard you speak for N s".
+then gets "The tool answered: …"; a spoken turn gets "I heard you speak for N s". Every
+response is counted (:mod:`playground.mock.usage`) and its spoken part lasts a few seconds, in
+real time, so that it can be interrupted; a function call's arguments fit the tool's parameters
+(:mod:`playground.mock.arguments`); a user's spoken turn is transcribed (by duration, the
+mock hears no words) when the session configures transcription.
 """
 
 from __future__ import annotations
 
-import json
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.mock.call_limits import CallSettings
+from playground.mock.replies import Replies, Reply
 from playground.mock.session import SessionRules, merged, new_id, turn_settings
+from playground.mock.usage import RateWindow, Tokens, transcription_usage
 from playground.model import strict_json
 
-#: Seconds of speech per word of a spoken reply, and the reply's bounds.
-SECONDS_PER_WORD = 0.2
-_SPOKEN_SECONDS = (0.6, 6.0)
+__all__ = ["Conversation", "Reply", "Step"]
+
 _ITEM_TYPES = ("message", "function_call_output")
 _CALL_WORD = re.compile(r"\bcall\b", re.IGNORECASE)
-
-
-@dataclass
-class Reply:
-    """A scripted response: events at their offsets (seconds from its start)."""
-
-    response_id: str
-    timeline: list[tuple[float, dict[str, Any]]]
-    tone_seconds: float = 0.0
 
 
 @dataclass
@@ -44,14 +41,20 @@ class Step:
     session_changed: bool = False
 
 
-class Conversation:
+class Conversation(Replies):
     """One call's session and conversation, and the mock's script for answering them."""
 
-    def __init__(self, rules: SessionRules, request: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        rules: SessionRules,
+        request: dict[str, Any],
+        lifetime_seconds: float = CallSettings.max_seconds,
+    ) -> None:
         self.rules = rules
         self.request = dict(request)
         self.session_id = new_id("sess_")
-        self.session = rules.effective(self.request, self.session_id)
+        self.expires_at = int(time.time() + lifetime_seconds)  # the mock ends the call then
+        self.session = rules.effective(self.request, self.session_id, self.expires_at)
         self.conversation_id = new_id("conv_")
         self.items: list[dict[str, Any]] = []
         self.active: Reply | None = None
@@ -59,10 +62,10 @@ class Conversation:
         self.spoke = False  # assistant audio was sent: the voice is fixed from now on
         self._speech_item = ""
         self._spoken_ms: dict[str, int] = {}  # user audio items: how long the speech lasted
-
-    def event(self, kind: str, **fields: Any) -> dict[str, Any]:
-        """Give a server event of type ``kind`` with a fresh ``event_id``."""
-        return {"type": kind, "event_id": new_id("event_"), **fields}
+        self._said: dict[str, Tokens] = {}  # assistant audio items: the tokens they took
+        self._seen = Tokens()  # the last response's input: cached while the prefix holds
+        self._cancel_reason = "client_cancelled"
+        self.rate = RateWindow()
 
     def error(
         self, message: str, param: str | None = None, code: str | None = None, about: Any = None
@@ -96,6 +99,7 @@ class Conversation:
                 return Step(
                     [self.error("There is no active response.", None, "no_response", about)]
                 )
+            self._cancel_reason = "client_cancelled"
             return Step(cancel=True)
         if kind == "input_audio_buffer.clear":
             return Step([self.event("input_audio_buffer.cleared")])
@@ -106,6 +110,7 @@ class Conversation:
             if not found:
                 return Step([self.error("No such item.", "item_id", "item_not_found", about)])
             self.items.remove(found[0])
+            self._seen = Tokens()  # the conversation's prefix changed: nothing is cached
             return Step([self.event("conversation.item.deleted", item_id=found[0]["id"])])
         message = f"Invalid value: '{kind}'. The playground's mock does not take this event."
         return Step([self.error(message, "type", "invalid_value", about)])
@@ -119,7 +124,9 @@ class Conversation:
             message = f"The session type cannot change mid-session ({kind!r}): start a new call."
             return Step([self.error(message, "session.type", "invalid_value", about)])
         candidate = {**update, "type": kind} if kind else dict(update)
-        problems = self.rules.problems(candidate)
+        # The update as sent, beside the session's other top-level settings: a rule between
+        # two of them (tool_choice names one of the tools) holds against what is in force.
+        problems = self.rules.problems({**self.request, **candidate})
         if problems:
             param, message = next(iter(problems.items()))
             return Step(
@@ -131,7 +138,9 @@ class Conversation:
             param = "session.audio.output.voice"
             return Step([self.error(message, param, "cannot_update_voice", about)])
         self.request = merged(self.request, candidate)
-        self.session = self.rules.effective(self.request, self.session_id)
+        self.session = self.rules.effective(self.request, self.session_id, self.expires_at)
+        if {"instructions", "tools"} & set(candidate):
+            self._seen = Tokens()  # what every response reads first changed
         return Step([self.event("session.updated", session=self.session)], session_changed=True)
 
     def _voice(self) -> Any:
@@ -159,7 +168,36 @@ class Conversation:
         return [
             self.event("conversation.item.added", previous_item_id=previous, item=stored),
             self.event("conversation.item.done", previous_item_id=previous, item=stored),
+            *self._transcribed(stored),
         ]
+
+    def _transcribed(self, item: dict[str, Any]) -> list[dict[str, Any]]:
+        """Give the input transcription events of a user's spoken item, when the session
+        configures transcription (the mock hears no words: the transcript says so)."""
+        setting = self.session.get("audio", {}).get("input", {}).get("transcription")
+        content = item.get("content") or [{}]
+        if not isinstance(setting, dict) or content[0].get("type") != "input_audio":
+            return []
+        seconds = self._spoken_ms.get(item["id"], 0) / 1000
+        text = f"(The mock's transcript: {seconds:.1f} s of speech, no words recognised.)"
+        # The conversation's item gets the transcript (the events already made show it null).
+        heard = {**item, "content": [{**content[0], "transcript": text}, *content[1:]]}
+        self.items[self.items.index(item)] = heard
+        at = {"item_id": item["id"], "content_index": 0}
+        words = text.split(" ")
+        kind = "conversation.item.input_audio_transcription"
+        deltas = [
+            self.event(f"{kind}.delta", **at, delta=w if i == len(words) - 1 else w + " ")
+            for i, w in enumerate(words)
+        ]
+        model = str(setting.get("model", ""))
+        completed = self.event(
+            f"{kind}.completed",
+            **at,
+            transcript=text,
+            usage=transcription_usage(model, seconds, text),
+        )
+        return [*deltas, completed]
 
     def speech(self, change: tuple[str, int], spoken_ms: int = 0) -> Step:
         """Give the events for a turn change the mic audio made (``("started"|"stopped", ms)``)."""
@@ -171,6 +209,7 @@ class Conversation:
                 "input_audio_buffer.speech_started", audio_start_ms=at_ms, item_id=self._speech_item
             )
             interrupt = self.active is not None and bool(turns and turns.interrupt_response)
+            self._cancel_reason = "turn_detected"
             return Step([event], cancel=interrupt)
         item_id = self._speech_item or new_id("item_")
         stopped = self.event(
@@ -232,128 +271,3 @@ class Conversation:
         if chosen is None and (choice == "required" or _CALL_WORD.search(typed)):
             chosen = tools[0]
         return chosen
-
-    def _response(self, response_id: str, status: str, output: list[Any], mods: Any) -> Any:
-        audio_out = self.session.get("audio", {}).get("output", {})
-        return {
-            "object": "realtime.response",
-            "id": response_id,
-            "status": status,
-            "status_details": None if status != "cancelled" else {"type": "cancelled"},
-            "output": output,
-            "conversation_id": self.conversation_id,
-            "output_modalities": mods,
-            "max_output_tokens": self.session.get("max_output_tokens", "inf"),
-            "audio": {"output": {k: audio_out.get(k) for k in ("format", "voice")}},
-            "usage": None,
-            "metadata": None,
-        }
-
-    def _say(self, text: str, modalities: Any) -> Reply:
-        """Give a reply speaking (or, in text mode, writing) ``text`` word by word."""
-        mods = list(modalities or ["audio"])
-        audio = "audio" in mods
-        rid, item_id = new_id("resp_"), new_id("item_")
-        words = text.split(" ")
-        low, high = _SPOKEN_SECONDS
-        seconds = min(high, max(low, SECONDS_PER_WORD * len(words)))
-        at = {"response_id": rid, "item_id": item_id, "output_index": 0, "content_index": 0}
-        part_kind, key = ("audio", "transcript") if audio else ("text", "text")
-        delta = "response.output_audio_transcript.delta" if audio else "response.output_text.delta"
-        content_kind = "output_audio" if audio else "output_text"
-        item = {"id": item_id, "object": "realtime.item", "type": "message", "role": "assistant"}
-        open_item = {**item, "status": "in_progress", "content": []}
-        done_item = {**item, "status": "completed", "content": [{"type": content_kind, key: text}]}
-        opening = [
-            self._lifecycle("response.created", rid, "in_progress", [], mods),
-            *self._item_events("added", rid, open_item),
-            self.event("response.content_part.added", **at, part={"type": part_kind, key: ""}),
-        ]
-        timeline: list[tuple[float, dict[str, Any]]] = [(0, e) for e in opening]
-        if audio:
-            timeline.append((0, self.event("output_audio_buffer.started", response_id=rid)))
-        for i, word in enumerate(words):
-            piece = word if i == len(words) - 1 else word + " "
-            timeline.append((seconds * i / len(words), self.event(delta, **at, delta=piece)))
-        closing = [
-            self.event("response.output_audio.done", **at) if audio else None,
-            self.event("response.output_audio_transcript.done", **at, transcript=text)
-            if audio
-            else self.event("response.output_text.done", **at, text=text),
-            self.event("response.content_part.done", **at, part={"type": part_kind, key: text}),
-            *self._item_events("done", rid, done_item),
-            self._lifecycle("response.done", rid, "completed", [done_item], mods),
-            self.event("output_audio_buffer.stopped", response_id=rid) if audio else None,
-        ]
-        timeline += [(seconds, e) for e in closing if e is not None]
-        self.items.append(done_item)
-        self.active = Reply(rid, timeline, seconds if audio else 0.0)
-        return self.active
-
-    def _item_events(self, kind: str, rid: str, item: dict[str, Any]) -> list[dict[str, Any]]:
-        """Give ``response.output_item.{kind}`` and ``conversation.item.{kind}`` for ``item``."""
-        return [
-            self.event(f"response.output_item.{kind}", response_id=rid, output_index=0, item=item),
-            self.event(f"conversation.item.{kind}", previous_item_id=self._last_id(), item=item),
-        ]
-
-    def _lifecycle(self, kind: str, rid: str, status: str, output: list[Any], mods: Any) -> Any:
-        return self.event(kind, response=self._response(rid, status, output, mods))
-
-    def _last_id(self) -> str | None:
-        return self.items[-1]["id"] if self.items else None
-
-    def _call(self, tool: dict[str, Any], typed: str) -> Reply:
-        """Give a reply calling ``tool`` (arguments made from its parameters' schema)."""
-        rid, item_id, call_id = new_id("resp_"), new_id("item_"), new_id("call_")
-        arguments = json.dumps(_arguments(tool.get("parameters"), typed))
-        item = {"id": item_id, "object": "realtime.item", "type": "function_call"}
-        name = str(tool["name"])
-        item.update(name=name, call_id=call_id)
-        open_item = {**item, "status": "in_progress", "arguments": ""}
-        done_item = {**item, "status": "completed", "arguments": arguments}
-        at = {"response_id": rid, "item_id": item_id, "output_index": 0, "call_id": call_id}
-        half = len(arguments) // 2
-        events = [
-            self._lifecycle("response.created", rid, "in_progress", [], None),
-            *self._item_events("added", rid, open_item),
-            self.event("response.function_call_arguments.delta", **at, delta=arguments[:half]),
-            self.event("response.function_call_arguments.delta", **at, delta=arguments[half:]),
-            self.event(
-                "response.function_call_arguments.done", **at, name=name, arguments=arguments
-            ),
-            *self._item_events("done", rid, done_item),
-            self._lifecycle("response.done", rid, "completed", [done_item], None),
-        ]
-        self.items.append(done_item)
-        self.awaiting_call = call_id
-        self.active = Reply(rid, [(0.05 * i, e) for i, e in enumerate(events)])
-        return self.active
-
-    def finished(self, reply: Reply) -> None:
-        """Note that ``reply`` was sent in full (a spoken one fixes the voice)."""
-        if self.active is reply:
-            self.active = None
-            self.spoke = self.spoke or reply.tone_seconds > 0
-
-    def cancelled(self, reply: Reply) -> list[dict[str, Any]]:
-        """Give the events closing a reply cut short (``response.done`` with ``cancelled``)."""
-        self.finished(reply)
-        done = self._response(reply.response_id, "cancelled", [], None)
-        events = [self.event("response.done", response=done)]
-        if reply.tone_seconds:
-            events.append(self.event("output_audio_buffer.cleared", response_id=reply.response_id))
-        return events
-
-
-def _arguments(parameters: Any, typed: str) -> dict[str, Any]:
-    """Give arguments for a function whose parameters schema is ``parameters``."""
-    properties = parameters.get("properties") if isinstance(parameters, dict) else None
-    if not isinstance(properties, dict):
-        return {}
-    samples = {"string": typed, "integer": 1, "number": 1, "boolean": True}
-    return {
-        name: samples[schema["type"]]
-        for name, schema in properties.items()
-        if isinstance(schema, dict) and schema.get("type") in samples
-    }

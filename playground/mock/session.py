@@ -87,14 +87,17 @@ class SessionRules:
         """Give ``{param: message}`` for what is wrong with ``session`` (params ``session.…``)."""
         return validate_body(self.schema, self.root, {"session": session})
 
-    def effective(self, session: dict[str, Any], session_id: str) -> dict[str, Any]:
-        """Give the session as ``session.created`` shows it: defaults filled, ids added."""
+    def effective(
+        self, session: dict[str, Any], session_id: str, expires_at: int = 0
+    ) -> dict[str, Any]:
+        """Give the session as ``session.created`` shows it: defaults filled, ids added, and
+        when it ends (``expires_at``, Unix seconds)."""
         kind = session.get("type")
         base = {"realtime": _REALTIME_BASE, "transcription": _TRANSCRIPTION_BASE}.get(str(kind))
         full = merged(base, session) if base else copy.deepcopy(session)
         full = with_defaults(self.root, {"session": full})["session"]
         head = {"object": _OBJECTS.get(str(kind), "realtime.session"), "id": session_id}
-        return {**head, **full, "expires_at": 0, "include": full.get("include")}
+        return {**head, **full, "expires_at": expires_at, "include": full.get("include")}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ contract (the playground's own proxy route, the API). It runs its own asyncio lo
 background thread and offers a plain blocking interface: :meth:`CallClient.offer` makes the
 offer, :meth:`CallClient.answer` applies the endpoint's answer, events arrive in
 :attr:`CallClient.events`. The microphone is a :class:`SyntheticMic` whose loudness the caller
-sets; the remote audio's frames are counted by level. Only 127.0.0.1 is offered.
+sets (or that plays a recording); the remote audio's frames are counted by level. Only
+127.0.0.1 is offered.
 """
 
 from __future__ import annotations
@@ -36,6 +37,17 @@ class SyntheticMic(PacedTrack):
         super().__init__()
         self.amplitude = amplitude
         self.muted = False
+        self._recording = b""  # 48 kHz mono 16-bit PCM to play before the tone
+        self._recording_from: int | None = None
+
+    def play(self, pcm: bytes) -> None:
+        """Play a recording (48 kHz mono 16-bit PCM) from the next frame on, then the tone."""
+        self._recording, self._recording_from = pcm, None
+
+    @property
+    def playing(self) -> bool:
+        """Say whether a recording is still playing."""
+        return bool(self._recording)
 
     def mute(self) -> None:
         """Send no more frames."""
@@ -47,7 +59,15 @@ class SyntheticMic(PacedTrack):
             await asyncio.sleep(0.05)
 
     def pcm(self, sent: int) -> bytes:
-        """Give the next 20 ms of the tone at :attr:`amplitude`."""
+        """Give the next 20 ms of the recording playing, else of the tone at :attr:`amplitude`."""
+        if self._recording:
+            if self._recording_from is None:
+                self._recording_from = sent
+            start = 2 * (sent - self._recording_from)
+            frame = self._recording[start : start + 2 * FRAME_SAMPLES]
+            if len(frame) == 2 * FRAME_SAMPLES:
+                return frame
+            self._recording = b""  # its end: the tone again
         peak = 32767 * min(1.0, max(0.0, self.amplitude))
         angle = 2 * math.pi * 300 / RATE
         return struct.pack(

@@ -75,6 +75,13 @@ class ObjectNode(Node):
         """Give the property ``name``."""
         return self.properties.get(name)
 
+    @property
+    def sent_whole(self) -> bool:
+        """Say whether it has a tag or a required property (an update cannot leave them out)."""
+        return self.discriminator is not None or any(
+            child.required for child in self.properties.values()
+        )
+
     def parts(self, path: str, rows: Iterable[int] = (0,)) -> Iterator[Part]:
         """Yield every property (the discriminator is not drawn: the branch chosen says it)."""
         for key, child in self.properties.items():
@@ -190,6 +197,11 @@ class ArrayNode(Node):
         """Give the item node for a row number."""
         return self.item if row_index(name) is not None else None
 
+    @property
+    def sent_whole(self) -> bool:
+        """Say that a change to a row sends the whole list (an update replaces a list)."""
+        return True
+
     def parts(self, path: str, rows: Iterable[int] = (0,)) -> Iterator[Part]:
         """Yield the item node once per row."""
         if self.item is not None:
@@ -274,6 +286,11 @@ class UnionNode(Node):
     @property
     def has_switch(self) -> bool:
         """Say that the branch is always chosen with the mode switch."""
+        return True
+
+    @property
+    def sent_whole(self) -> bool:
+        """Say that a change inside it sends it whole (its branch is told by all of it)."""
         return True
 
     def value_modes(self) -> list[tuple[str, str]]:

@@ -212,6 +212,12 @@ class Node:
         """Give the node one step down: a property, or an array's item for a row number."""
         return None
 
+    @property
+    def sent_whole(self) -> bool:
+        """Say whether a change inside this value must send all of it (as a union's branch
+        needs its tag, an object its required keys, a list all its items)."""
+        return False
+
     def parts(self, path: str, rows: Iterable[int] = (0,)) -> Iterator[Part]:
         """Yield the nodes inside this one (an array's for each of ``rows``), with form paths."""
         return iter(())
@@ -352,3 +358,22 @@ def _item(value: Any, name: str) -> Any:
     if isinstance(value, list) and name.isdigit() and int(name) < len(value):
         return value[int(name)]
     return OMIT
+
+
+def update_path(root: Node, path: str) -> str:
+    """Give the body path of the smallest value that holds the field at ``path`` (a form or
+    body path) and can be sent alone in an update: the outermost value on the way that must be
+    sent whole (:attr:`Node.sent_whole`), else the field itself. The first step (the object an
+    update names, ``session``) does not count: an update always sends it in part."""
+    node: Node | None = root
+    names: list[str] = []
+    for depth, (name, key) in enumerate(steps(path)):
+        node = node.child(name) if node is not None else None
+        names.append(name)
+        if node is None:
+            break
+        if depth and node.sent_whole:
+            return ".".join(names)
+        branch = node.branch(key) if key else None
+        node = branch.node if branch is not None else node
+    return ".".join(part for part, _ in steps(path))

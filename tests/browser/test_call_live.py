@@ -271,6 +271,73 @@ def test_a_calls_inspector_masks_the_visitors_own_key(
     assert call_ui.key not in events.evaluate("list => list.outerHTML")
 
 
+def test_a_turn_detection_change_mid_call_is_sent_whole_and_applied(
+    call_ui, call_page, live_server, peers
+) -> None:
+    page = call_page
+    call_ui.start_call(page)
+    group = "#g-f-session-realtime-audio-input-turn_detection"
+    assert page.locator(group).get_attribute("data-update-path") == (
+        "session.audio.input.turn_detection"
+    )
+    page.locator(
+        'input[name="session:realtime.audio.input.turn_detection@mode"][value="server_vad"]'
+    ).check()
+    field = "#f-session-realtime-audio-input-turn_detection-server_vad-threshold"
+    assert page.locator("#g-" + field[1:]).get_attribute("data-update-path") == (
+        "session.audio.input.turn_detection"  # a union: its leaves go with their branch's tag
+    )
+    page.locator(field).fill("0.8")
+    call_ui.wait_for(
+        page,
+        "Array.from(document.querySelectorAll('[data-testid=call-events] > li'))"
+        ".some(li => li.textContent.includes('0.8'))",
+    )
+    update = call_ui.wait_event(page, "client", "session.update")
+    detection = update["session"]["audio"]["input"]["turn_detection"]
+    assert detection["type"] == "server_vad" and detection["threshold"] == 0.8
+    call_ui.until(
+        lambda: any(
+            e["session"]["audio"]["input"]["turn_detection"].get("threshold") == 0.8
+            for e in call_ui.events(page, "server", "session.updated")
+        ),
+        20,
+        "session.updated with threshold 0.8",
+    )
+    note = page.locator(group + " [data-testid=call-field-note]")  # the change was its branch
+    call_ui.until(lambda: note.text_content() == "Live call: applied (session.updated)", 20, "note")
+    # a second threshold is a change of one leaf: still sent with its branch's type
+    page.locator(field).fill("0.6")
+    call_ui.until(
+        lambda: any(
+            e["session"]["audio"]["input"]["turn_detection"]
+            == {"type": "server_vad", "threshold": 0.6}
+            for e in call_ui.events(page, "client", "session.update")
+        ),
+        20,
+        "session.update with the whole turn_detection",
+    )
+    leaf = page.locator("#g-" + field[1:] + " [data-testid=call-field-note]")
+    call_ui.until(lambda: leaf.text_content() == "Live call: applied (session.updated)", 20, "leaf")
+    assert not call_ui.events(page, "server", "error")
+
+    # semantic_vad's eagerness goes with its type too (it was "Unknown parameter" alone)
+    page.locator(
+        'input[name="session:realtime.audio.input.turn_detection@mode"][value="semantic_vad"]'
+    ).check()
+    eager = "#f-session-realtime-audio-input-turn_detection-semantic_vad-eagerness"
+    page.locator(eager).select_option("high")
+    call_ui.until(
+        lambda: any(
+            e["session"]["audio"]["input"]["turn_detection"].get("eagerness") == "high"
+            for e in call_ui.events(page, "server", "session.updated")
+        ),
+        20,
+        "session.updated with eagerness high",
+    )
+    assert not call_ui.events(page, "server", "error")
+
+
 def test_the_transcript_shows_hidden_characters_the_model_says(
     call_ui, call_page, live_server, peers
 ) -> None:
