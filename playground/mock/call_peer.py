@@ -208,7 +208,7 @@ class CallPeers:
         """Give ``(call_id, SDP answer)`` for an offer of ``client``; raise :class:`CallRefused`
         over its share (429: calls open, starts a minute), when the process is full (503), for
         an offer aiortc cannot read (400) or with no answer in time (504)."""
-        call = MockCall(Conversation(rules, session), settings, client)
+        call = MockCall(Conversation(rules, session, settings.max_seconds), settings, client)
         self.admit(call, settings)
         loop = self.running_loop(settings.host)
         future = asyncio.run_coroutine_threadsafe(call.open(offer_sdp), loop)

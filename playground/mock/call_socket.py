@@ -195,7 +195,8 @@ def open_call(
 
     session, rules = _socket_session(token, query)
     settings = CallSettings.from_config(current_app.config)
-    call = SocketCall(Conversation(rules, session), settings, send_text, request.remote_addr or "")
+    conversation = Conversation(rules, session, settings.max_seconds)
+    call = SocketCall(conversation, settings, send_text, request.remote_addr or "")
     peers.admit(call, settings)
     loop = peers.running_loop(settings.host)
     loop.call_soon_threadsafe(call.begin)

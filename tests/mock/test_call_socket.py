@@ -162,3 +162,13 @@ def test_socket_calls_count_with_webrtc_calls_against_the_mock_limit(
         time.sleep(0.05)
     with _open(url) as third:
         assert _until(third, "session.created")
+
+
+def test_the_session_expires_when_the_mock_will_end_the_call(app: Any, socket_url: str) -> None:
+    """``expires_at`` is the moment the mock's length limit ends the call: the configured
+    ``CALL_MOCK_MAX_SECONDS``, not a default."""
+    app.config["CALL_MOCK_MAX_SECONDS"] = 120
+    before = int(time.time())
+    with _open(socket_url) as ws:
+        created = _until(ws, "session.created")
+    assert before + 120 <= created["session"]["expires_at"] <= int(time.time()) + 120
