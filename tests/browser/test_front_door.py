@@ -199,11 +199,11 @@ def test_a_function_call_and_a_refusal_are_announced(
     expect(page.get_by_test_id("call-function")).to_be_visible()
     announce = page.locator('#call-live [role="status"].sr')
     expect(announce).to_contain_text("The model called the function")
+    # An event the mock does not take: its error event comes back over the call's transport.
     page.evaluate(
-        "window.__modules.call.current().channel.dispatchEvent(new MessageEvent('message',"
-        " {data: JSON.stringify({type: 'error', error: {message: 'Nope.'}})}))"
+        "window.__modules.call.current().link.send(JSON.stringify({type: 'no.such.event'}))"
     )
-    expect(page.locator('#call-live [role="alert"]')).to_contain_text("Nope.")
+    expect(page.locator('#call-live [role="alert"]')).to_contain_text("The server refused")
 
 
 # --- 6. import ------------------------------------------------------------------------------

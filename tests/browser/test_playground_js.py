@@ -101,6 +101,7 @@ def test_our_scripts_are_modules_and_leave_no_window_globals(page: Any, op: str)
         src for src in (s for _, s in scripts) if "/vendor/htmx" in src
     ]
     if op == "client-secrets":  # the call's modules, imported on the first click
+        page.get_by_role("button", name="Built-in mock (offline)").click()  # Start call needs one
         with page.expect_response("**/call-view.js"):  # imported by call.js
             page.get_by_test_id("call-start").click()
     names = page.evaluate("Object.keys(window).filter(n => /^Playground/i.test(n))")

@@ -144,7 +144,8 @@ def test_the_gateway_url_fills_the_snippets_but_never_leaves_the_browser(page: A
     _wait_shown_panel_contains(page, "my-gateway")
     page.locator("#f-instructions").fill("hello")
     _wait_shown_panel_contains(page, "hello")
-    assert "http://127.0.0.1:9/my-gateway/v1/realtime/sessions" in _panel_text(page, "curl")
+    curl = _tab_text(page, "curl", LANGUAGES["curl"].label)  # drawn when picked
+    assert "http://127.0.0.1:9/my-gateway/v1/realtime/sessions" in curl
     body = {"instructions": "hello"}
     for lang in languages_for(get_operation("sessions")):
         assert _tab_text(page, lang.id, lang.label) == render_snippet(
@@ -257,4 +258,8 @@ def test_ga_operation_snippets_use_the_client_secrets_call(page: Any) -> None:
     for lang in call_langs:
         text = _tab_text(page, lang, labels[lang])
         assert text == render_snippet(op, lang, body)
-        assert "realtime.calls.create(" in text or "/realtime/calls" in text
+        # The call over WebRTC (calls.create, /realtime/calls) or over WebSocket (connect).
+        assert any(
+            call in text
+            for call in ("realtime.calls.create(", "/realtime/calls", "realtime.connect(")
+        )

@@ -146,8 +146,9 @@ def test_the_snippet_calls_the_mock_with_the_key_its_server_half_minted(
     assert call["Content-Type"] == "application/sdp"
     assert created["type"] == "session.created"
     session = created["session"]
+    assert session["expires_at"] > time.time()  # when the mock will end the call
     expected = SessionRules(OP.request_schema, OP.root).effective(
-        PRESET.body["session"], session["id"]
+        PRESET.body["session"], session["id"], session["expires_at"]
     )
     assert session == expected
     assert session["audio"]["output"]["voice"] == "marin"

@@ -158,10 +158,15 @@ def test_call_snippet_sends_the_offer_and_the_session(
 
 
 def test_every_call_language_runs_in_a_client() -> None:
-    """Both server-half tabs are proven here (a new one needs its client in ``_run``), the
+    """The WebRTC server-half tabs are proven here (a new one needs its client in ``_run``),
+    the WebSocket tab by the SDK against the mock (test_snippets_socket_fidelity.py), the
     browser half in Chromium (test_snippets_browser_call.py)."""
     langs = call_languages_for(OP)
-    assert [lang.id for lang in langs if not lang.browser] == ["python_openai_call", "curl_call"]
+    assert [lang.id for lang in langs if not lang.browser] == [
+        "python_openai_call",
+        "python_openai_socket",
+        "curl_call",
+    ]
     assert [lang.id for lang in langs if lang.browser] == ["browser_call"]
 
 
