@@ -56,15 +56,15 @@ def over_budget(root: Node, body: Any, names: Iterable[str], limit: int = MAX_CO
 
 
 _EMPTY: dict[int, tuple[Node, int]] = {}  # id -> (node, cost): a node without a value
-_PARTLESS: dict[int, tuple[Node, bool]] = {}  # id -> (node, whether nothing is drawn inside it)
+_LEAVES: dict[int, tuple[Node, int | None]] = {}  # id -> (node, cost): see _leaf_cost
 
 
 def _count(
     node: Node, value: Any, where: str, as_json: frozenset[str], costs: dict[str, int]
 ) -> int:
-    if value is not OMIT and value is not None and _partless(node):
-        # What :func:`_walk` gives, without its loop: one row of 33,000 tool names each.
-        return node.inputs + (1 if node.has_switch and where else 0)
+    leaf = _leaf_cost(node) if where else None
+    if leaf is not None:
+        return leaf
     if value is OMIT or value is None:
         known = _EMPTY.get(id(node))
         if known is None or known[0] is not node:
@@ -82,10 +82,15 @@ def _walk(
     node: Node, value: Any, where: str, as_json: frozenset[str], costs: dict[str, int]
 ) -> int:
     count = node.inputs + (1 if node.has_switch and where else 0)  # the root has no switch
-    if node.has_rows and isinstance(value, list):  # a drawn part per row (none without items)
-        rows = range(min(len(value), node.row_limit))
-        for index, part in zip(rows, node.parts("", rows), strict=False):
-            count += _count(part.node, value[index], join(where, str(index)), as_json, costs)
+    if node.has_rows and isinstance(value, list):  # every row holds the same node, drawn
+        row, rows = node.child("0"), range(min(len(value), node.row_limit))
+        if row is None:
+            return count
+        leaf = _leaf_cost(row)
+        if leaf is not None:  # 33,000 tool names in one link: no walk per name
+            return count + leaf * len(rows)
+        for index in rows:
+            count += _count(row, value[index], join(where, str(index)), as_json, costs)
         return count
     chosen = node.mode_for(value) if value is not OMIT else None
     for part in node.parts("", ()):  # no rows without a list
@@ -102,10 +107,12 @@ def _walk(
     return count
 
 
-def _partless(node: Node) -> bool:
-    """Say whether ``node`` draws nothing inside itself (no rows, no properties, no branches)."""
-    known = _PARTLESS.get(id(node))
+def _leaf_cost(node: Node) -> int | None:
+    """Give the controls ``node`` draws below the root when it draws nothing inside itself (no
+    rows, properties or branches): the same whatever its value. ``None`` for any other node."""
+    known = _LEAVES.get(id(node))
     if known is None or known[0] is not node:
-        nothing = not node.has_rows and next(node.parts(""), None) is None
-        known = _PARTLESS[id(node)] = (node, nothing)
+        inside = node.has_rows or next(node.parts(""), None) is not None
+        cost = None if inside else node.inputs + (1 if node.has_switch else 0)
+        known = _LEAVES[id(node)] = (node, cost)
     return known[1]
