@@ -149,6 +149,11 @@ class ObjectNode(Node):
         tag = self.tag
         return tag is OMIT or (self.discriminator in value and same(value[self.discriminator], tag))
 
+    @property
+    def has_rules(self) -> bool:
+        """Say whether a property has an ``x-only-when`` (the rule is the object's to apply)."""
+        return any("x-only-when" in child.schema for child in self.properties.values())
+
     def broken_rules(
         self, value: Any, path: str, parents: tuple[dict[str, Any], ...]
     ) -> Iterator[tuple[str, str]]:

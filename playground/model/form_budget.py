@@ -56,11 +56,15 @@ def over_budget(root: Node, body: Any, names: Iterable[str], limit: int = MAX_CO
 
 
 _EMPTY: dict[int, tuple[Node, int]] = {}  # id -> (node, cost): a node without a value
+_LEAVES: dict[int, tuple[Node, int | None]] = {}  # id -> (node, cost): see _leaf_cost
 
 
 def _count(
     node: Node, value: Any, where: str, as_json: frozenset[str], costs: dict[str, int]
 ) -> int:
+    leaf = _leaf_cost(node) if where else None
+    if leaf is not None:
+        return leaf
     if value is OMIT or value is None:
         known = _EMPTY.get(id(node))
         if known is None or known[0] is not node:
@@ -78,11 +82,18 @@ def _walk(
     node: Node, value: Any, where: str, as_json: frozenset[str], costs: dict[str, int]
 ) -> int:
     count = node.inputs + (1 if node.has_switch and where else 0)  # the root has no switch
-    rows: range = range(0)
-    if node.has_rows and isinstance(value, list):
-        rows = range(min(len(value), node.row_limit))
+    if node.has_rows and isinstance(value, list):  # every row holds the same node, drawn
+        row, rows = node.child("0"), range(min(len(value), node.row_limit))
+        if row is None:
+            return count
+        leaf = _leaf_cost(row)
+        if leaf is not None:  # 33,000 tool names in one link: no walk per name
+            return count + leaf * len(rows)
+        for index in rows:
+            count += _count(row, value[index], join(where, str(index)), as_json, costs)
+        return count
     chosen = node.mode_for(value) if value is not OMIT else None
-    for part in node.parts("", rows):
+    for part in node.parts("", ()):  # no rows without a list
         if not part.drawn:
             continue
         name, key = steps(part.path)[-1]
@@ -92,7 +103,16 @@ def _walk(
             item = value if key == chosen else OMIT
         elif isinstance(value, dict):
             item, at = value.get(name, OMIT), join(where, name)
-        elif isinstance(value, list) and node.has_rows:
-            item, at = value[int(name)], join(where, name)
         count += _count(part.node, item, at, as_json, costs)
     return count
+
+
+def _leaf_cost(node: Node) -> int | None:
+    """Give the controls ``node`` draws below the root when it draws nothing inside itself (no
+    rows, properties or branches): the same whatever its value. ``None`` for any other node."""
+    known = _LEAVES.get(id(node))
+    if known is None or known[0] is not node:
+        inside = node.has_rows or next(node.parts(""), None) is not None
+        cost = None if inside else node.inputs + (1 if node.has_switch else 0)
+        known = _LEAVES[id(node)] = (node, cost)
+    return known[1]

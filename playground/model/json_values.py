@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema.protocols import Validator
 
-_VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
+from playground.model.json_validator import BodyValidator
+
+_VALIDATORS: dict[int, tuple[dict[str, Any], Validator]] = {}
 
 
-def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
+def validator_for(schema: dict[str, Any]) -> Validator:
     """Give the compiled validator of a (resolved) schema, built once per schema object."""
     cached = _VALIDATORS.get(id(schema))
     if cached is None or cached[0] is not schema:  # the id of a collected dict can come back
-        cached = (schema, Draft202012Validator(schema))
+        cached = (schema, BodyValidator(schema))
         _VALIDATORS[id(schema)] = cached
     return cached[1]
 

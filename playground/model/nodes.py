@@ -17,8 +17,9 @@ the snippet literals and the mock all go through them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from playground.model.form_names import steps
@@ -248,16 +249,18 @@ class Node:
                 node = branch.node
         return node
 
-    def placed(self, value: Any, path: Path = ()) -> Iterator[Placed]:
+    def placed(
+        self, value: Any, path: Path = (), enter: Callable[[Node], bool] | None = None
+    ) -> Iterator[Placed]:
         """Yield where ``value`` and everything in it sits in the tree, unions resolved to the
-        branch each value is for (free JSON is not entered)."""
+        branch each value is for (free JSON is not entered, nor a node ``enter`` refuses)."""
         node, unions = resolved(self, value)
         if node is None:
             return
         yield Placed(path, node, value, unions)
         for key, child, item in node.items_of(value):
-            if child is not None:
-                yield from child.placed(item, (*path, key))
+            if child is not None and (enter is None or enter(child)):
+                yield from child.placed(item, (*path, key), enter)
 
     def settings_in(self, value: Any) -> int:
         """Give how many settings ``value`` sets below this node: each value the tree holds
@@ -307,6 +310,19 @@ class Node:
         (``x-unique-by``, ``x-only-when``, ``x-names-from``) that ``value`` breaks here;
         ``parents`` are the objects around it, nearest last."""
         return iter(())
+
+    @property
+    def has_rules(self) -> bool:
+        """Say whether the schema declares a rule here that :meth:`broken_rules` applies: one
+        on the node's own value (``x-unique-by``, ``x-names-from``; an object also answers for
+        its properties' ``x-only-when``)."""
+        return "x-unique-by" in self.schema or "x-names-from" in self.schema
+
+    @cached_property
+    def rules_within(self) -> bool:
+        """Say whether this node or one inside it declares a rule: a value anywhere else breaks
+        none, so the rules' walk need not enter it (33,000 tool names in one link)."""
+        return self.has_rules or any(part.node.rules_within for part in self.parts(""))
 
     def defaults(self) -> dict[str, Any]:
         """Give the server defaults of the properties the schema documents (objects have them)."""

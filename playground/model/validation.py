@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
+from operator import attrgetter
 from typing import Any, cast
 
 from jsonschema.exceptions import ValidationError, relevance
@@ -42,7 +43,7 @@ def broken_rules(root: Node, body: dict[str, Any]) -> Iterator[tuple[str, str]]:
     breaks (``x-unique-by``, ``x-only-when``, ``x-names-from``), each union's branch as the
     value's own."""
     objects: dict[tuple[str | int, ...], dict[str, Any]] = {}
-    for placed in root.placed(body):
+    for placed in root.placed(body, enter=attrgetter("rules_within")):
         path = placed.path
         parents = tuple(objects[path[:n]] for n in range(len(path)) if path[:n] in objects)
         if isinstance(placed.value, dict):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from playground.model.form_budget import MAX_CONTROLS, controls, lists_as_json, over_budget
 from playground.model.form_filler import form_from_body
 from playground.model.form_reader import build_body
-from playground.model.operations import Operation
+from playground.model.operations import Operation, all_operations, get_operation
 from playground.web.forms import SessionForm
 
 
@@ -24,6 +26,23 @@ def test_controls_count_what_the_form_draws(ga_op: Operation) -> None:
     assert controls(ga_op.root, body) == drawn
     empty = SessionForm(ga_op.root, form_from_body(ga_op.root, {}).form)
     assert controls(ga_op.root, {}) == len(list(empty.form))
+
+
+@pytest.mark.parametrize("op_id", sorted(all_operations()))
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_controls_count_what_the_form_draws_for_any_body(
+    op_id: str, round_trip_bodies: Any, data: st.DataObject
+) -> None:
+    """For generated bodies of every operation too: rows of rows, unions, lists left out."""
+    op = get_operation(op_id)
+    body = data.draw(round_trip_bodies(op))
+    drawn = SessionForm(op.root, form_from_body(op.root, body).form)
+    assert controls(op.root, body) == len(list(drawn.form))
 
 
 @pytest.mark.parametrize("fixture", ["nested_rows_body", "function_tools_body"])

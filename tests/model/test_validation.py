@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from playground.model.nodes import Node
 from playground.model.operations import Operation, get_operation
-from playground.model.validation import validate_body
+from playground.model.validation import broken_rules, validate_body
 
 CASES = [
     ({"temperature": 1.5}, "temperature", "Must be a number from 0.6 to 1.2; got 1.5."),
@@ -225,3 +226,38 @@ def test_every_problem_is_reported_at_once(sessions_op) -> None:
         sessions_op.request_schema, sessions_op.root, {"temperature": 9, "speed": 9, "x": 1}
     )
     assert set(errors) == {"temperature", "speed", "x"}
+
+
+def _tools(*names: str) -> list[dict[str, object]]:
+    return [{"type": "function", "name": name} for name in names]
+
+
+#: Bodies breaking the rules the schemas declare as data, at every depth they are declared.
+RULE_BREAKING = [
+    ("sessions", {"tools": [{"name": "a"}, {"name": "a"}], "tool_choice": "b"}),
+    ("sessions", {"turn_detection": {"type": "server_vad", "eagerness": "high"}, "x": [1]}),
+    ("sessions", {"turn_detection": {"eagerness": "low", "silence_duration_ms": 9}}),
+    ("client-secrets", _realtime(tools=_tools("a", "b", "a", "b"), tool_choice="c")),
+    (
+        "client-secrets",
+        _realtime(
+            tools=[
+                *_tools("f", "f"),
+                {"type": "mcp", "server_label": "s", "require_approval": {"never": {}}},
+            ],
+            tool_choice={"type": "function", "name": "g"},
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("op_id", "body"), RULE_BREAKING)
+def test_the_rules_walk_leaves_out_only_what_declares_no_rule(
+    op_id: str, body: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules found entering only nodes with a rule within are those of the whole walk."""
+    op = get_operation(op_id)
+    found = list(broken_rules(op.root, body))
+    assert found
+    monkeypatch.setattr(Node, "rules_within", property(lambda node: True))
+    assert list(broken_rules(op.root, body)) == found
