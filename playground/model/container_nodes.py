@@ -368,6 +368,10 @@ class UnionNode(Node):
             )
         return value
 
+    def chosen_in(self, form: FormData, path: str) -> str:
+        """Give the key of the branch the form data chose ("" for none)."""
+        return form.get(mode_key(path))
+
     def mode_for(self, value: Any) -> str:
         """Give the mode the switch takes for ``value``: its branch's key."""
         branch = self.branch_for(value)

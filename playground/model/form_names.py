@@ -11,6 +11,8 @@ Dropping the ``:key`` segments gives the JSON path of the value in the body. Bes
 own input sit ``PATH@mode`` (unset / a value / null / a branch), ``PATH@row`` (a row exists),
 ``PATH@custom`` (the typed value of an open choice set to :data:`CUSTOM`) and ``PATH@json`` (a
 list the form shows as JSON text instead of rows: see :mod:`playground.model.form_budget`).
+A union chosen with one select (:mod:`playground.model.select_union`) has no ``@mode``: its
+input at ``PATH`` holds a listed string, :data:`CUSTOM` or ``:key`` for another branch.
 """
 
 from __future__ import annotations

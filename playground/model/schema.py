@@ -27,6 +27,7 @@ from playground.model.leaf_nodes import (
     StringNode,
 )
 from playground.model.nodes import Branch, Node
+from playground.model.select_union import SelectUnionNode, picked_string
 
 __all__ = [
     "ArrayNode",
@@ -39,6 +40,7 @@ __all__ = [
     "NumberNode",
     "ObjectNode",
     "SchemaError",
+    "SelectUnionNode",
     "StringNode",
     "UnionNode",
     "iter_nodes",
@@ -183,6 +185,8 @@ def _walk_union(
             key = f"{key}{index}"
         label = alt.get("title") or key
         branches.append(Branch(_slug(key), str(label), node, indexes))
+    if picked_string(branches, nullable) is not None:  # a voice: one select, not a switch
+        return SelectUnionNode(branches=branches, discriminator=discriminator, **common)
     return UnionNode(branches=branches, discriminator=discriminator, **common)
 
 

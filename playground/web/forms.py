@@ -33,6 +33,7 @@ from playground.model.form_names import CUSTOM, custom_key, json_key, mode_key
 from playground.model.leaf_nodes import BooleanNode, EnumListNode, JsonNode, NumberNode, StringNode
 from playground.model.nodes import Node
 from playground.model.row_limits import row_indices
+from playground.model.select_union import BRANCH_MARK, SelectUnionNode
 
 #: An input's name and its field. A field made outside a form is an ``UnboundField`` until
 #: :class:`~wtforms.form.BaseForm` binds it; WTForms' stubs type the constructor as giving the
@@ -135,42 +136,63 @@ def _attrs(path: str, required: bool) -> tuple[dict[str, Any], dict[str, Any]]:
 
 @_fields.register
 def _string(node: StringNode, path: str, required: bool, data: FormData) -> list[NamedField]:
-    kw, attrs = _attrs(path, required)
     if node.choices:
-        current = data.get(path)
         # A select that is a union's branch (``voice:name``) was chosen with the mode switch:
         # it starts on its first choice, so choosing the branch is never an error at once.
         whole_branch = ":" in path.rpartition(".")[2]
         unset = (required and not node.open) or whole_branch
-        choices = [] if unset else [("", _unset_label(node))]
-        choices += [(c, c) for c in node.choices]
-        if node.open:
-            choices.append((CUSTOM, f"Custom {node.schema.get('x-custom-label', 'value')}…"))
-        elif current and current not in node.choices:
-            # A loaded value the schema refuses stays selected for the validation to flag.
-            choices.append((current, f"{current} (not a choice)"))
-        select = SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw)
-        out: list[NamedField] = [(path, select)]
-        if node.open:
-            out.append(
-                (
-                    custom_key(path),
-                    StringField(
-                        f"Custom {node.schema.get('x-custom-label', 'value')}",
-                        id=field_id(custom_key(path)),
-                        render_kw={
-                            "placeholder": node.schema.get("x-custom-label", "custom value")
-                        },
-                    ),
-                )
-            )
-        return out
+        return _select(node, path, required, data, None if unset else _unset_label(node), [])
+    kw, attrs = _attrs(path, required)
     if node.has_default:
         attrs["placeholder"] = f"server default: {node.default_label}"
     cls = TextAreaField if node.multiline else StringField
     if node.multiline:
         attrs["rows"] = 4
     return [(path, cls(node.name, render_kw=attrs, **kw))]
+
+
+@_fields.register
+def _select_union(
+    node: SelectUnionNode, path: str, required: bool, data: FormData
+) -> list[NamedField]:
+    # One select: "unset", the listed strings, a custom one, then a choice per other branch
+    # (last, in the order of their panes: CSS shows the pane of the last options by position).
+    others = [(BRANCH_MARK + b.key, f"{b.label[:1].upper()}{b.label[1:]}…") for b in node.others]
+    unset = None if required else _unset_label(node)
+    return _select(node.string_node, path, required, data, unset, others)
+
+
+def _select(
+    node: StringNode,
+    path: str,
+    required: bool,
+    data: FormData,
+    unset: str | None,
+    others: list[tuple[str, str]],
+) -> list[NamedField]:
+    """Give a select of the node's choices (after ``unset``, when given; ``others`` last) and
+    the custom value's input beside it when the choice is open."""
+    kw, attrs = _attrs(path, required)
+    current = data.get(path)
+    choices = [] if unset is None else [("", unset)]
+    choices += [(c, c) for c in node.choices]
+    custom_label = str(node.schema.get("x-custom-label", "value"))
+    if node.open:
+        choices.append((CUSTOM, f"Custom {custom_label}…"))
+    elif current and current not in node.choices and current not in dict(others):
+        # A loaded value the schema refuses stays selected for the validation to flag.
+        choices.append((current, f"{current} (not a choice)"))
+    choices += others
+    select = SelectField(node.name, choices=_choices(choices), render_kw=attrs, **kw)
+    out: list[NamedField] = [(path, select)]
+    if node.open:
+        custom = StringField(
+            f"Custom {custom_label}",
+            id=field_id(custom_key(path)),
+            render_kw={"placeholder": node.schema.get("x-custom-label", "custom value")},
+        )
+        out.append((custom_key(path), custom))
+    return out
 
 
 @_fields.register

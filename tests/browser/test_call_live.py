@@ -148,8 +148,7 @@ def test_a_change_of_the_form_updates_the_session_live(
     sent_before = len(call_ui.events(page, "client", "session.update"))
     call_ui.say(page, "Hello")  # the mock answers with audio: the voice is fixed from now on
     call_ui.wait_event(page, "server", "response.done")
-    page.locator('input[name="session:realtime.audio.output.voice@mode"][value="string"]').check()
-    page.locator("#f-session-realtime-audio-output-voice-string").select_option("ash")
+    page.locator("#f-session-realtime-audio-output-voice").select_option("ash")
     call_ui.wait_for(
         page,
         "document.querySelector('#g-f-session-realtime-audio-output-voice [data-testid=call-field-note]') !== null",

@@ -113,14 +113,36 @@ def test_fields_have_human_labels_with_the_key_beside_and_voice_has_no_early_err
     expect(field.locator("label")).to_have_text("Instructions")
     expect(field.locator("code.key")).to_have_text("instructions")
     expect(page.get_by_test_id("settings-count")).to_have_text("17 settings set")
+
+
+def test_the_voice_is_chosen_in_one_step_from_one_select(page: Any, expect) -> None:
     page.goto("/")
     voice = page.locator("#g-f-session-realtime-audio-output-voice")
-    voice.locator(':scope > .modes input[value="string"]').check()
-    page.wait_for_timeout(600)  # the preview's answer (150 ms debounce) has come
+    select = page.get_by_label("Voice", exact=True)
+    expect(voice.locator("input[type=radio]")).to_have_count(0)  # no branch to pick first
+    expect(select).to_have_value("")
     expect(voice.locator(".error:not(:empty)")).to_have_count(0)
-    assert _body(page)["session"]["audio"]["output"]["voice"] == "alloy"
-    voice.locator("select").select_option("marin")
+    expect(voice.locator(".pane")).to_be_hidden()
+    # By keyboard: the select takes focus, and one choice sets the voice.
+    select.focus()
+    expect(select).to_be_focused()
+    select.select_option("marin")
     expect(page.get_by_test_id("request-body")).to_contain_text('"voice": "marin"')
+    page.wait_for_timeout(600)  # the preview's answer (150 ms debounce) and its error slots
+    expect(voice.locator(".error:not(:empty)")).to_have_count(0)
+    # The custom voice is a choice of the same select; its ID input shows only then.
+    select.select_option(label="Custom voice ID…")
+    id_input = page.get_by_label("ID", exact=False).and_(voice.locator("input[name$=':object.id']"))
+    expect(id_input).to_be_visible()
+    id_input.fill("voice_1234")
+    expect(page.get_by_test_id("request-body")).to_contain_text('"id": "voice_1234"')
+    assert _body(page)["session"]["audio"]["output"]["voice"] == {"id": "voice_1234"}
+    page.wait_for_timeout(600)
+    expect(voice.locator(".error:not(:empty)")).to_have_count(0)
+    select.select_option("")  # unset: the server's default, nothing sent
+    expect(id_input).to_be_hidden()
+    expect(page.get_by_test_id("request-body")).not_to_contain_text('"voice"')
+    assert _body(page) == {"session": {"type": "realtime"}}
 
 
 # --- 4. a phone -----------------------------------------------------------------------------

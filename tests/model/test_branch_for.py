@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from playground.mock.responses import success
 from playground.model.container_nodes import UnionNode
 from playground.model.form_filler import form_from_body
-from playground.model.form_names import branch_path, join, mode_key
+from playground.model.form_names import branch_path, join
 from playground.model.form_reader import build_body
 from playground.model.nodes import Branch, Node
 from playground.model.operations import Operation, all_operations, get_operation
@@ -113,11 +113,11 @@ def test_every_consumer_picks_the_branch_branch_for_picks(
                     f"{name} did not ask branch_for at {path}"
                 )
 
-    # Where the choice shows, it is that branch: the filler's mode switch, the reader's body
-    # (it reads the branch back from the switch), the node the literals give each value.
+    # Where the choice shows, it is that branch: the mode switch (or the one select) filled, the
+    # reader's body (it reads the branch back from it), the node the literals give each value.
     filled = form_from_body(op.root, body)
-    for path, form_path, _union, _value, branch in expected:
-        assert filled.form.get(mode_key(form_path)) == branch.key, path
+    for path, form_path, union, _value, branch in expected:
+        assert union.chosen_in(filled.form, form_path) == branch.key, path
     built = build_body(op.root, filled.form)
     assert built.errors == {} and canonical(built.body) == canonical(body)
     innermost = {path: branch.node for path, _form_path, _union, _value, branch in expected}
