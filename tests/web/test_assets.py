@@ -20,7 +20,7 @@ def _asset_urls(client) -> list[str]:
 
 def test_every_asset_the_page_links_carries_the_digest_of_its_bytes(client) -> None:
     urls = _asset_urls(client)
-    assert len(urls) >= 8  # htmx, two stylesheets, the page's own scripts
+    assert len(urls) >= 7  # htmx, the stylesheet, the page's own scripts
     modules = [url for url in urls if url.startswith("/static/m/")]
     assert modules and all(url.endswith(".js") for url in modules)
     for url in (url for url in urls if url not in modules):
