@@ -1,8 +1,8 @@
 // The call panel's first-load part: imports the call (static/call.js, which imports the rest of
-// the call's modules) on the first Start call or Connect click, so the page's first load stays
-// light, and offers "Connect with this key" while the response pane holds an ek_ key.
-// Start call waits for a gateway as Send does, with its reason beside it. It also keeps the
-// transport choice (WebRTC or WebSocket) in browser storage.
+// the call's modules) and its stylesheet on the first Start call or Connect click, so the page's
+// first load stays light, and offers "Connect with this key" while the response pane holds an
+// ek_ key. Start call waits for a gateway as Send does, with its reason beside it. It also keeps
+// the transport choice (WebRTC or WebSocket) in browser storage.
 // ES module: no inline script, no eval.
 import { store } from "./playground.js";
 import { gatewayReady } from "./request-headers.js";
@@ -33,9 +33,30 @@ document.addEventListener("change", function (event) {
 // The call's module once imported: later clicks act at once, not a microtask later.
 let loaded = null;
 
-// Resolves with the call's module (static/call.js) once it and what it imports have run.
+// The call's stylesheet (static/call.css, named by the panel's data-call-style), asked for once:
+// resolves when it has loaded or failed (a call without its styles still works).
+let styled = null;
+function loadStyle() {
+  if (!styled) {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = panel().dataset.callStyle;
+    styled = new Promise(function (done) {
+      link.addEventListener("load", done);
+      link.addEventListener("error", done);
+    });
+    document.head.append(link);
+  }
+  return styled;
+}
+
+// Resolves with the call's module (static/call.js) once it and what it imports have run, and
+// its stylesheet has come.
 export function load() {
-  return import("./call.js").then(function (call) { loaded = call; return call; });
+  return Promise.all([import("./call.js"), loadStyle()]).then(function (both) {
+    loaded = both[0];
+    return loaded;
+  });
 }
 
 // Start call (and its reason) as the send panel's gateway allows, out of a call.

@@ -1,5 +1,5 @@
 """The benchmark command keeps working (no timings asserted here), and the page keeps its weight
-budget: bytes are deterministic, so the 48 KB first load is checked on every run."""
+budget: bytes are deterministic, so the 41 KB first load is checked on every run."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _kb(text: str) -> float:
     return float(re.match(r"([\d.]+) KB", text).group(1))  # type: ignore[union-attr]
 
 
-def test_first_load_weighs_every_asset_and_stays_under_48_kb_sent(bench, client) -> None:
+def test_first_load_weighs_every_asset_and_stays_under_41_kb_sent(bench, client) -> None:
     rows = bench.weight_rows()
     html = client.get("/").get_data(as_text=True)
     linked = re.findall(r'(?:src|href)="(/static/[^"?]+)', html)
@@ -34,9 +34,10 @@ def test_first_load_weighs_every_asset_and_stays_under_48_kb_sent(bench, client)
     total = rows[-1]
     raw, sent = _kb(total[1]), _kb(total[2])
     assert sent < raw / 2  # everything is sent compressed
-    # 48 KB since / is the GA form (issue 21), whose nested session draws about 1.7 times the
-    # beta form's HTML (40 KB was the beta page's budget).
-    assert sent <= 48.0, f"first load is {sent} KB gzip, over the 48 KB budget"
+    # 41 KB, not the beta page's 40: / is the GA form (issue 21), whose union panes draw about
+    # 1.7 times the beta form's HTML. Under 40 would take the help texts or the unpicked union
+    # branches out of the first HTML, which the page without JavaScript still needs.
+    assert sent <= 41.0, f"first load is {sent} KB gzip, over the 41 KB budget"
 
 
 def test_proxy_rows_time_real_sends(bench) -> None:

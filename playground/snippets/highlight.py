@@ -3,7 +3,7 @@
 Snippets are small and regular (an import, a client, one call with a literal), so strings,
 comments, numbers and keywords are all a reader needs. One pass costs a few hundredths of a
 millisecond where a full lexer cost over one, on every keystroke. The class names are
-Pygments' short ones (``s2``, ``c1``, ``mi``, ``k``...), which ``static/snippet.css`` colours.
+Pygments' short ones (``s2``, ``c1``, ``mi``, ``k``...), which ``static/app.css`` colours.
 """
 
 from __future__ import annotations

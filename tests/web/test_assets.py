@@ -20,7 +20,7 @@ def _asset_urls(client) -> list[str]:
 
 def test_every_asset_the_page_links_carries_the_digest_of_its_bytes(client) -> None:
     urls = _asset_urls(client)
-    assert len(urls) >= 8  # htmx, two stylesheets, the page's own scripts
+    assert len(urls) >= 7  # htmx, the stylesheet, the page's own scripts
     modules = [url for url in urls if url.startswith("/static/m/")]
     assert modules and all(url.endswith(".js") for url in modules)
     for url in (url for url in urls if url not in modules):
@@ -128,3 +128,23 @@ def test_missing_and_escaping_static_paths_are_404(client) -> None:
     assert client.get("/static/nope.js").status_code == 404
     assert client.get("/static/../pyproject.toml").status_code == 404
     assert client.get("/static/%2e%2e/pyproject.toml").status_code == 404
+
+
+def test_stylesheets_are_served_without_comments_or_indentation(client) -> None:
+    url = next(u for u in _asset_urls(client) if u.startswith("/static/app.css"))
+    served = client.get(url).data
+    source = (ROOT / "static" / "app.css").read_bytes()
+    assert b"/*" in source and b"\n  " in source  # the file keeps them for the reader
+    assert b"/*" not in served and b"\n " not in served
+    assert b".snippet {" in served  # the snippet pane's styles are in it (no snippet.css)
+
+
+def test_pages_lose_their_indentation_but_not_inside_pre(client) -> None:
+    body = '{"session": {"type": "realtime", "instructions": "a\\n    b"}}'
+    page = client.post("/import", data={"op": "client-secrets", "pasted": body}, headers=GZIP)
+    html = gzip.decompress(page.data).decode()
+    outside = re.sub(r"<(pre|textarea)\b.*?</\1>", "", html, flags=re.S)
+    assert "\n " not in outside
+    pre = "".join(re.findall(r"<pre\b.*?</pre>", html, flags=re.S))
+    assert "\n  " in pre  # the request body's JSON and the snippets keep their indentation
+    assert "a\n    b" in "".join(re.findall(r"<textarea\b.*?</textarea>", html, flags=re.S))
