@@ -276,9 +276,11 @@ def test_a_turn_detection_change_mid_call_is_sent_whole_and_applied(
     page = call_page
     call_ui.start_call(page)
     group = "#g-f-session-realtime-audio-input-turn_detection"
-    assert page.locator(group).get_attribute("data-update-path") == (
+    # The union is sent as itself: no update path is written where it is the field's own path.
+    assert page.locator(group).get_attribute("data-json-path") == (
         "session.audio.input.turn_detection"
     )
+    assert page.locator(group).get_attribute("data-update-path") is None
     page.locator(
         'input[name="session:realtime.audio.input.turn_detection@mode"][value="server_vad"]'
     ).check()
