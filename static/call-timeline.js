@@ -198,7 +198,9 @@ export function Timeline(live, clock) {
       response.dataset.firstMs = String(Math.round(t));
       behind(response, e, "first output");
     }
-    if (turn) {
+    // A response begun before the end of speech (a typed message's, still streaming) answers
+    // an earlier ask, not this turn.
+    if (turn && !(response && Number(response.dataset.startMs) < Math.floor(turn.stopAt))) {
       const ms = Math.round(t - turn.stopAt);
       const node = mark("latency", "turn-latency", turn.stopAt, t, "Latency " + ms + " ms");
       node.dataset.ms = String(ms);
