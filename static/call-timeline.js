@@ -51,6 +51,8 @@ export function Timeline(live, clock) {
   const speech = new Map(); // item_id -> open speech mark
   const responses = new Map(); // response_id -> mark
   let audio = null; // the model's audio interval in progress
+  let offset = null; // page time minus the input audio's clock (audio_start_ms, audio_end_ms)
+  let aligned = false; // the offset comes from an end of speech
   let turn = null; // {stopAt, mark}: the user's last speech, not answered yet
   const levels = []; // loudest mic level per bucket
   const chunks = []; // one polyline per CHUNK levels
@@ -84,7 +86,7 @@ export function Timeline(live, clock) {
     const [y, h] = LANES[lane];
     const node = svg("rect", { "data-testid": testid, y: y, height: h, x: x(start), width: 0, tabindex: "0",
       role: "img", "aria-label": name, "data-events": "", class: "mark-" + lane });
-    node.timeline = { start: start, end: end, lines: [], more: 0 };
+    node.timeline = { start: start, end: end, lines: [], more: 0, audio: lane === "speech" };
     node.append(svg("title", {}));
     layers[lane].append(node);
     if (end === null) open.add(node);
@@ -93,8 +95,10 @@ export function Timeline(live, clock) {
   }
   function place(node) {
     const t = node.timeline;
-    const end = t.end === null ? Math.max(t.start, at()) : t.end;
-    node.setAttribute("width", Math.max(2, (Number(x(end)) - Number(x(t.start)))).toFixed(1));
+    const shift = t.audio ? offset || 0 : 0; // speech is on the audio's clock
+    const end = t.end === null ? Math.max(t.start + shift, at()) : t.end + shift;
+    node.setAttribute("x", x(t.start + shift));
+    node.setAttribute("width", Math.max(2, (Number(x(end)) - Number(x(t.start + shift)))).toFixed(1));
   }
   function close(node, end) {
     node.timeline.end = Math.max(node.timeline.start, end);
@@ -145,6 +149,17 @@ export function Timeline(live, clock) {
     dirty = Infinity;
   }
 
+  // Line the audio's clock up with the page's: VAD reports the end of speech as soon as it
+  // has heard it, so the earliest arrival after audio_end_ms is the best guess (a start is
+  // reported prefix_padding_ms late: a first guess only). Speech already drawn moves with it.
+  function align(audioMs, t, stop) {
+    const guess = t - audioMs;
+    if (offset !== null && !(stop && (guess < offset || !aligned))) return;
+    offset = guess;
+    aligned = aligned || stop;
+    layers.speech.childNodes.forEach(place);
+  }
+
   // A server event.
   function event(e) {
     if (stopped || !e || typeof e.type !== "string") return;
@@ -153,6 +168,7 @@ export function Timeline(live, clock) {
     const t = at();
     if (type === "input_audio_buffer.speech_started") {
       const start = Number(e.audio_start_ms) || 0;
+      align(start, t, false);
       const node = mark("speech", "timeline-speech", start, null, "Speech from " + seconds(start));
       node.dataset.startMs = String(start);
       speech.set(e.item_id || "", node);
@@ -160,6 +176,7 @@ export function Timeline(live, clock) {
       turn = null; // the user speaks again: an earlier turn not answered yet stays unanswered
     } else if (type === "input_audio_buffer.speech_stopped") {
       const end = Number(e.audio_end_ms) || 0;
+      align(end, t, true);
       const node = speech.get(e.item_id || "") || mark("speech", "timeline-speech", end, null, "Speech");
       speech.delete(e.item_id || "");
       node.dataset.endMs = String(end);

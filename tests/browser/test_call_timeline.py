@@ -1,10 +1,16 @@
 """The live call's timeline (static/call-timeline.js) against the mock in headless Chromium, over
 both transports: the fake microphone's beeps are speech to the mock's server VAD, so segments,
 responses and a latency per answered turn appear, consistent with the events the inspector shows;
-the timeline stays inside a 375 px page, and a focused mark says the events behind it."""
+the timeline stays inside a 375 px page, and a focused mark says the events behind it.
+
+Set ``PLAYGROUND_SCREENSHOT_DIR`` to save ``timeline.png`` (the timeline's section of a WebRTC
+call, a mark focused) there: the README's docs/timeline.png is made this way.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,6 +113,12 @@ def test_speech_responses_and_latency_are_drawn_from_the_call(
     latency = page.locator("[data-testid=call-timeline] [data-testid=turn-latency]").first
     latency.hover()
     assert "first output" in (page.get_by_test_id("timeline-details").text_content() or "")
+    directory = os.environ.get("PLAYGROUND_SCREENSHOT_DIR")
+    if directory and transport == "webrtc":
+        page.set_viewport_size({"width": 1280, "height": 900})
+        latency.focus()
+        section = page.locator("[data-call-part=call-timeline-panel]")
+        section.screenshot(path=str(Path(directory) / "timeline.png"))
 
 
 def test_a_typed_message_draws_a_response_and_no_latency(
