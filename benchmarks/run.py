@@ -408,6 +408,7 @@ def main() -> None:
     from benchmarks.bench_in_flight import in_flight_rows
     from benchmarks.bench_pages import page_rows
     from benchmarks.bench_socket import socket_rows
+    from benchmarks.bench_timeline import timeline_rows
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log between the rows
     sections = [
@@ -422,6 +423,7 @@ def main() -> None:
         ("Live call in the page (headless Chromium against the mock)", click_rows),
         ("Mock call offers flooded with candidates (time to answer, median ms)", offer_rows),
         ("Call over WebSocket: the bridge against a direct client (ms)", socket_rows),
+        ("Call timeline drawn for a 10-minute call (headless Chromium)", timeline_rows),
     ]
     for title, rows_of in sections:
         print(f"\n{title}")

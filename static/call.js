@@ -7,6 +7,7 @@
 // ES module: no inline script, no eval.
 import { keyReady, startReady } from "./call-loader.js";
 import { Inspector } from "./call-inspector.js";
+import { Timeline } from "./call-timeline.js";
 import * as S from "./call-session.js";
 import * as V from "./call-view.js";
 import { byId } from "./playground.js";
@@ -108,6 +109,7 @@ function meter(c, stream) {
     let sum = 0;
     for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
     level.value = Math.min(1, Math.sqrt(sum / samples.length) * 4);
+    if (c.timeline) c.timeline.mic(level.value);
     c.frame = window.requestAnimationFrame(draw);
   }
   draw();
@@ -128,6 +130,7 @@ async function start(withKey) {
   const c = { key: key, pending: [], deferred: [], asked: askedSession(), open: false, ended: false };
   c.started = c.asked;
   c.inspector = Inspector(part("call-events-panel"), hide);
+  c.timeline = Timeline(live);
   c.transport = transportChoice();
   call = c;
   buttons(true);
@@ -156,6 +159,7 @@ function end(c, reason, text, atGateway) {
   c.open = false;
   if (call === c) call = null;
   window.cancelAnimationFrame(c.frame);
+  if (c.timeline) c.timeline.stop();
   if (c.mic) c.mic.getTracks().forEach(function (track) { track.stop(); });
   if (c.audio) c.audio.close();
   if (c.link) c.link.close(Boolean(atGateway));
@@ -173,6 +177,7 @@ function receive(c, data) {
   let event;
   try { event = JSON.parse(data); } catch (e) { event = { type: "(not JSON)", text: String(data).slice(0, 200) }; }
   c.inspector.add("server", event);
+  if (c.timeline) c.timeline.event(event);
   if (call !== c) return;
   const type = event.type || "";
   if (type === "session.created" || type === "session.updated") {

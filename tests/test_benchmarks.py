@@ -98,3 +98,14 @@ def test_socket_rows_time_the_bridge_against_a_direct_client() -> None:
     rows = socket_rows(events=5, seconds=1.0)
     assert [what for what, *_ in rows][0].startswith("direct client")
     assert all(float(value.split()[0]) >= 0 for _, value, *_ in rows)
+
+
+@pytest.mark.browser
+def test_timeline_rows_draw_a_call_late_against_early(playwright_driver) -> None:
+    """The timeline is drawn for a made-up call in the page (it fails otherwise)."""
+    from benchmarks.bench_timeline import timeline_rows
+
+    rows = timeline_rows(minutes=1.0, driver=playwright_driver)
+    assert "baseline" in rows[0][0] and rows[1][0].startswith("update in its last 30 s")
+    assert "24 marks" in rows[1][0]  # 6 turns: a speech, response, audio, latency each
+    assert all(float(value) > 0 for _, value, *_ in rows)

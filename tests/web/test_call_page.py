@@ -18,7 +18,14 @@ TESTIDS = [
     "call-level",
     "call-status",
 ]
-LAZY = ["call-session.js", "call-inspector.js", "call-view.js", "call-refusal.js", "call.js"]
+LAZY = [
+    "call-session.js",
+    "call-inspector.js",
+    "call-view.js",
+    "call-refusal.js",
+    "call-timeline.js",
+    "call.js",
+]
 
 
 def _page(client, op: str) -> str:
