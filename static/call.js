@@ -7,6 +7,7 @@
 // ES module: no inline script, no eval.
 import { keyReady, startReady } from "./call-loader.js";
 import { Inspector } from "./call-inspector.js";
+import * as Controls from "./call-controls.js";
 import * as S from "./call-session.js";
 import * as V from "./call-view.js";
 import { byId } from "./playground.js";
@@ -130,6 +131,7 @@ async function start(withKey) {
   c.inspector = Inspector(part("call-events-panel"), hide);
   c.transport = transportChoice();
   call = c;
+  Controls.begin(c, send, function () { respond(c); });
   buttons(true);
   say("connecting… (" + (c.transport === "websocket" ? "WebSocket, through this server" : "WebRTC") + ")", "connecting");
   const on = {
@@ -158,6 +160,7 @@ function end(c, reason, text, atGateway) {
   window.cancelAnimationFrame(c.frame);
   if (c.mic) c.mic.getTracks().forEach(function (track) { track.stop(); });
   if (c.audio) c.audio.close();
+  Controls.finish(c);
   if (c.link) c.link.close(Boolean(atGateway));
   if (!panel()) return;
   part("call-level").value = 0;
@@ -206,6 +209,7 @@ function receive(c, data) {
   } else if (type === "response.function_call_arguments.done") {
     V.functionCall(event, functionResult);
   }
+  Controls.heard(c, event); // push-to-talk, interrupt, usage (static/call-controls.js)
 }
 
 // --- Live tuning: the form's changes as session.update -----------------------------------
