@@ -79,8 +79,9 @@ export function show(totals, model) {
   const list = part("call-usage-counts");
   list.replaceChildren();
   ROWS.forEach(function (row) {
-    const value = el("dd", { "data-usage": row[0] }, String(totals[row[0]]));
-    list.append(el("dt", {}, row[1]), value);
+    const pair = el("div", {});
+    pair.append(el("dt", {}, row[1]), el("dd", { "data-usage": row[0] }, String(totals[row[0]])));
+    list.append(pair);
   });
   const prices = table();
   const estimate = cost(totals, model, prices);
