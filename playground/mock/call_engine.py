@@ -57,6 +57,7 @@ class CallTransport(Protocol):
     async def close(self) -> None:
         """Close the connection to the caller."""
 
+
 #: The least audio a commit takes, as the API says.
 _MIN_COMMIT_MS = 100
 
@@ -132,7 +133,8 @@ class CallEngine:
         if self._uncommitted_ms < _MIN_COMMIT_MS:
             message = (
                 "Error committing input audio buffer: buffer too small. Expected at least "
-                f"{_MIN_COMMIT_MS}ms of audio, but buffer only has {self._uncommitted_ms:.0f}ms of audio."
+                f"{_MIN_COMMIT_MS}ms of audio, but buffer only has "
+                f"{self._uncommitted_ms:.0f}ms of audio."
             )
             self.transport.send(
                 conversation.error(message, None, "input_audio_buffer_commit_empty", about)

@@ -114,7 +114,9 @@ def test_interrupt_stops_a_spoken_reply(
     interrupt = page.get_by_test_id("call-interrupt")
     assert interrupt.is_disabled()  # nothing to interrupt yet
     call_ui.say(page, "Tell me a long story")
-    speaking = "output_audio_buffer.started" if transport == "webrtc" else "response.output_audio.delta"
+    speaking = (
+        "output_audio_buffer.started" if transport == "webrtc" else "response.output_audio.delta"
+    )
     call_ui.wait_event(page, "server", speaking)
     assert not call_ui.events(page, "server", "response.done")  # still speaking
     interrupt.click()
@@ -154,7 +156,7 @@ def test_push_to_talk_commits_and_gets_a_response(
     call_ui.wait_event(page, "server", "input_audio_buffer.committed")
     client = [e["type"] for e in call_ui.events(page, "client")]
     held = client.index("input_audio_buffer.clear")
-    assert client[held:] [:3] == [
+    assert client[held:][:3] == [
         "input_audio_buffer.clear",
         "input_audio_buffer.commit",
         "response.create",
