@@ -21,7 +21,7 @@ function muted() { return part("call-mute") && part("call-mute").getAttribute("a
 function micLive(c) {
   const live = !c.ptt || Boolean(c.held);
   c.micClosed = !live; // the WebSocket transport sends no audio then (static/call-socket.js)
-  if (c.mic && !muted()) c.mic.getAudioTracks().forEach(function (track) { track.enabled = live; });
+  if (c.mic && (c.ptt || !muted())) c.mic.getAudioTracks().forEach(function (track) { track.enabled = live; });
 }
 
 function drawTurn(c) {
@@ -33,6 +33,13 @@ function drawTurn(c) {
   ptt.setAttribute("aria-pressed", String(Boolean(c.held)));
   ptt.textContent = c.held ? "Talking… release to send" : "Hold to talk";
   part("call-interrupt").disabled = !(c.responding || c.speaking);
+  // Push-to-talk opens and closes the microphone itself: Mute has nothing to do meanwhile.
+  const mute = part("call-mute");
+  if (c.ptt) {
+    mute.setAttribute("aria-pressed", "false");
+    mute.textContent = "Mute";
+  }
+  mute.disabled = c.ptt || !(c.open && c.mic);
 }
 
 // A call starts: ``send(event)`` sends a client event, ``respond()`` asks for a response.

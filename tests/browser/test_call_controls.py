@@ -146,6 +146,7 @@ def test_push_to_talk_commits_and_gets_a_response(
     call_ui.until(ptt.is_visible, 10, "push-to-talk to show")
     mic_on = "window.__modules.call.current().mic.getAudioTracks().every(t => t.enabled)"
     assert page.evaluate(f"!({mic_on})")
+    assert page.get_by_test_id("call-mute").is_disabled()  # the hold opens the microphone
     box = ptt.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
@@ -192,3 +193,4 @@ def test_push_to_talk_is_hidden_with_turn_detection_on(
     assert not page.get_by_test_id("call-ptt").is_visible()
     assert page.get_by_test_id("call-interrupt").is_visible()
     assert page.evaluate("window.__modules.call.current().mic.getAudioTracks()[0].enabled")
+    assert not page.get_by_test_id("call-mute").is_disabled()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from playground.web.call_prices import PriceTableError, load_prices
+from playground.web.call_prices import PRICE_KEYS, PriceTableError, load_prices
 
 
 def _page_prices(app: Any) -> dict[str, Any]:
@@ -31,17 +31,7 @@ def test_the_package_table_is_dated_and_prices_the_realtime_models(make_app: Any
 
 def test_an_operator_replaces_the_table(make_app: Any, tmp_path: Path) -> None:
     own = tmp_path / "prices.json"
-    row = dict.fromkeys(
-        (
-            "text_input",
-            "text_cached_input",
-            "text_output",
-            "audio_input",
-            "audio_cached_input",
-            "audio_output",
-        ),
-        1.5,
-    )
+    row = dict.fromkeys(PRICE_KEYS, 1.5)
     own.write_text(json.dumps({"date": "2030-01-02", "models": {"house-model": row}}))
     table = _page_prices(make_app(CALL_PRICES_FILE=str(own)))
     assert table["date"] == "2030-01-02" and list(table["models"]) == ["house-model"]
