@@ -91,10 +91,15 @@ export async function open(c, on) {
   };
   c.link = link;
   const player = await audioPath(c, stream, function (pcm) {
-    if (!c.open) return; // not in the inspector: ten a second
+    if (!c.open || c.micClosed) return; // not in the inspector: ten a second; none outside a push-to-talk hold
     link.send(JSON.stringify({ type: "input_audio_buffer.append", audio: toBase64(pcm) }));
   });
   if (stream) on.mic(stream);
+  // Interrupt empties the queue; the worklet answers with what it dropped (c.playbackCleared).
+  c.clearPlayback = function () { player.port.postMessage("clear"); };
+  player.port.onmessage = function (event) {
+    if (event.data && typeof event.data.cleared === "number") c.playbackCleared = (c.playbackCleared || []).concat([event.data.cleared]);
+  };
   if (c.ended) return link;
   ws = new WebSocket(socketUrl(), [SOCKET.protocol, SOCKET.csrfPrefix + csrfToken()]);
   function hear(text) {

@@ -49,6 +49,8 @@ class PcmPlayer extends AudioWorkletProcessor {
     this.step = RATE / sampleRate;
     this.port.onmessage = (event) => {
       if (event.data === "clear") {
+        const left = this.queue.reduce((sum, piece) => sum + piece.length, 0) - this.offset;
+        this.port.postMessage({ cleared: Math.max(0, Math.round(left)) }); // samples not played
         this.queue = [];
         this.offset = 0;
         return;

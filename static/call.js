@@ -8,6 +8,7 @@
 import { keyReady, startReady } from "./call-loader.js";
 import { Inspector } from "./call-inspector.js";
 import { Timeline } from "./call-timeline.js";
+import * as Controls from "./call-controls.js";
 import * as S from "./call-session.js";
 import * as V from "./call-view.js";
 import { byId } from "./playground.js";
@@ -133,6 +134,7 @@ async function start(withKey) {
   c.timeline = Timeline(live);
   c.transport = transportChoice();
   call = c;
+  Controls.begin(c, send, function () { respond(c); });
   buttons(true);
   say("connecting… (" + (c.transport === "websocket" ? "WebSocket, through this server" : "WebRTC") + ")", "connecting");
   const on = {
@@ -162,6 +164,7 @@ function end(c, reason, text, atGateway) {
   if (c.timeline) c.timeline.stop();
   if (c.mic) c.mic.getTracks().forEach(function (track) { track.stop(); });
   if (c.audio) c.audio.close();
+  Controls.finish(c);
   if (c.link) c.link.close(Boolean(atGateway));
   if (!panel()) return;
   part("call-level").value = 0;
@@ -211,6 +214,7 @@ function receive(c, data) {
   } else if (type === "response.function_call_arguments.done") {
     V.functionCall(event, functionResult);
   }
+  Controls.heard(c, event); // push-to-talk, interrupt, usage (static/call-controls.js)
 }
 
 // --- Live tuning: the form's changes as session.update -----------------------------------

@@ -12,6 +12,7 @@ of microphone audio (:meth:`CallEngine.hear`).
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -57,6 +58,10 @@ class CallTransport(Protocol):
         """Close the connection to the caller."""
 
 
+#: The least audio a commit takes, as the API says.
+_MIN_COMMIT_MS = 100
+
+
 class CallEngine:
     """One call's conversation and timeline over a :class:`CallTransport`."""
 
@@ -74,6 +79,7 @@ class CallEngine:
         self.client = client  # who started it (its remote address): its share of the calls
         self.connected = False  # ever: a call never connected is dropped sooner
         self.mic_frames = 0
+        self._uncommitted_ms = 0.0  # audio heard since the last commit (or clear)
         self._vad: VoiceActivity | None = None
         self._reply_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -107,16 +113,49 @@ class CallEngine:
     def on_message(self, text: str) -> None:
         """Answer one client event."""
         self._last_heard = time.monotonic()
+        if "input_audio_buffer." in text:  # the buffer of heard audio is the engine's
+            try:
+                event = json.loads(text)
+            except ValueError:
+                event = None
+            kind = event.get("type") if isinstance(event, dict) else None
+            if kind == "input_audio_buffer.commit" and isinstance(event, dict):
+                self.commit(event.get("event_id"))
+                return
+            if kind == "input_audio_buffer.clear":
+                self._uncommitted_ms = 0.0
         self.apply(self.conversation.handle(text))
+
+    def commit(self, about: Any) -> None:
+        """Commit the audio heard since the last commit (``input_audio_buffer.commit``), or
+        refuse as the API does when it is under 100 ms."""
+        conversation = self.conversation
+        if self._uncommitted_ms < _MIN_COMMIT_MS:
+            message = (
+                "Error committing input audio buffer: buffer too small. Expected at least "
+                f"{_MIN_COMMIT_MS}ms of audio, but buffer only has "
+                f"{self._uncommitted_ms:.0f}ms of audio."
+            )
+            self.transport.send(
+                conversation.error(message, None, "input_audio_buffer_commit_empty", about)
+            )
+            return
+        spoken, self._uncommitted_ms = int(self._uncommitted_ms), 0.0
+        self.apply(conversation.commit(spoken))
 
     def hear(self, dbfs: float | None, ms: float) -> None:
         """Take one frame of microphone audio (its level; None for one that is not audio)."""
         self.mic_frames += 1
         self._last_heard = time.monotonic()
-        if self._vad is None or dbfs is None:
+        if dbfs is None:
+            return
+        self._uncommitted_ms += ms
+        if self._vad is None:
             return
         change = self._vad.feed(dbfs, ms)
         if change:
+            if change[0] == "stopped":
+                self._uncommitted_ms = 0.0  # the turn's end commits it
             spoken = int(self._vad.heard_ms - self._vad.started_ms)
             self.apply(self.conversation.speech(change, spoken))
 

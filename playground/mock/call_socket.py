@@ -69,7 +69,6 @@ class SocketCall(CarriedCall):
         self.ended = threading.Event()
         self._send_text = send_text
         self._pending = b""  # appended audio short of a whole 20 ms frame
-        self._uncommitted_ms = 0
 
     def begin(self) -> None:
         """Start the call (on the loop): greet and watch."""
@@ -99,11 +98,8 @@ class SocketCall(CarriedCall):
             if kind == "input_audio_buffer.append" and isinstance(event, dict):
                 self._append(event)
                 return
-            if kind == "input_audio_buffer.commit" and isinstance(event, dict):
-                self._commit(event.get("event_id"))
-                return
         if kind == "input_audio_buffer.clear":
-            self._pending, self._uncommitted_ms = b"", 0
+            self._pending = b""
         self.engine.on_message(text)
 
     def _append(self, event: dict[str, Any]) -> None:
@@ -124,20 +120,7 @@ class SocketCall(CarriedCall):
         whole = len(data) - len(data) % _FRAME_BYTES
         for start in range(0, whole, _FRAME_BYTES):
             self.engine.hear(rms_dbfs(data[start : start + _FRAME_BYTES]), 20.0)
-            self._uncommitted_ms += 20
         self._pending = data[whole:]
-
-    def _commit(self, about: Any) -> None:
-        conversation = self.engine.conversation
-        if self._uncommitted_ms < 100:
-            message = (
-                "Error committing input audio buffer: buffer too small. Expected at least "
-                f"100ms of audio, but buffer only has {self._uncommitted_ms}ms of audio."
-            )
-            self.send(conversation.error(message, None, "input_audio_buffer_commit_empty", about))
-            return
-        spoken, self._uncommitted_ms = self._uncommitted_ms, 0
-        self.engine.apply(conversation.commit(spoken))
 
     def play(self, reply: Reply) -> None:
         """Nothing to start: the voice goes out piece by piece (:meth:`audio`)."""

@@ -14,6 +14,7 @@ from playground.web import (
     app_operations,
     assets,
     call,
+    call_prices,
     call_socket,
     csrf,
     errors,
@@ -66,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(page.bp)
     app.register_blueprint(send.bp)
     call.init_app(app)
+    call_prices.init_app(app)  # the price table of the call's cost estimate
     call_socket.init_app(app)  # the call over WebSocket, bridged
     mock_bp = mock.blueprint(app)  # None when MOCK_ENABLED is False
     if mock_bp is not None:

@@ -61,7 +61,12 @@ def test_the_mock_over_websocket_end_to_end(call_ui: Any, call_page: Any, peers:
     )
     call_ui.until(lambda: peers.live_count() == 1, 10, "the mock call")
     (mock_call,) = [peers.get(i) for i in list(peers._calls)]  # noqa: SLF001 (the one call)
+    # Turn detection off: the microphone is live while Hold to talk is held (its release
+    # commits and asks for a response, which the typed message below waits for).
+    page.get_by_test_id("call-ptt").hover()
+    page.mouse.down()
     call_ui.until(lambda: mock_call.engine.mic_frames > 10, 15, "appended microphone audio")
+    page.mouse.up()
     call_ui.say(page, "Hello there")
     call_ui.transcript_has(page, "You said: Hello there")
     call_ui.wait_event(page, "server", "response.output_audio.delta")
