@@ -4,6 +4,7 @@
 // then a response), Interrupt (response.cancel, and the output audio cleared: over WebRTC
 // output_audio_buffer.clear, over WebSocket the playback worklet's queue), and the usage of
 // every response.done (static/call-usage.js). ES module: no inline script, no eval.
+import { el } from "./call-inspector.js";
 import { part } from "./call-view.js";
 import * as Usage from "./call-usage.js";
 
@@ -42,10 +43,34 @@ function drawTurn(c) {
   mute.disabled = c.ptt || !(c.open && c.mic);
 }
 
+// Push-to-talk, Interrupt and the usage section, drawn under the call bar when the first call
+// begins (the page's first load does not carry them; the listeners below are delegated).
+function draw() {
+  if (part("call-turn")) return;
+  const turn = el("div", { class: "call-turn", "data-call-part": "call-turn", hidden: "" });
+  turn.append(
+    el("button", { type: "button", class: "call-ptt", "data-testid": "call-ptt", "data-call-part": "call-ptt",
+      "aria-pressed": "false", "aria-keyshortcuts": "Space", "aria-describedby": "call-ptt-hint", hidden: "" }, "Hold to talk"),
+    el("button", { type: "button", "data-testid": "call-interrupt", "data-call-part": "call-interrupt", disabled: "",
+      title: "Stop the model's answer (response.cancel) and the sound of it" }, "Interrupt"),
+    el("span", { class: "hint", id: "call-ptt-hint", "data-call-part": "call-ptt-hint", hidden: "" },
+      "Turn detection is off: hold the button, or Space outside a text field, while you speak; release to send.")
+  );
+  const usage = el("section", { class: "call-usage", "data-testid": "call-usage", "data-call-part": "call-usage",
+    "data-total-tokens": "0", "aria-labelledby": "call-usage-title", hidden: "" });
+  const title = el("h3", { id: "call-usage-title" }, "Usage (summed from ");
+  title.append(el("code", {}, "response.done"), ")");
+  usage.append(title, el("dl", { "data-call-part": "call-usage-counts" }),
+    el("p", { class: "hint", "data-testid": "call-cost", "data-call-part": "call-cost" }));
+  part("call-status").closest(".call-bar").after(turn, usage);
+}
+
 // A call starts: ``send(event)`` sends a client event, ``respond()`` asks for a response.
 export function begin(c, send, respond) {
+  draw();
   active = { c: c, send: send, respond: respond };
   c.usage = Usage.empty();
+  Usage.loadPrices();
   c.ptt = turnDetectionOff(c.asked);
   part("call-turn").hidden = false;
   Usage.show(c.usage, model(c));

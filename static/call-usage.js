@@ -1,6 +1,6 @@
 // The live call's usage and cost (imported by static/call-controls.js): the tokens of every
 // response.done summed (input, output, audio, text, cached) in the panel's call-usage, and a
-// cost estimate from the price table the server gives as the panel's data-prices
+// cost estimate from the price table the server gives at the panel's data-prices-url
 // (playground/web/call_prices.json, or the operator's CALL_PRICES_FILE), shown with its date.
 // ES module: no inline script, no eval.
 import { el } from "./call-inspector.js";
@@ -42,10 +42,20 @@ export function add(totals, usage) {
   return t;
 }
 
-// The price table of the panel, or null when it has none that reads.
-function table() {
-  try { return JSON.parse(document.getElementById("call").dataset.prices || "null"); } catch (e) { return null; }
+// The price table (GET the panel's data-prices-url, asked for once, when the first call begins:
+// the page's first load does not carry it), or null until it came or when none reads.
+let prices = null;
+let asked = null;
+let shown = null;
+export function loadPrices() {
+  const url = document.getElementById("call").dataset.pricesUrl;
+  if (asked || !url) return;
+  asked = fetch(url, { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (table) { prices = table; if (shown) show(shown.totals, shown.model); })
+    .catch(function () { asked = null; });
 }
+function table() { return prices; }
 // The row of ``model`` in ``prices``: its own, else the longest name it starts with (a dated
 // snapshot, "gpt-realtime-2025-08-28", is priced as "gpt-realtime").
 function rowFor(prices, model) {
@@ -74,6 +84,7 @@ export function cost(totals, model, prices) {
 export function show(totals, model) {
   const section = part("call-usage");
   if (!section) return;
+  shown = { totals: totals, model: model };
   section.hidden = false;
   section.dataset.totalTokens = String(totals.total);
   const list = part("call-usage-counts");

@@ -3,7 +3,8 @@
 The package ships ``call_prices.json`` (the published prices on its ``date``); an operator
 replaces it with ``CALL_PRICES_FILE`` (a path to a file of the same shape), read when the app
 starts. A file that is not such a table stops the server with a message naming it. The page
-gets the table as the call panel's ``data-prices`` (``templates/partials/_call.html``).
+fetches the table from ``GET /call/prices`` (the call panel's ``data-prices-url``) when a call
+begins, so the first load does not carry it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, jsonify
 
 #: The table the package ships.
 DEFAULT_PRICES = Path(__file__).with_name("call_prices.json")
@@ -84,8 +85,15 @@ def call_prices() -> dict[str, Any]:
     return prices
 
 
+def serve_prices() -> Response:
+    """Give the app's price table as JSON (the same for every visitor: cacheable a while)."""
+    response = jsonify(call_prices())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Read the app's price table (``CALL_PRICES_FILE`` or the package's) and give templates
-    ``call_prices()``."""
+    """Read the app's price table (``CALL_PRICES_FILE`` or the package's) and serve it at
+    ``GET /call/prices``."""
     app.extensions[EXTENSION_KEY] = load_prices(app.config.get("CALL_PRICES_FILE"))
-    app.add_template_global(call_prices)
+    app.add_url_rule("/call/prices", "call_prices", serve_prices, methods=["GET"])

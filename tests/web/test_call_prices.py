@@ -14,11 +14,12 @@ from playground.web.call_prices import PRICE_KEYS, PriceTableError, load_prices
 
 
 def _page_prices(app: Any) -> dict[str, Any]:
-    """Give the price table the GA page's call panel carries."""
-    page = app.test_client().get("/?op=client-secrets").get_data(as_text=True)
-    found = re.search(r"data-prices='([^']*)'", page)
-    assert found, "the call panel has no data-prices"
-    table: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    """Give the price table the GA page's call panel names (fetched when a call begins)."""
+    client = app.test_client()
+    page = client.get("/?op=client-secrets").get_data(as_text=True)
+    found = re.search(r'data-prices-url="([^"]*)"', page)
+    assert found, "the call panel names no price table"
+    table: dict[str, Any] = client.get(html.unescape(found.group(1))).get_json()
     return table
 
 
