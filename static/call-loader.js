@@ -33,14 +33,14 @@ document.addEventListener("change", function (event) {
 // The call's module once imported: later clicks act at once, not a microtask later.
 let loaded = null;
 
-// The call's stylesheet (static/call.css, named by the panel's data-call-style), asked for once:
+// The call's stylesheet (static/call.css, named by the panel's data-call-stylesheet), asked for once:
 // resolves when it has loaded or failed (a call without its styles still works).
 let styled = null;
 function loadStyle() {
   if (!styled) {
     const link = document.createElement("link");
     link.rel = "stylesheet";
-    link.href = panel().dataset.callStyle;
+    link.href = panel().dataset.callStylesheet;
     styled = new Promise(function (done) {
       link.addEventListener("load", done);
       link.addEventListener("error", done);

@@ -19,9 +19,8 @@ def test_ga_nested_fields_send_to_the_mock_and_convert_a_beta_preset(page, expec
     page.get_by_role("link", name="Client secret (GA) — POST /realtime/client_secrets").click()
     expect(page).to_have_url(re.compile(r"op=client-secrets"))
     page.locator("#g-f-session > .modes").get_by_label("realtime session", exact=True).check()
-    voice = page.locator("#g-f-session-realtime-audio-output-voice > .modes")
-    voice.get_by_label("name", exact=True).check()
-    page.locator("#f-session-realtime-audio-output-voice-string").select_option("marin")
+    voice = page.locator("#g-f-session-realtime-audio-output-voice")
+    voice.get_by_label("Voice", exact=True).select_option("marin")  # one select, one step
     page.locator("#g-f-session-realtime-audio-input-turn_detection > .modes").get_by_label(
         "Off (null)"
     ).check()

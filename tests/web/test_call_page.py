@@ -63,7 +63,7 @@ def test_the_call_modules_are_imported_later_not_loaded_first(client) -> None:
 def test_the_call_stylesheet_is_named_for_the_first_click_not_linked(client) -> None:
     html = _page(client, "client-secrets")
     assert '<link rel="stylesheet" href="/static/call.css' not in html
-    named = re.search(r'data-call-style="(/static/call\.css\?v=[0-9a-f]+)"', html)
+    named = re.search(r'data-call-stylesheet="(/static/call\.css\?v=[0-9a-f]+)"', html)
     assert named  # static/call-loader.js links it on the first Start call or Connect click
     style = client.get(named.group(1))
     assert style.status_code == 200 and b".call-transcript" in style.data
