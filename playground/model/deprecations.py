@@ -116,6 +116,15 @@ def deprecation_of(schema: dict[str, Any]) -> Deprecation | None:
     return Deprecation(values, note)
 
 
+def _marks_deprecation(schema: dict[str, Any]) -> bool:
+    return deprecation_of(schema) is not None
+
+
+def _holds_deprecations(node: Node) -> bool:
+    """Say whether a deprecated value or field may sit at ``node`` or inside it."""
+    return node.marked_within(_marks_deprecation)
+
+
 _TABLES: dict[int, tuple[Node, dict[str, Deprecation]]] = {}
 
 
@@ -159,7 +168,7 @@ def _warnings(root: Node, body: Any, today: date) -> dict[str, str]:
     if not deprecations_in(root):  # built once per tree: most operations have none to look for
         return {}
     warnings: dict[str, str] = {}
-    for place in root.placed(body):
+    for place in root.placed(body, enter=_holds_deprecations):
         if not place.path or place.value is None or place.node.misfit(place.value):
             continue
         name = str(place.path[-1])

@@ -51,6 +51,10 @@ class Part(NamedTuple):
     drawn: bool = True
 
 
+#: A test of a node's schema (see :meth:`Node.marked_within`).
+Mark = Callable[[dict[str, Any]], bool]
+
+
 class Placed(NamedTuple):
     """Where a value of the body sits in the tree: its path, its node and the unions above it
     at the same path (the value was resolved through them to ``node``)."""
@@ -253,14 +257,32 @@ class Node:
         self, value: Any, path: Path = (), enter: Callable[[Node], bool] | None = None
     ) -> Iterator[Placed]:
         """Yield where ``value`` and everything in it sits in the tree, unions resolved to the
-        branch each value is for (free JSON is not entered, nor a node ``enter`` refuses)."""
+        branch each value is for (free JSON is not entered, nor a node ``enter`` refuses).
+
+        Depth first, parents before children, in the body's order; walked with a stack of
+        iterators, so each value costs the same however deep it sits (nested generators cost
+        one step per level for every value yielded through them).
+        """
         node, unions = resolved(self, value)
         if node is None:
             return
         yield Placed(path, node, value, unions)
-        for key, child, item in node.items_of(value):
-            if child is not None and (enter is None or enter(child)):
-                yield from child.placed(item, (*path, key), enter)
+        stack = [(path, node.items_of(value))]
+        while stack:
+            where, items = stack[-1]
+            step = next(items, None)
+            if step is None:
+                stack.pop()
+                continue
+            key, child, item = step
+            if child is None or (enter is not None and not enter(child)):
+                continue
+            inner, unions = resolved(child, item)
+            if inner is None:
+                continue
+            here = (*where, key)
+            yield Placed(here, inner, item, unions)
+            stack.append((here, inner.items_of(item)))
 
     def settings_in(self, value: Any) -> int:
         """Give how many settings ``value`` sets below this node: each value the tree holds
@@ -323,6 +345,17 @@ class Node:
         """Say whether this node or one inside it declares a rule: a value anywhere else breaks
         none, so the rules' walk need not enter it (33,000 tool names in one link)."""
         return self.has_rules or any(part.node.rules_within for part in self.parts(""))
+
+    def marked_within(self, mark: Mark) -> bool:
+        """Say whether this node's schema or one inside it answers ``mark`` (kept per mark), so
+        a walk looking for what ``mark`` finds need not enter the rest of the body."""
+        known: dict[Mark, bool] = self.__dict__.setdefault("_marked", {})
+        if mark not in known:
+            known[mark] = False  # a schema that holds itself is not entered twice
+            known[mark] = mark(self.schema) or any(
+                part.node.marked_within(mark) for part in self.parts("")
+            )
+        return known[mark]
 
     def defaults(self) -> dict[str, Any]:
         """Give the server defaults of the properties the schema documents (objects have them)."""

@@ -8,6 +8,7 @@ One module owns these so that the blueprints read a request alike and never impo
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from flask import abort, current_app, has_app_context, request
@@ -140,9 +141,10 @@ class PageState:
             mark_deprecated_choices(self._form, self.op.root, self.today)
         return self._form
 
-    @property
+    @cached_property
     def settings(self) -> int:
-        """Give how many settings the body sets (values at the leaves, not top-level keys)."""
+        """Give how many settings the body sets (values at the leaves, not top-level keys):
+        counted once per page, which shows it twice."""
         return self.op.root.settings_in(self.body)
 
     @property

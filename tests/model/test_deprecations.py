@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from playground.codecs.share_token import encode_token
+from playground.model import deprecations as deprecations_module
 from playground.model.deprecations import (
     DeprecatedValue,
     DeprecationDataError,
@@ -126,6 +127,21 @@ def test_body_warnings_name_each_path_and_accept_custom_values() -> None:
         "model": "gpt-realtime-mini is deprecated: it shuts down on 2027-01-20."
     }
     assert body_warnings(beta.root, {"model": "gpt-realtime-2.1"}, BEFORE) == {}
+
+
+def test_the_walk_for_warnings_enters_only_what_can_hold_a_deprecation() -> None:
+    """33,000 tool names in one link were each looked up for a deprecation mark: the walk
+    now skips every part of the tree that holds none (found once per node and kept)."""
+    ga = get_operation("client-secrets")
+    holds = deprecations_module._holds_deprecations
+    session = ga.root.at("session:realtime")
+    assert session is not None and holds(ga.root) and holds(session)
+    tools = session.at("tools")
+    assert tools is not None and holds(tools)  # an MCP tool's connector_id
+    instructions = session.at("instructions")
+    assert instructions is not None and not holds(instructions)
+    function_tool = session.at("tools.0:function")
+    assert function_tool is not None and not holds(function_tool)
 
 
 # --- presets ------------------------------------------------------------------------------
