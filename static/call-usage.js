@@ -56,14 +56,15 @@ export function loadPrices() {
     .catch(function () { asked = null; });
 }
 function table() { return prices; }
-// The row of ``model`` in ``prices``: its own, else the longest name it starts with (a dated
-// snapshot, "gpt-realtime-2025-08-28", is priced as "gpt-realtime").
+// The row of ``model`` in ``prices``: its own, or its base model's when it is a dated
+// snapshot ("gpt-realtime-2025-08-28" is priced as "gpt-realtime"). Nothing else is guessed:
+// "gpt-realtime-2" is not "gpt-realtime", and a model the table lacks gets no price.
+const SNAPSHOT = /-\d{4}-\d{2}-\d{2}$/;
 function rowFor(prices, model) {
   const models = (prices && prices.models) || {};
-  if (models[model]) return models[model];
-  const names = Object.keys(models).filter(function (name) { return model.indexOf(name + "-") === 0; });
-  names.sort(function (a, b) { return b.length - a.length; });
-  return names.length ? models[names[0]] : null;
+  if (Object.prototype.hasOwnProperty.call(models, model)) return models[model];
+  const base = model.replace(SNAPSHOT, "");
+  return base !== model && Object.prototype.hasOwnProperty.call(models, base) ? models[base] : null;
 }
 
 // The estimated cost of ``totals`` for ``model`` ({amount, currency, date}), or null when the
