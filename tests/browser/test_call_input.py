@@ -1,0 +1,214 @@
+"""A recording as the call's input (static/call-input.js) and its runs compared
+(static/call-runs.js), against the mock in headless Chromium with server VAD: the recording of
+two utterances espeak-ng speaks during the test run (tests/conftest.py) is sent instead of the
+fake microphone's beeps, Replay sends it again, and each play is a run whose turns sit beside
+the run before, with the settings changed in between."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+TRANSPORTS = ["webrtc", "websocket"]
+VAD = "#f-session-realtime-audio-input-turn_detection-server_vad-"
+#: How far the same audio's VAD segments may differ between two plays: frames of 20 ms (WebRTC)
+#: or pieces of 100 ms (WebSocket) fall differently on it, and Opus moves levels near the edge.
+SAME_MS = 250
+
+SEGMENTS = (
+    "() => Array.from(document.querySelectorAll('[data-testid=call-timeline] [data-testid=timeline-speech]'))"
+    ".filter(n => n.dataset.endMs).map(n => [Number(n.dataset.startMs), Number(n.dataset.endMs)])"
+)
+LATENCIES = (
+    "() => Array.from(document.querySelectorAll('[data-testid=call-timeline] [data-testid=turn-latency]'))"
+    ".map(n => Number(n.dataset.ms))"
+)
+RUNS = (
+    "() => Array.from(document.querySelectorAll('[data-testid=call-runs] section[data-run]')).map(s =>"
+    " ({run: Number(s.dataset.run), changed: s.dataset.changed, text: s.textContent,"
+    " turns: Array.from(s.querySelectorAll('tr[data-turn]')).filter(r => r.dataset.startMs !== undefined)"
+    ".map(r => Object.assign({}, r.dataset))}))"
+)
+
+
+def _segments(page: Any) -> list[list[int]]:
+    return list(page.evaluate(SEGMENTS))
+
+
+def _runs(page: Any) -> dict[int, dict[str, Any]]:
+    return {run["run"]: run for run in page.evaluate(RUNS)}
+
+
+def _open(call_ui: Any, page: Any, transport: str, vad: bool = True) -> None:
+    """Open the GA page on the mock with server VAD (its defaults) over ``transport``."""
+    call_ui.open_ga(page)
+    page.get_by_test_id("call-transport").select_option(transport)
+    call_ui.realtime_session(page, "Answer briefly.")
+    page.locator("#f-session-realtime-model").select_option("gpt-realtime")
+    mode = "session:realtime.audio.input.turn_detection@mode"
+    page.locator(f'input[name="{mode}"][value="{"server_vad" if vad else "null"}"]').check()
+    expected = '"server_vad"' if vad else '"turn_detection": null'
+    call_ui.wait_for(
+        page,
+        f"document.getElementById('request-body').textContent.includes({json.dumps(expected)})"
+        " && document.getElementById('request-body').textContent.includes('gpt-realtime')",
+    )
+
+
+def _start(call_ui: Any, page: Any) -> None:
+    page.get_by_test_id("call-start").click()
+    assert call_ui.settled_status(page) == "connected"
+    call_ui.wait_event(page, "server", "session.created")
+    call_ui.load_scripts(page)
+
+
+def _turns_done(call_ui: Any, page: Any, run: int, turns: int) -> dict[str, Any]:
+    """Wait until run ``run`` has ``turns`` closed and answered turns; give that run."""
+
+    def done() -> Any:
+        found = _runs(page).get(run)
+        rows = found["turns"] if found else []
+        closed = [r for r in rows if "endMs" in r and "latencyMs" in r]
+        return found if len(closed) >= turns else None
+
+    return dict(call_ui.until(done, 40, f"run {run} with {turns} answered turns"))
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_a_recording_replayed_gives_the_same_turns_as_a_second_run(
+    call_ui: Any, call_page: Any, peers: Any, two_utterances_wav: Any, transport: str
+) -> None:
+    page = call_page
+    _open(call_ui, page, transport)
+    page.get_by_test_id("call-input-file").set_input_files(str(two_utterances_wav))
+    call_ui.wait_for(page, "document.getElementById('call-input').value === 'file'")
+    _start(call_ui, page)
+    # The recording, not the fake microphone's beeps (twice a second): two utterances, two turns.
+    first = _turns_done(call_ui, page, 1, 2)
+    assert len(first["turns"]) == 2
+    assert len(_segments(page)) == 2
+    replay = page.get_by_test_id("call-replay")
+    assert replay.is_enabled()
+    replay.click()
+    second = _turns_done(call_ui, page, 2, 2)
+    page.get_by_test_id("call-hangup").click()  # nothing moves while it is read
+    segments = _segments(page)
+    assert len(segments) == 4
+    # The same audio again: the same two segments, as long as the first two.
+    before, after = segments[:2], segments[2:]
+    for (s1, e1), (s2, e2) in zip(before, after, strict=True):
+        assert abs((e1 - s1) - (e2 - s2)) <= SAME_MS
+    # A latency per answered turn, the timeline's and the runs' the same.
+    latencies = page.evaluate(LATENCIES)
+    runs = _runs(page)
+    assert len(runs[2]["turns"]) == len(runs[1]["turns"]) == 2
+    listed = [int(t["latencyMs"]) for run in (runs[1], runs[2]) for t in run["turns"]]
+    assert len(latencies) == 4
+    assert all(abs(a - b) <= 1 for a, b in zip(latencies, listed, strict=True))
+    # Each run's turns from its own start: where they fall in the recording, the same twice.
+    for one, two in zip(runs[1]["turns"], runs[2]["turns"], strict=True):
+        assert abs(int(one["startMs"]) - int(two["startMs"])) <= SAME_MS
+        assert abs(int(one["endMs"]) - int(two["endMs"])) <= SAME_MS
+    turn_one, turn_two = runs[1]["turns"]
+    assert int(turn_one["endMs"]) < int(turn_two["startMs"])
+    # Run 2 beside run 1: run 1's times are in run 2's rows, and nothing changed between them.
+    assert "No setting changed since run 1" in runs[2]["text"] and runs[2]["changed"] == ""
+    assert second["run"] == 2
+    assert page.get_by_test_id("call-replay").is_disabled()
+
+
+def test_a_setting_changed_between_runs_is_named_and_moves_the_turns(
+    call_ui: Any, call_page: Any, peers: Any, two_utterances_wav: Any
+) -> None:
+    page = call_page
+    _open(call_ui, page, "webrtc")
+    page.get_by_test_id("call-input-file").set_input_files(str(two_utterances_wav))
+    _start(call_ui, page)
+    _turns_done(call_ui, page, 1, 2)
+    # Less prefix padding: the VAD reports each start later by the difference, the ends alike.
+    page.locator(VAD + "prefix_padding_ms").fill("0")
+    path = "audio.input.turn_detection.prefix_padding_ms"
+    call_ui.until(
+        lambda: any(
+            e["session"]["audio"]["input"]["turn_detection"].get("prefix_padding_ms") == 0
+            for e in call_ui.events(page, "server", "session.updated")
+        ),
+        20,
+        "session.updated with prefix_padding_ms 0",
+    )
+    page.get_by_test_id("call-replay").click()
+    _turns_done(call_ui, page, 2, 2)
+    runs = _runs(page)
+    assert path in runs[2]["changed"].split()
+    assert f"{path} = 0" in runs[2]["text"]
+    for one, two in zip(runs[1]["turns"], runs[2]["turns"], strict=True):
+        assert abs(int(two["startMs"]) - int(one["startMs"]) - 300) <= SAME_MS
+        assert abs(int(two["endMs"]) - int(one["endMs"])) <= SAME_MS
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_a_file_chosen_during_a_call_is_sent_from_then_on(
+    call_ui: Any, call_page: Any, peers: Any, two_utterances_wav: Any, transport: str
+) -> None:
+    page = call_page
+    _open(call_ui, page, transport, vad=False)
+    _start(call_ui, page)
+    assert page.get_by_test_id("call-replay").is_disabled()
+    assert "choose a recording" in (page.locator("#call-replay-hint").text_content() or "")
+    # Turn detection on now, then the file: it is the input, run 1 starts.
+    page.locator('input[name="session:realtime.audio.input.turn_detection@mode"][value="server_vad"]').check()
+    call_ui.wait_event(page, "server", "session.updated")
+    page.get_by_test_id("call-input-file").set_input_files(str(two_utterances_wav))
+    run = _turns_done(call_ui, page, 1, 2)
+    assert "two-utterances.wav" in run["text"]
+    assert len(run["turns"]) == 2
+    # Back to the microphone: the select says so, the file input is cleared, Replay waits.
+    page.locator("#call-input").select_option("")
+    assert page.get_by_test_id("call-input-file").input_value() == ""
+    assert page.get_by_test_id("call-replay").is_disabled()
+
+
+def test_a_sample_chosen_before_the_call_is_its_input(
+    call_ui: Any, call_page: Any, peers: Any
+) -> None:
+    page = call_page
+    _open(call_ui, page, "webrtc")
+    page.get_by_label("Input", exact=True).select_option("two-questions.wav")
+    # Replay is drawn when the input is chosen, and says why it waits.
+    call_ui.wait_for(page, "!!document.querySelector('[data-testid=call-replay]')")
+    assert "start a call" in (page.locator("#call-replay-hint").text_content() or "")
+    _start(call_ui, page)
+    run = _turns_done(call_ui, page, 1, 2)
+    assert "two-questions.wav" in run["text"]
+    assert len(run["turns"]) == 2
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_a_file_that_is_not_audio_is_said_and_the_call_goes_on(
+    call_ui: Any, call_page: Any, peers: Any, tmp_path: Any, transport: str
+) -> None:
+    page = call_page
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _open(call_ui, page, transport, vad=False)
+    _start(call_ui, page)
+    text = tmp_path / "notes.wav"
+    text.write_text("These are notes, not audio.\n" * 20)
+    page.get_by_test_id("call-input-file").set_input_files(str(text))
+    message = page.get_by_test_id("call-input-error")
+    call_ui.until(lambda: message.text_content(), 10, "the input's message")
+    said = message.text_content() or ""
+    assert "notes.wav" in said and "the call goes on with the microphone" in said
+    assert page.locator("#call-input").input_value() == ""
+    assert page.get_by_test_id("call-input-file").input_value() == ""
+    # The call goes on: a typed message is still answered, the microphone still sent.
+    assert call_ui.status(page) == "connected"
+    call_ui.say(page, "Still there?")
+    call_ui.wait_event(page, "server", "response.done")
+    assert page.evaluate("window.__modules.call.current().mic.getAudioTracks()[0].readyState") == "live"
+    assert errors == []
