@@ -43,9 +43,23 @@ async function microphone() {
   }
 }
 
+// The select may name another input than the one taken (the browser restored the form on a
+// reload, or a swap drew the panel afresh): what it shows is what the call sends.
+function taken() {
+  const named = field("sample") ? field("sample").value : "";
+  if (named === (chosen ? chosen.value : "")) return;
+  if (named && named !== FILE) {
+    choose(null, "sample");
+  } else {
+    chosen = null;
+    decoding = Promise.resolve();
+  }
+}
+
 // The call's outgoing stream, or null when it has neither a microphone nor a recording (it then
 // listens only). A chosen recording waits for the call to be heard (begin); until then, silence.
 export async function outgoing(c) {
+  taken();
   const mic = await microphone();
   await decoding;
   if (c.ended || (!mic && !chosen)) {

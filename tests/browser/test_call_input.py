@@ -6,7 +6,6 @@ the run before, with the settings changed in between."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -45,18 +44,7 @@ def _runs(page: Any) -> dict[int, dict[str, Any]]:
 
 def _open(call_ui: Any, page: Any, transport: str, vad: bool = True) -> None:
     """Open the GA page on the mock with server VAD (its defaults) over ``transport``."""
-    call_ui.open_ga(page)
-    page.get_by_test_id("call-transport").select_option(transport)
-    call_ui.realtime_session(page, "Answer briefly.")
-    page.locator("#f-session-realtime-model").select_option("gpt-realtime")
-    mode = "session:realtime.audio.input.turn_detection@mode"
-    page.locator(f'input[name="{mode}"][value="{"server_vad" if vad else "null"}"]').check()
-    expected = '"server_vad"' if vad else '"turn_detection": null'
-    call_ui.wait_for(
-        page,
-        f"document.getElementById('request-body').textContent.includes({json.dumps(expected)})"
-        " && document.getElementById('request-body').textContent.includes('gpt-realtime')",
-    )
+    call_ui.open_realtime(page, transport, "server_vad" if vad else "null")
 
 
 def _start(call_ui: Any, page: Any) -> None:
@@ -64,6 +52,13 @@ def _start(call_ui: Any, page: Any) -> None:
     assert call_ui.settled_status(page) == "connected"
     call_ui.wait_event(page, "server", "session.created")
     call_ui.load_scripts(page)
+
+
+def _applied(call_ui: Any, page: Any, path: str) -> None:
+    """Wait until the live update of ``path`` is applied (the panel says session.updated)."""
+    call_ui.wait_for(
+        page, f"!!document.querySelector('#call [data-path=\"{path}\"][data-state=applied]')"
+    )
 
 
 def _turns_done(call_ui: Any, page: Any, run: int, turns: int) -> dict[str, Any]:
@@ -132,14 +127,7 @@ def test_a_setting_changed_between_runs_is_named_and_moves_the_turns(
     # Less prefix padding: the VAD reports each start later by the difference, the ends alike.
     page.locator(VAD + "prefix_padding_ms").fill("0")
     path = "audio.input.turn_detection.prefix_padding_ms"
-    call_ui.until(
-        lambda: any(
-            e["session"]["audio"]["input"]["turn_detection"].get("prefix_padding_ms") == 0
-            for e in call_ui.events(page, "server", "session.updated")
-        ),
-        20,
-        "session.updated with prefix_padding_ms 0",
-    )
+    _applied(call_ui, page, path)
     page.get_by_test_id("call-replay").click()
     _turns_done(call_ui, page, 2, 2)
     runs = _runs(page)
@@ -160,7 +148,9 @@ def test_a_file_chosen_during_a_call_is_sent_from_then_on(
     assert page.get_by_test_id("call-replay").is_disabled()
     assert "choose a recording" in (page.locator("#call-replay-hint").text_content() or "")
     # Turn detection on now, then the file: it is the input, run 1 starts.
-    page.locator('input[name="session:realtime.audio.input.turn_detection@mode"][value="server_vad"]').check()
+    page.locator(
+        'input[name="session:realtime.audio.input.turn_detection@mode"][value="server_vad"]'
+    ).check()
     call_ui.wait_event(page, "server", "session.updated")
     page.get_by_test_id("call-input-file").set_input_files(str(two_utterances_wav))
     run = _turns_done(call_ui, page, 1, 2)
@@ -210,5 +200,58 @@ def test_a_file_that_is_not_audio_is_said_and_the_call_goes_on(
     assert call_ui.status(page) == "connected"
     call_ui.say(page, "Still there?")
     call_ui.wait_event(page, "server", "response.done")
-    assert page.evaluate("window.__modules.call.current().mic.getAudioTracks()[0].readyState") == "live"
+    assert (
+        page.evaluate("window.__modules.call.current().mic.getAudioTracks()[0].readyState")
+        == "live"
+    )
     assert errors == []
+
+
+def test_a_shorter_silence_on_replay_splits_the_sample_in_two(
+    call_ui: Any, call_page: Any, peers: Any
+) -> None:
+    """The README's comparison: short-pause.wav at the default 500 ms is one turn; Replay after
+    silence_duration_ms 200 gives two, and run 2 names the change."""
+    page = call_page
+    _open(call_ui, page, "webrtc")
+    page.get_by_label("Input", exact=True).select_option("short-pause.wav")
+    _start(call_ui, page)
+    _turns_done(call_ui, page, 1, 1)
+    page.locator(VAD + "silence_duration_ms").fill("200")
+    path = "audio.input.turn_detection.silence_duration_ms"
+    _applied(call_ui, page, path)
+    page.get_by_test_id("call-replay").click()
+    _turns_done(call_ui, page, 2, 2)
+    runs = _runs(page)
+    assert len(runs[1]["turns"]) == 1 and len(runs[2]["turns"]) == 2
+    assert runs[2]["changed"] == path and f"{path} = 200" in runs[2]["text"]
+
+
+def test_without_a_microphone_the_call_still_sends_the_recording(
+    call_ui: Any, call_page: Any, peers: Any, two_utterances_wav: Any
+) -> None:
+    page = call_page
+    page.add_init_script(
+        "navigator.mediaDevices.getUserMedia = () =>"
+        " Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));"
+    )
+    _open(call_ui, page, "webrtc")
+    page.get_by_test_id("call-input-file").set_input_files(str(two_utterances_wav))
+    call_ui.wait_for(page, "document.getElementById('call-input').value === 'file'")
+    _start(call_ui, page)
+    note = page.get_by_test_id("call-mic-note").text_content() or ""
+    assert "microphone access was denied" in note and "sends two-utterances.wav" in note
+    assert "a=sendrecv" in page.evaluate("window.__modules.call.current().pc.localDescription.sdp")
+    assert len(_turns_done(call_ui, page, 1, 2)["turns"]) == 2
+
+
+def test_a_sample_the_browser_restored_in_the_select_is_what_the_call_sends(
+    call_ui: Any, call_page: Any, peers: Any
+) -> None:
+    """The select shows a sample the call's modules never saw chosen (a reload restores it)."""
+    page = call_page
+    _open(call_ui, page, "webrtc")
+    page.evaluate("document.getElementById('call-input').value = 'two-questions.wav'")
+    _start(call_ui, page)
+    run = _turns_done(call_ui, page, 1, 2)
+    assert "two-questions.wav" in run["text"]
