@@ -11,6 +11,10 @@ import { part } from "./call-view.js";
 
 const MAX_BYTES = 20 * 1024 * 1024; // a longer recording is not what a run compares
 const FILE = "file"; // the select's value while a file is the input
+// The first run starts this long into the session, so that its first speech has audio before
+// it, as a replay's has: the VAD cannot report a start (less prefix_padding_ms) before the
+// session's audio began, which made run 1 start later than the same audio replayed.
+const LEAD_MS = 1000;
 
 let chosen = null; // the recording that is the input: { name, value, buffer }, or null (microphone)
 let decoding = Promise.resolve(); // the last choice's decoding: a call starting waits for it
@@ -99,6 +103,7 @@ function play(c) {
   source.onended = function () { if (input.playing === source) input.playing = null; };
   source.start();
   input.playing = source;
+  input.played = true;
   if (c.runs) c.runs.start(chosen.name);
 }
 
@@ -112,10 +117,12 @@ function toMicrophone(c) {
   if (c.runs) c.runs.end();
 }
 
-// The session of ``c`` can hear: a chosen recording plays (unless it already does), the first run.
+// The session of ``c`` can hear: a chosen recording plays LEAD_MS later (unless one played
+// already), the first run.
 export function begin(c) {
-  if (c.input && chosen && !c.begun && !c.input.playing) play(c);
-  c.begun = true;
+  window.setTimeout(function () {
+    if (c.open && c.input && chosen && !c.input.played) play(c);
+  }, LEAD_MS);
   ready(c);
 }
 

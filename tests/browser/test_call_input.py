@@ -163,7 +163,7 @@ def test_a_file_chosen_during_a_call_is_sent_from_then_on(
 
 
 def test_a_sample_chosen_before_the_call_is_its_input(
-    call_ui: Any, call_page: Any, peers: Any
+    call_ui: Any, call_page: Any, peers: Any, axe: Any
 ) -> None:
     page = call_page
     _open(call_ui, page, "webrtc")
@@ -175,6 +175,12 @@ def test_a_sample_chosen_before_the_call_is_its_input(
     run = _turns_done(call_ui, page, 1, 2)
     assert "two-questions.wav" in run["text"]
     assert len(run["turns"]) == 2
+    page.get_by_test_id("call-replay").click()
+    _turns_done(call_ui, page, 2, 2)
+    # Two runs side by side: accessible, and inside a 375 px page (the tables scroll in a box).
+    assert axe(page) == []
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
@@ -224,6 +230,9 @@ def test_a_shorter_silence_on_replay_splits_the_sample_in_two(
     _turns_done(call_ui, page, 2, 2)
     runs = _runs(page)
     assert len(runs[1]["turns"]) == 1 and len(runs[2]["turns"]) == 2
+    # The speech begins the sample: run 1 has audio before it, as run 2 has, so both start alike.
+    starts = [int(runs[n]["turns"][0]["startMs"]) for n in (1, 2)]
+    assert abs(starts[0] - starts[1]) <= SAME_MS
     assert runs[2]["changed"] == path and f"{path} = 200" in runs[2]["text"]
 
 
