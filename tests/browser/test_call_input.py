@@ -264,3 +264,15 @@ def test_a_sample_the_browser_restored_in_the_select_is_what_the_call_sends(
     _start(call_ui, page)
     run = _turns_done(call_ui, page, 1, 2)
     assert "two-questions.wav" in run["text"]
+
+
+def test_a_file_over_20_mb_is_refused_before_a_call(call_ui: Any, call_page: Any) -> None:
+    page = call_page
+    call_ui.open_ga(page)
+    big = {"name": "long.wav", "mimeType": "audio/wav", "buffer": bytes(20 * 1024 * 1024 + 1)}
+    page.get_by_test_id("call-input-file").set_input_files(big)
+    message = page.get_by_test_id("call-input-error")
+    call_ui.until(lambda: message.text_content(), 10, "the input's message")
+    said = message.text_content() or ""
+    assert "long.wav" in said and "over 20 MB" in said and "the input stays the microphone" in said
+    assert page.locator("#call-input").input_value() == ""
