@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from ..mock.conftest import mic_frames_pass
+
 pytestmark = pytest.mark.browser
 
 TRANSPORTS = ["webrtc", "websocket"]
@@ -276,3 +278,21 @@ def test_a_file_over_20_mb_is_refused_before_a_call(call_ui: Any, call_page: Any
     said = message.text_content() or ""
     assert "long.wav" in said and "over 20 MB" in said and "the input stays the microphone" in said
     assert page.locator("#call-input").input_value() == ""
+
+
+def test_mute_holds_for_a_recording(call_ui: Any, call_page: Any, peers: Any) -> None:
+    """Mute switches the call's outgoing track: a replay while muted is a run the VAD hears
+    nothing of."""
+    page = call_page
+    _open(call_ui, page, "webrtc")
+    page.get_by_label("Input", exact=True).select_option("two-questions.wav")
+    _start(call_ui, page)
+    _turns_done(call_ui, page, 1, 2)
+    page.get_by_test_id("call-mute").click()
+    page.get_by_test_id("call-replay").click()
+    call_ui.until(lambda: 2 in _runs(page), 10, "run 2")
+    stopped = len(call_ui.events(page, "server", "input_audio_buffer.speech_stopped"))
+    mic_frames_pass(250)  # 5 s of audio heard: the sample (2.8 s) and a turn's silence
+    assert len(call_ui.events(page, "server", "input_audio_buffer.speech_started")) == 2
+    assert len(call_ui.events(page, "server", "input_audio_buffer.speech_stopped")) == stopped
+    assert _runs(page)[2]["turns"] == []
