@@ -6,6 +6,7 @@ the run before, with the settings changed in between."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,6 +57,20 @@ def _start(call_ui: Any, page: Any) -> None:
     call_ui.load_scripts(page)
 
 
+def _call_with(call_ui: Any, page: Any, recording: Path | str, transport: str = "webrtc") -> None:
+    """Start a call with server VAD over ``transport``, its input ``recording`` (a file, or a
+    sample by its name) chosen before."""
+    _open(call_ui, page, transport)
+    if isinstance(recording, Path):
+        page.get_by_test_id("call-input-file").set_input_files(str(recording))
+        shown = "file"
+    else:
+        page.get_by_label("Input", exact=True).select_option(recording)
+        shown = recording
+    call_ui.wait_for(page, f"document.getElementById('call-input').value === '{shown}'")
+    _start(call_ui, page)
+
+
 def _applied(call_ui: Any, page: Any, path: str) -> None:
     """Wait until the live update of ``path`` is applied (the panel says session.updated)."""
     call_ui.wait_for(
@@ -75,15 +90,30 @@ def _turns_done(call_ui: Any, page: Any, run: int, turns: int) -> dict[str, Any]
     return dict(call_ui.until(done, 40, f"run {run} with {turns} answered turns"))
 
 
+def _change_and_replay(
+    call_ui: Any, page: Any, setting: str, value: int, turns: tuple[int, int]
+) -> dict[int, dict[str, Any]]:
+    """Once run 1 has ``turns[0]`` answered turns, set the server VAD's ``setting`` to ``value``
+    in the form, and once that is applied, Replay; give the runs once run 2 has ``turns[1]``.
+    Run 2 names the change, run 1 and 2 have the turns they were to have."""
+    _turns_done(call_ui, page, 1, turns[0])
+    page.locator(VAD + setting).fill(str(value))
+    path = "audio.input.turn_detection." + setting
+    _applied(call_ui, page, path)
+    page.get_by_test_id("call-replay").click()
+    _turns_done(call_ui, page, 2, turns[1])
+    runs = _runs(page)
+    assert [len(runs[n]["turns"]) for n in (1, 2)] == list(turns)
+    assert runs[2]["changed"] == path and f"{path} = {value}" in runs[2]["text"]
+    return runs
+
+
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_a_recording_replayed_gives_the_same_turns_as_a_second_run(
     call_ui: Any, call_page: Any, peers: Any, two_utterances_wav: Any, transport: str
 ) -> None:
     page = call_page
-    _open(call_ui, page, transport)
-    page.get_by_test_id("call-input-file").set_input_files(str(two_utterances_wav))
-    call_ui.wait_for(page, "document.getElementById('call-input').value === 'file'")
-    _start(call_ui, page)
+    _call_with(call_ui, page, two_utterances_wav, transport)
     # The recording, not the fake microphone's beeps (twice a second): two utterances, two turns.
     first = _turns_done(call_ui, page, 1, 2)
     assert len(first["turns"]) == 2
@@ -122,19 +152,9 @@ def test_a_setting_changed_between_runs_is_named_and_moves_the_turns(
     call_ui: Any, call_page: Any, peers: Any, two_utterances_wav: Any
 ) -> None:
     page = call_page
-    _open(call_ui, page, "webrtc")
-    page.get_by_test_id("call-input-file").set_input_files(str(two_utterances_wav))
-    _start(call_ui, page)
-    _turns_done(call_ui, page, 1, 2)
+    _call_with(call_ui, page, two_utterances_wav)
     # Less prefix padding: the VAD reports each start later by the difference, the ends alike.
-    page.locator(VAD + "prefix_padding_ms").fill("0")
-    path = "audio.input.turn_detection.prefix_padding_ms"
-    _applied(call_ui, page, path)
-    page.get_by_test_id("call-replay").click()
-    _turns_done(call_ui, page, 2, 2)
-    runs = _runs(page)
-    assert path in runs[2]["changed"].split()
-    assert f"{path} = 0" in runs[2]["text"]
+    runs = _change_and_replay(call_ui, page, "prefix_padding_ms", 0, (2, 2))
     for one, two in zip(runs[1]["turns"], runs[2]["turns"], strict=True):
         assert abs(int(two["startMs"]) - int(one["startMs"]) - 300) <= SAME_MS
         assert abs(int(two["endMs"]) - int(one["endMs"])) <= SAME_MS
@@ -221,21 +241,11 @@ def test_a_shorter_silence_on_replay_splits_the_sample_in_two(
     """The README's comparison: short-pause.wav at the default 500 ms is one turn; Replay after
     silence_duration_ms 200 gives two, and run 2 names the change."""
     page = call_page
-    _open(call_ui, page, "webrtc")
-    page.get_by_label("Input", exact=True).select_option("short-pause.wav")
-    _start(call_ui, page)
-    _turns_done(call_ui, page, 1, 1)
-    page.locator(VAD + "silence_duration_ms").fill("200")
-    path = "audio.input.turn_detection.silence_duration_ms"
-    _applied(call_ui, page, path)
-    page.get_by_test_id("call-replay").click()
-    _turns_done(call_ui, page, 2, 2)
-    runs = _runs(page)
-    assert len(runs[1]["turns"]) == 1 and len(runs[2]["turns"]) == 2
+    _call_with(call_ui, page, "short-pause.wav")
+    runs = _change_and_replay(call_ui, page, "silence_duration_ms", 200, (1, 2))
     # The speech begins the sample: run 1 has audio before it, as run 2 has, so both start alike.
     starts = [int(runs[n]["turns"][0]["startMs"]) for n in (1, 2)]
     assert abs(starts[0] - starts[1]) <= SAME_MS
-    assert runs[2]["changed"] == path and f"{path} = 200" in runs[2]["text"]
 
 
 def test_without_a_microphone_the_call_still_sends_the_recording(
@@ -246,10 +256,7 @@ def test_without_a_microphone_the_call_still_sends_the_recording(
         "navigator.mediaDevices.getUserMedia = () =>"
         " Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));"
     )
-    _open(call_ui, page, "webrtc")
-    page.get_by_test_id("call-input-file").set_input_files(str(two_utterances_wav))
-    call_ui.wait_for(page, "document.getElementById('call-input').value === 'file'")
-    _start(call_ui, page)
+    _call_with(call_ui, page, two_utterances_wav)
     note = page.get_by_test_id("call-mic-note").text_content() or ""
     assert "microphone access was denied" in note and "sends two-utterances.wav" in note
     assert "a=sendrecv" in page.evaluate("window.__modules.call.current().pc.localDescription.sdp")
@@ -284,9 +291,7 @@ def test_mute_holds_for_a_recording(call_ui: Any, call_page: Any, peers: Any) ->
     """Mute switches the call's outgoing track: a replay while muted is a run the VAD hears
     nothing of."""
     page = call_page
-    _open(call_ui, page, "webrtc")
-    page.get_by_label("Input", exact=True).select_option("two-questions.wav")
-    _start(call_ui, page)
+    _call_with(call_ui, page, "two-questions.wav")
     _turns_done(call_ui, page, 1, 2)
     page.get_by_test_id("call-mute").click()
     page.get_by_test_id("call-replay").click()
