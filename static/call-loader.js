@@ -2,7 +2,8 @@
 // the call's modules) and its stylesheet on the first Start call or Connect click, so the page's
 // first load stays light, and offers "Connect with this key" while the response pane holds an
 // ek_ key. Start call waits for a gateway as Send does, with its reason beside it. It also keeps
-// the transport choice (WebRTC or WebSocket) in browser storage.
+// the transport choice (WebRTC or WebSocket) in browser storage. Choosing the call's input (a
+// sample or a file) imports the call too, which takes it at once.
 // ES module: no inline script, no eval.
 import { store } from "./playground.js";
 import { gatewayReady } from "./request-headers.js";
@@ -78,17 +79,24 @@ export function keyReady() {
   button.disabled = here.dataset.inCall === "1" || !(key && /^ek_/.test(key.value));
 }
 
-document.addEventListener("click", function (event) {
-  const button = event.target.closest && event.target.closest("#call button[data-call-action]");
-  if (!button) return;
-  if (loaded) { loaded.run(button.dataset.callAction); return; }
+// A button's action, or the new input a select or file input names: the call's module does it.
+function act(control) {
+  const action = control && control.dataset.callAction;
+  if (!action) return;
+  if (loaded) { loaded.run(action); return; }
   load().then(
-    function (call) { call.run(button.dataset.callAction); },
+    function (call) { call.run(action); },
     function () {
       const status = panel().querySelector("[data-call-part=call-status]");
       status.textContent = "Could not load the call's script: reload the page and try again.";
     }
   );
+}
+document.addEventListener("click", function (event) {
+  act(event.target.closest && event.target.closest("#call button[data-call-action]"));
+});
+document.addEventListener("change", function (event) {
+  act(event.target.closest && event.target.closest("#call :is(select, input)[data-call-action]"));
 });
 function ready() { keyReady(); restoreTransport(); }
 document.addEventListener("htmx:afterSettle", ready);

@@ -3,14 +3,15 @@
 // (/call/socket, playground/web/call_socket.py), which calls the gateway with the key kept
 // server-side. The handshake carries the page's CSRF token as a subprotocol; the first message
 // the operation, the form and the send panel's credentials (the headers requestHeaders gives a
-// send). The microphone goes through an AudioWorklet (static/call-worklet.js) as PCM16 24 kHz
-// mono in input_audio_buffer.append about every 100 ms; response.output_audio.delta plays from
+// send). The call's outgoing audio (static/call-input.js: the microphone or a recording) goes
+// through an AudioWorklet (static/call-worklet.js) as PCM16 24 kHz mono in
+// input_audio_buffer.append about every 100 ms; response.output_audio.delta plays from
 // a worklet queue that an interruption clears. G.711 formats are refused, said clearly.
 // ES module: no inline script, no eval.
 import { byId, constants } from "./playground.js";
 import { showRefusal } from "./call-refusal.js";
 import { csrfToken, requestHeaders } from "./request-headers.js";
-import { microphone } from "./call-webrtc.js";
+import { outgoing } from "./call-input.js";
 
 const SOCKET = constants.socket;
 const RATE = 24000;
@@ -78,7 +79,7 @@ async function audioPath(c, stream, append) {
 export async function open(c, on) {
   const refusal = formatRefusal(c.asked);
   if (refusal) throw new Error(refusal);
-  const stream = await microphone();
+  const stream = await outgoing(c);
   if (c.ended) return null;
   let ws = null;
   let notice = ""; // what the server said of the end

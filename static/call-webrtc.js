@@ -1,6 +1,7 @@
 // The live call's WebRTC transport (imported by static/call.js): one RTCPeerConnection with the
-// microphone (or receive-only audio when there is none), the "oai-events" data channel, the
-// remote audio in the panel's <audio>. The offer goes to POST /call (the form, the headers of
+// call's outgoing audio (static/call-input.js: the microphone or a recording; receive-only audio
+// when there is neither), the "oai-events" data channel, the remote audio in the panel's
+// <audio>. The offer goes to POST /call (the form, the headers of
 // requestHeaders as for a send, or the ek_ key a client secret send gave); a refusal (JSON) is
 // shown in the response pane as a send's. Hang-up posts /call/hangup, then closes.
 // ES module: no inline script, no eval.
@@ -8,6 +9,7 @@ import { byId, constants } from "./playground.js";
 import { showRefusal } from "./call-refusal.js";
 import { keepFreshToken, requestHeaders } from "./request-headers.js";
 import { part } from "./call-view.js";
+import { outgoing } from "./call-input.js";
 
 const HEADERS = constants.headers;
 const GATHER_MS = 3000;
@@ -29,26 +31,6 @@ function gathered(pc) {
     pc.addEventListener("icegatheringstatechange", done);
     window.setTimeout(resolve, GATHER_MS); // what was gathered by then is enough on one host
   });
-}
-
-// The microphone's stream, or null with the reason said in the panel (the call then listens
-// only). Shared by both transports.
-export async function microphone() {
-  const note = part("call-mic-note");
-  try {
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      throw new Error("this page cannot reach a microphone (it needs https or localhost)");
-    }
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-    note.hidden = true;
-    return stream;
-  } catch (error) {
-    const why = error && error.name === "NotAllowedError" ? "microphone access was denied"
-      : error && error.name === "NotFoundError" ? "no microphone was found" : String(error && error.message || error);
-    note.textContent = "No microphone (" + why + "): the call listens only; text messages still work.";
-    note.hidden = false;
-    return null;
-  }
 }
 
 // POST /call: the answer {sdp, call_id}; a refusal (JSON, playground/web/json_answers.py) is
@@ -114,7 +96,7 @@ export async function open(c, on) {
   pc.addEventListener("connectionstatechange", function () {
     if (pc.connectionState === "failed") on.closed("the connection failed");
   });
-  const stream = await microphone();
+  const stream = await outgoing(c);
   if (stream) {
     stream.getAudioTracks().forEach(function (track) { pc.addTrack(track, stream); });
     on.mic(stream);

@@ -8,6 +8,8 @@
 import { keyReady, startReady } from "./call-loader.js";
 import { Inspector } from "./call-inspector.js";
 import { Timeline } from "./call-timeline.js";
+import { Runs } from "./call-runs.js";
+import * as Input from "./call-input.js";
 import * as Controls from "./call-controls.js";
 import * as S from "./call-session.js";
 import * as V from "./call-view.js";
@@ -38,6 +40,7 @@ function buttons(inCall) {
   part("call-transport").disabled = inCall; // shown, not changed, while a call runs
   part("call-hangup").disabled = !inCall;
   part("call-mute").disabled = !(inCall && call && call.mic);
+  Input.ready(inCall ? call : null);
   V.inCallControls(inCall);
   keyReady();
   startReady();
@@ -132,6 +135,7 @@ async function start(withKey) {
   c.started = c.asked;
   c.inspector = Inspector(part("call-events-panel"), hide);
   c.timeline = Timeline(live);
+  c.runs = Runs(live);
   c.transport = transportChoice();
   call = c;
   Controls.begin(c, send, function () { respond(c); });
@@ -142,7 +146,8 @@ async function start(withKey) {
     opened: function () { c.open = true; live.hidden = false; say("connected", "connected"); },
     message: function (data) { receive(c, data); },
     closed: function (reason, text) { end(c, reason, text); },
-    mic: function (stream) { c.mic = stream; meter(c, stream); buttons(true); },
+    // What the call sends (static/call-input.js): the microphone, or the recording then silence.
+    mic: function (stream) { c.mic = c.outgoing = stream; meter(c, stream); buttons(true); },
     said: function (text) { if (!call) say(part("call-status").textContent + " " + text, "ended"); },
   };
   try {
@@ -163,6 +168,7 @@ function end(c, reason, text, atGateway) {
   window.cancelAnimationFrame(c.frame);
   if (c.timeline) c.timeline.stop();
   if (c.mic) c.mic.getTracks().forEach(function (track) { track.stop(); });
+  Input.close(c);
   if (c.audio) c.audio.close();
   Controls.finish(c);
   if (c.link) c.link.close(Boolean(atGateway));
@@ -181,10 +187,12 @@ function receive(c, data) {
   try { event = JSON.parse(data); } catch (e) { event = { type: "(not JSON)", text: String(data).slice(0, 200) }; }
   c.inspector.add("server", event);
   if (c.timeline) c.timeline.event(event);
+  c.runs.event(event);
   if (call !== c) return;
   const type = event.type || "";
   if (type === "session.created" || type === "session.updated") {
     c.server = event.session || {};
+    if (type === "session.created") Input.begin(c); // the session hears: a chosen recording plays
     V.effectiveView(c.asked, c.server);
     if (type === "session.updated") settle(c, c.pending.shift());
   } else if (type === "error") {
@@ -231,6 +239,7 @@ function update(c, picked) {
   const session = S.patch(units, (c.asked && c.asked.type) || (c.server && c.server.type) || "realtime");
   const id = send({ type: "session.update", session: session });
   c.pending.push({ id: id, changes: picked });
+  c.runs.changed(picked);
   picked.forEach(function (ch) { V.updated(ch.path, "sent " + JSON.stringify(ch.value) + ", waiting for session.updated", "sent"); });
 }
 
@@ -285,9 +294,12 @@ document.addEventListener("htmx:load", function () {
   if (call && !(here && here.dataset.inCall)) end(call, "the page's form was replaced", "", true);
 });
 
-// Do what a panel button asks: start, key (start with the ek_ key), hangup, mute.
+// Do what a panel control asks: start, key (start with the ek_ key), hangup, mute, replay, or
+// take the input the sample select or the file input now names.
 export function run(action) {
-  if (action === "start") start(false);
+  if (action === "sample" || action === "file") Input.choose(call, action);
+  else if (action === "replay") Input.replay(call);
+  else if (action === "start") start(false);
   else if (action === "key") start(true);
   else if (action === "hangup" && call) end(call, "", "", true);
   else if (action === "mute" && call && call.mic) {

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import wave
 from collections.abc import Iterator
 from html import unescape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -286,6 +287,39 @@ def round_trip_bodies() -> Any:
         for op in all_operations().values()
     }
     return lambda op: made[op.id]
+
+
+@pytest.fixture(scope="session")
+def two_utterances(tmp_path_factory: Any) -> tuple[bytes, int]:
+    """Give a recording of two utterances with 1 s of silence between them (mono 16-bit PCM and
+    its rate), spoken by Debian's espeak-ng during the test run (scripts/test.sh installs it)."""
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        pytest.fail("These tests need Debian's espeak-ng: apt-get install -y espeak-ng")
+    folder = tmp_path_factory.mktemp("utterances")
+    pcm, rate = b"", 0
+    for n, text in enumerate(["Turn one is the first thing I say.", "And here comes the second."]):
+        path = folder / f"{n}.wav"
+        subprocess.run([espeak, "-w", str(path), text], check=True, timeout=60)
+        with wave.open(str(path)) as heard:
+            rate = heard.getframerate()
+            pcm += bytes(2 * rate // 2 if n == 0 else 2 * rate) + heard.readframes(
+                heard.getnframes()
+            )
+    return pcm + bytes(2 * rate * 3), rate
+
+
+@pytest.fixture(scope="session")
+def two_utterances_wav(two_utterances: tuple[bytes, int], tmp_path_factory: Any) -> Path:
+    """Give :func:`two_utterances` as a WAV file (mono, 16-bit), as a visitor would choose one."""
+    pcm, rate = two_utterances
+    path = tmp_path_factory.mktemp("recording") / "two-utterances.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm)
+    return path
 
 
 class LiveServer:

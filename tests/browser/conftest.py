@@ -73,6 +73,23 @@ class CallUI:
             f".includes({json.dumps(instructions)})",
         )
 
+    def open_realtime(self, page: Any, transport: str, turn_detection: str = "null") -> None:
+        """Open the GA page on the mock for a call over ``transport`` with the model
+        gpt-realtime (a WebSocket call names it in its URL) and the turn detection mode
+        ``turn_detection`` (its defaults); wait for the preview to show them."""
+        self.open_ga(page)
+        page.get_by_test_id("call-transport").select_option(transport)
+        self.realtime_session(page, "Answer briefly.")
+        page.locator("#f-session-realtime-model").select_option("gpt-realtime")
+        mode = "session:realtime.audio.input.turn_detection@mode"
+        page.locator(f'input[name="{mode}"][value="{turn_detection}"]').check()
+        expected = '"turn_detection": null' if turn_detection == "null" else f'"{turn_detection}"'
+        self.wait_for(
+            page,
+            f"document.getElementById('request-body').textContent.includes({json.dumps(expected)})"
+            " && document.getElementById('request-body').textContent.includes('gpt-realtime')",
+        )
+
     def load_scripts(self, page: Any) -> None:
         """Import the call's modules as the first Start call click does, and hand the test the
         very instances the page runs, as ``window.__modules`` (the page itself has no globals)."""

@@ -4,7 +4,6 @@ over both transports: WebRTC, and WebSocket bridged by the server."""
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -20,18 +19,7 @@ TRANSPORTS = ["webrtc", "websocket"]
 def _start(call_ui: Any, page: Any, transport: str, turn_detection: str = "null") -> None:
     """Start a mock call over ``transport`` with the model gpt-realtime, the turn detection
     mode ``turn_detection``, and the call's modules in ``window.__modules``."""
-    call_ui.open_ga(page)
-    page.get_by_test_id("call-transport").select_option(transport)
-    call_ui.realtime_session(page, "Answer briefly.")
-    page.locator("#f-session-realtime-model").select_option("gpt-realtime")
-    mode = "session:realtime.audio.input.turn_detection@mode"
-    page.locator(f'input[name="{mode}"][value="{turn_detection}"]').check()
-    expected = '"turn_detection": null' if turn_detection == "null" else '"gpt-realtime"'
-    call_ui.wait_for(
-        page,
-        f"document.getElementById('request-body').textContent.includes({json.dumps(expected)})"
-        " && document.getElementById('request-body').textContent.includes('gpt-realtime')",
-    )
+    call_ui.open_realtime(page, transport, turn_detection)
     page.get_by_test_id("call-start").click()
     assert call_ui.settled_status(page) == "connected"
     call_ui.wait_event(page, "server", "session.created")

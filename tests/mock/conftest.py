@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import array
 import json
-import shutil
-import subprocess
 import time
-import wave
 from typing import Any
 
 import pytest
@@ -55,26 +52,6 @@ def wait_until(predicate: Any, timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return False
-
-
-@pytest.fixture(scope="session")
-def two_utterances(tmp_path_factory: Any) -> tuple[bytes, int]:
-    """Give a recording of two utterances with 1 s of silence between them (mono 16-bit PCM and
-    its rate), spoken by Debian's espeak-ng during the test run (scripts/test.sh installs it)."""
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        pytest.fail("These tests need Debian's espeak-ng: apt-get install -y espeak-ng")
-    folder = tmp_path_factory.mktemp("utterances")
-    pcm, rate = b"", 0
-    for n, text in enumerate(["Turn one is the first thing I say.", "And here comes the second."]):
-        path = folder / f"{n}.wav"
-        subprocess.run([espeak, "-w", str(path), text], check=True, timeout=60)
-        with wave.open(str(path)) as heard:
-            rate = heard.getframerate()
-            pcm += bytes(2 * rate // 2 if n == 0 else 2 * rate) + heard.readframes(
-                heard.getnframes()
-            )
-    return pcm + bytes(2 * rate * 3), rate
 
 
 def mic_frames_pass(count: int, timeout: float = 20.0) -> None:

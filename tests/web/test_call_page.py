@@ -3,7 +3,10 @@ stay out of the first load (static/call-loader.js imports them on the first clic
 
 from __future__ import annotations
 
+import io
 import re
+import wave
+from pathlib import Path
 
 import pytest
 
@@ -24,8 +27,11 @@ LAZY = [
     "call-view.js",
     "call-refusal.js",
     "call-timeline.js",
+    "call-input.js",
+    "call-runs.js",
     "call.js",
 ]
+SAMPLES = Path(__file__).resolve().parents[2] / "static" / "samples"
 
 
 def _page(client, op: str) -> str:
@@ -97,3 +103,24 @@ def test_a_page_that_cannot_call_says_where_a_call_starts(client, op, said) -> N
 def test_the_panel_posts_to_the_call_routes(client) -> None:
     html = _page(client, "client-secrets")
     assert 'data-call-url="/call"' in html and 'data-hangup-url="/call/hangup"' in html
+
+
+def test_each_sample_the_input_offers_is_served_as_a_small_mono_16_bit_wav(client) -> None:
+    html = _page(client, "client-secrets")
+    select = re.search(r'<select id="call-input"[^>]*>(.*?)</select>', html, re.S)
+    assert select, "the call's input select"
+    offered = re.findall(r"<option>([^<]+)</option>", select.group(1))
+    assert '<option value="">Microphone</option>' in select.group(1)
+    assert sorted(offered) == sorted(p.name for p in SAMPLES.glob("*.wav")) and len(offered) >= 2
+    for name in offered:
+        # call-input.js fetches ../../samples/NAME from /static/m/<version>/call-input.js.
+        served = client.get(f"/static/samples/{name}")
+        assert served.status_code == 200, name
+        with wave.open(io.BytesIO(served.data)) as sample:
+            assert (sample.getnchannels(), sample.getsampwidth()) == (1, 2), name
+            assert 1 <= sample.getnframes() / sample.getframerate() <= 5, name
+        assert len(served.data) <= 150 * 1024, name
+        served.close()
+    readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
+    assert "CC0-1.0" in readme and "GPL-3.0-or-later" in readme
+    assert all(f"-w static/samples/{name}" in readme for name in offered)
