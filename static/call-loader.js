@@ -28,6 +28,7 @@ document.addEventListener("change", function (event) {
   if (event.target.matches && event.target.matches("#call [data-call-part=call-transport]")) {
     store.set("callTransport", event.target.value);
   }
+  if (event.target.matches && event.target.matches("#call [data-call-part=bundle-open]")) act("open");
 });
 
 // The call's module once imported: later clicks act at once, not a microtask later.
@@ -78,17 +79,20 @@ export function keyReady() {
   button.disabled = here.dataset.inCall === "1" || !(key && /^ek_/.test(key.value));
 }
 
-document.addEventListener("click", function (event) {
-  const button = event.target.closest && event.target.closest("#call button[data-call-action]");
-  if (!button) return;
-  if (loaded) { loaded.run(button.dataset.callAction); return; }
+// Do ``action`` with the call's module, imported first if need be.
+function act(action) {
+  if (loaded) { loaded.run(action); return; }
   load().then(
-    function (call) { call.run(button.dataset.callAction); },
+    function (call) { call.run(action); },
     function () {
       const status = panel().querySelector("[data-call-part=call-status]");
       status.textContent = "Could not load the call's script: reload the page and try again.";
     }
   );
+}
+document.addEventListener("click", function (event) {
+  const button = event.target.closest && event.target.closest("#call button[data-call-action]");
+  if (button) act(button.dataset.callAction);
 });
 function ready() { keyReady(); restoreTransport(); }
 document.addEventListener("htmx:afterSettle", ready);
