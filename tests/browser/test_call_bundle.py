@@ -223,3 +223,15 @@ def test_a_file_that_is_not_a_bundle_is_refused_with_what_is_wrong(
     assert said.startswith(f"Not opened: {name} is not a call bundle: {message}")
     assert page.get_by_test_id("bundle-said").get_attribute("data-state") == "error"
     assert page.locator("#call-live").is_hidden() and not errors
+
+
+def test_a_bundle_does_not_open_while_a_call_runs(call_ui: Any, call_page: Any, peers: Any) -> None:
+    page = call_page
+    call_ui.start_call(page)
+    before = call_ui.events(page)
+    payload = {"name": "old.zip", "mimeType": "application/zip", "buffer": _zip({"a": b"b"})}
+    said = _opened(call_ui, page, [payload])
+    assert said == "Not opened: old.zip opens when no call runs (hang up first)."
+    # The call goes on, its events where they were.
+    assert call_ui.status(page) == "connected"
+    assert call_ui.events(page)[: len(before)] == before
