@@ -404,6 +404,7 @@ def keystroke_rows(samples: int = 50) -> list[Row]:
 def main() -> None:
     """Print every section as one table."""
     # Imported here: the tests load run.py alone, outside its package.
+    from benchmarks.bench_bundle import bundle_rows
     from benchmarks.bench_call import call_rows, click_rows, offer_rows
     from benchmarks.bench_in_flight import in_flight_rows
     from benchmarks.bench_pages import page_rows
@@ -424,6 +425,7 @@ def main() -> None:
         ("Mock call offers flooded with candidates (time to answer, median ms)", offer_rows),
         ("Call over WebSocket: the bridge against a direct client (ms)", socket_rows),
         ("Call timeline drawn for a 10-minute call (headless Chromium)", timeline_rows),
+        ("A 5-minute call's bundle: built and read back (headless Chromium, ms)", bundle_rows),
     ]
     for title, rows_of in sections:
         print(f"\n{title}")

@@ -109,3 +109,17 @@ def test_timeline_rows_draw_a_call_late_against_early(playwright_driver) -> None
     assert "baseline" in rows[0][0] and rows[1][0].startswith("update in its last 30 s")
     assert "24 marks" in rows[1][0]  # 6 turns: a speech, response, audio, latency each
     assert all(float(value) > 0 for _, value, *_ in rows)
+
+
+@pytest.mark.browser
+def test_bundle_rows_build_and_read_a_calls_bundle(playwright_driver) -> None:
+    """A made-up call's bundle is built and read back whole in the page (it fails otherwise)."""
+    from benchmarks.bench_bundle import bundle_rows
+
+    rows = bundle_rows(minutes=0.5, runs=1, driver=playwright_driver)
+    names = [what for what, *_ in rows]
+    assert "baseline" in names[0] and "baseline" in names[1]
+    assert names[2].startswith("bundle of a 0.5 min call built")
+    assert all(float(value) > 0 for _, value, *_ in rows)
+    # 30 s of PCM16 24 kHz per side, with headers and the events: a little over 2.7 MB.
+    assert 2.7 < float(rows[-1][1]) < 3.5
