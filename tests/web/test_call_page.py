@@ -17,6 +17,7 @@ TESTIDS = [
     "call-mute",
     "call-level",
     "call-status",
+    "bundle-open",
 ]
 LAZY = [
     "call-session.js",
@@ -24,6 +25,10 @@ LAZY = [
     "call-view.js",
     "call-refusal.js",
     "call-timeline.js",
+    "call-bundle.js",
+    "call-bundle-open.js",
+    "call-recording.js",
+    "call-zip.js",
     "call.js",
 ]
 
