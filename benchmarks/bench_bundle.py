@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_call import _served
+from benchmarks.bench_timeline import in_page
 
 Row = tuple[str, str, str, str]
 #: In the page: the script that makes up a call and times its bundle.
@@ -25,17 +26,7 @@ _BUILD = (Path(__file__).resolve().parent / "bench_bundle.js").read_text(encodin
 
 def _build(pw: Any, origin: str, minutes: float, runs: int) -> dict[str, Any]:
     """Give what :data:`_BUILD` measures, in headless Chromium launched from ``pw``."""
-    chromium = Path("/usr/bin/chromium")
-    browser = pw.chromium.launch(
-        executable_path=str(chromium) if chromium.exists() else None,
-        args=["--no-sandbox", "--disable-gpu"],
-    )
-    try:
-        page = browser.new_page(base_url=origin)
-        page.goto("/?op=client-secrets")
-        return dict(page.evaluate(_BUILD, [minutes, runs]))
-    finally:
-        browser.close()
+    return dict(in_page(pw, origin, _BUILD, [minutes, runs]))
 
 
 def bundle_rows(minutes: float = 5.0, runs: int = 5, driver: Any = None) -> list[Row]:
