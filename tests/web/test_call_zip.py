@@ -1,22 +1,16 @@
-"""static/call-zip.js run in node (the module the page runs, copied as .mjs): what it writes
+"""static/call-zip.js run in node (the module the page runs, copied as .mjs: ``node_script``): what it writes
 Python's zipfile reads with every CRC checked; it reads its own zips, stored and deflated
 entries that Python wrote, and refuses a damaged CRC, a file that is not a zip and an entry
 over its limit, each with a ZipError."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
-import os
-import shutil
-import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-MODULE = ROOT / "static" / "call-zip.js"
 
 #: Reads [command, base64 input] from stdin; writes a JSON answer.
 RUNNER = """
@@ -45,39 +39,22 @@ process.stdout.write(JSON.stringify(answer));
 """
 
 
-@pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+@pytest.fixture
+def node(node_script):  # type: ignore[no-untyped-def]
     """Give a function that runs a command of :data:`RUNNER` on the module in node."""
-    binary = shutil.which("node")
-    if binary is None:
-        if os.environ.get("CI"):
-            raise AssertionError("node is not installed (scripts/test.sh installs it)")
-        pytest.skip("node is not installed")
-    folder = tmp_path_factory.mktemp("zip")
-    shutil.copy(MODULE, folder / "call-zip.mjs")
-    (folder / "run.mjs").write_text(RUNNER)
 
     def run(command: str, data: bytes, limit: int = 0) -> dict[str, object]:
-        import base64
-
-        given = json.dumps([command, base64.b64encode(data).decode(), limit])
-        done = subprocess.run(
-            [binary, "run.mjs"], input=given, capture_output=True, text=True, cwd=folder, check=True
-        )
-        return dict(json.loads(done.stdout))
+        given = json.dumps([command, _b64(data), limit])
+        return dict(json.loads(node_script(RUNNER, given)))
 
     return run
 
 
 def _b64(data: bytes) -> str:
-    import base64
-
     return base64.b64encode(data).decode()
 
 
 def _unb64(text: object) -> bytes:
-    import base64
-
     return base64.b64decode(str(text))
 
 
