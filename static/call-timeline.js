@@ -5,7 +5,8 @@
 // Marks are focusable; focus or hover shows the events behind one in a details line.
 // Cheap for long calls: at most one redraw a frame, and a redraw touches only what is still
 // open (the last level chunk, a running segment or response); the SVG grows in 10 s steps and
-// scrolls inside its own box. ES module: no inline script, no eval.
+// scrolls inside its own box. snapshot() gives what is drawn as data (a call bundle's
+// timeline.json) and restore(snapshot) draws it again. ES module: no inline script, no eval.
 import { el, visible } from "./call-inspector.js";
 
 const NS = "http://www.w3.org/2000/svg";

@@ -2,8 +2,9 @@
 // transport chosen in the panel: WebRTC (static/call-webrtc.js) or WebSocket through the
 // server's bridge (static/call-socket.js), each a link with send(text) and close(atGateway).
 // In the call, whatever carries it: mute and level, text messages, function results, the event
-// inspector, the effective configuration, and every change of the form sent as a
-// session.update.
+// inspector, the effective configuration, every change of the form sent as a
+// session.update, both sides' audio recorded for the call's bundle (static/call-bundle.js),
+// and a bundle opened when no call runs (static/call-bundle-open.js).
 // ES module: no inline script, no eval.
 import { keyReady, startReady } from "./call-loader.js";
 import { Inspector } from "./call-inspector.js";
