@@ -75,6 +75,7 @@ def test_a_calls_bundle_holds_it_and_opens_again_in_a_fresh_page(
     peers: Any,
     transport: str,
     tmp_path: Path,
+    axe: Any,
 ) -> None:
     page = call_page
     _vad_call(call_ui, page, transport)
@@ -168,6 +169,10 @@ def test_a_calls_bundle_holds_it_and_opens_again_in_a_fresh_page(
     transcript = fresh.get_by_test_id("call-transcript").text_content() or ""
     assert "Hello, my key is [your key]" in transcript
 
+    # Readable by everyone, light and dark (axe: WCAG 2.1 A and AA).
+    for scheme in ("light", "dark"):
+        fresh.emulate_media(color_scheme=scheme)
+        assert axe(fresh) == [], scheme
     # Re-zipped by a tool (deflate), it opens the same.
     rezipped = tmp_path / "rezipped.zip"
     rezipped.write_bytes(_zip({name: archive.read(name) for name in FILES}))
