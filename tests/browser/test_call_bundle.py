@@ -169,6 +169,9 @@ def test_a_calls_bundle_holds_it_and_opens_again_in_a_fresh_page(
     transcript = fresh.get_by_test_id("call-transcript").text_content() or ""
     assert "Hello, my key is [your key]" in transcript
 
+    # At 375 px the page keeps its width.
+    fresh.set_viewport_size({"width": 375, "height": 800})
+    assert fresh.evaluate("document.documentElement.scrollWidth") <= 375
     # Readable by everyone, light and dark (axe: WCAG 2.1 A and AA).
     for scheme in ("light", "dark"):
         fresh.emulate_media(color_scheme=scheme)
