@@ -71,6 +71,12 @@ _DRAW = """async (minutes) => {
 
 def _draw(pw: Any, origin: str, minutes: float) -> list[Any]:
     """Give what :data:`_DRAW` measures, in headless Chromium launched from ``pw``."""
+    return list(in_page(pw, origin, _DRAW, minutes))
+
+
+def in_page(pw: Any, origin: str, script: str, arg: Any) -> Any:
+    """Give what ``script`` (a function of ``arg``) gives in the GA page served at ``origin``,
+    in headless Chromium launched from ``pw``."""
     chromium = Path("/usr/bin/chromium")
     browser = pw.chromium.launch(
         executable_path=str(chromium) if chromium.exists() else None,
@@ -79,7 +85,7 @@ def _draw(pw: Any, origin: str, minutes: float) -> list[Any]:
     try:
         page = browser.new_page(base_url=origin)
         page.goto("/?op=client-secrets")
-        return list(page.evaluate(_DRAW, minutes))
+        return page.evaluate(script, arg)
     finally:
         browser.close()
 

@@ -44,8 +44,9 @@ function drawTurn(c) {
 }
 
 // Push-to-talk, Interrupt and the usage section, drawn under the call bar when the first call
-// begins (the page's first load does not carry them; the listeners below are delegated).
-function draw() {
+// begins or a bundle opens (the page's first load does not carry them; the listeners below are
+// delegated).
+export function draw() {
   if (part("call-turn")) return;
   const turn = el("div", { class: "call-turn", "data-call-part": "call-turn", hidden: "" });
   turn.append(

@@ -25,10 +25,20 @@ function field(action) {
   return here && here.querySelector('[data-call-action="' + action + '"]');
 }
 
+// The panel's note on the microphone, drawn under the input the first time it is needed.
+function micNote() {
+  let note = part("call-mic-note");
+  if (!note) {
+    note = el("p", { class: "hint", "data-call-part": "call-mic-note", "data-testid": "call-mic-note", hidden: "" });
+    field("file").closest(".call-input").after(note);
+  }
+  return note;
+}
+
 // The microphone's stream, or null with the reason said in the panel (the call then sends the
 // recording, or listens only).
 async function microphone() {
-  const note = part("call-mic-note");
+  const note = micNote();
   try {
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       throw new Error("this page cannot reach a microphone (it needs https or localhost)");

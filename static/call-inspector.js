@@ -40,6 +40,16 @@ export function el(tag, attrs, text) {
   return node;
 }
 
+// Download ``blob`` as the file ``name``.
+export function saveAs(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = el("a", { href: url, download: name, class: "offscreen" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(function () { URL.revokeObjectURL(url); }, 60000); // the download has begun by then
+}
+
 // An inspector drawn into ``root``. ``hide(text)`` gives the text with anything secret
 // masked (the call's ephemeral key and the visitor's own key, should a server ever echo them).
 export function Inspector(root, hide) {
@@ -98,32 +108,39 @@ export function Inspector(root, hide) {
     list.replaceChildren();
     counted();
   });
-  save.addEventListener("click", function () {
+  // The events as JSON Lines (Download .jsonl, and a call bundle's events.jsonl).
+  function jsonl() {
     const lines = recorded.map(function (entry) {
       return hide(JSON.stringify({ time: entry.time, direction: entry.direction, event: entry.event }));
     });
-    const url = URL.createObjectURL(new Blob([lines.join("\n") + (lines.length ? "\n" : "")], { type: "application/jsonl" }));
-    const link = el("a", { href: url, download: "call-events.jsonl", class: "offscreen" });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    window.setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    return lines.join("\n") + (lines.length ? "\n" : "");
+  }
+  function show(entry) {
+    recorded.push(entry);
+    if (paused) held.push(entry); else draw(entry);
+    counted();
+  }
+  save.addEventListener("click", function () {
+    saveAs(new Blob([jsonl()], { type: "application/jsonl" }), "call-events.jsonl");
   });
 
+  // An entry as shown: ``shownEvent`` (audio summarised) masked.
+  function entry(time, direction, shownEvent) {
+    return {
+      time: time,
+      direction: direction,
+      type: String((shownEvent && shownEvent.type) || "(no type)"),
+      event: JSON.parse(hide(JSON.stringify(shownEvent))),
+      text: hide(JSON.stringify(shownEvent, null, 2)),
+    };
+  }
   return {
-    add: function (direction, event) {
-      const shownEvent = summarise(event);
-      const entry = {
-        time: new Date().toISOString(),
-        direction: direction,
-        type: String((event && event.type) || "(no type)"),
-        event: JSON.parse(hide(JSON.stringify(shownEvent))),
-        text: hide(JSON.stringify(shownEvent, null, 2)),
-      };
-      recorded.push(entry);
-      if (paused) held.push(entry); else draw(entry);
-      counted();
+    add: function (direction, event) { show(entry(new Date().toISOString(), direction, summarise(event))); },
+    // A line of a Download .jsonl again, {time, direction, event}: from a call bundle opened.
+    restore: function (line) {
+      show(entry(String(line.time), line.direction === "client" ? "client" : "server", line.event));
     },
     all: function () { return recorded.slice(); },
+    jsonl: jsonl,
   };
 }

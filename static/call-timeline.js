@@ -5,7 +5,8 @@
 // Marks are focusable; focus or hover shows the events behind one in a details line.
 // Cheap for long calls: at most one redraw a frame, and a redraw touches only what is still
 // open (the last level chunk, a running segment or response); the SVG grows in 10 s steps and
-// scrolls inside its own box. ES module: no inline script, no eval.
+// scrolls inside its own box. snapshot() gives what is drawn as data (a call bundle's
+// timeline.json) and restore(snapshot) draws it again. ES module: no inline script, no eval.
 import { el, visible } from "./call-inspector.js";
 
 const NS = "http://www.w3.org/2000/svg";
@@ -25,6 +26,7 @@ function svg(tag, attrs) {
   return node;
 }
 function x(ms) { return ((Math.max(0, ms) * PX_PER_S) / 1000).toFixed(1); }
+function finite(value) { return typeof value === "number" && isFinite(value) ? Math.max(0, value) : 0; }
 function seconds(ms) { return (ms / 1000).toFixed(2) + " s"; }
 
 // The panel's timeline section, drawn afresh for each call into the in-call area ``live``.
@@ -258,5 +260,41 @@ export function Timeline(live, clock) {
     flush();
     stopped = true;
   }
-  return { event: event, mic: mic, flush: flush, stop: stop, root: root };
+  // What is drawn, as plain data (a call bundle's timeline.json): the marks with their place,
+  // name and data-*, and the microphone's level per bucket.
+  function snapshot() {
+    if (!stopped) flush();
+    const marks = [];
+    Object.keys(LANES).forEach(function (lane) {
+      layers[lane].querySelectorAll("rect").forEach(function (node) {
+        marks.push({ lane: lane, x: Number(node.getAttribute("x")), width: Number(node.getAttribute("width")),
+          label: node.getAttribute("aria-label"), data: Object.assign({}, node.dataset) });
+      });
+    });
+    return { width_ms: widthMs, bucket_ms: BUCKET_MS, px_per_s: PX_PER_S, marks: marks,
+      levels: levels.map(function (v) { return Math.round(v * 1000) / 1000; }) };
+  }
+  // Draw ``snap`` (a snapshot(), read back from a bundle) instead of a call: nothing moves after.
+  function restore(snap) {
+    stopped = true;
+    widthMs = finite(snap.width_ms);
+    root.setAttribute("width", x(widthMs));
+    root.setAttribute("viewBox", "0 0 " + x(widthMs) + " " + HEIGHT);
+    (Array.isArray(snap.levels) ? snap.levels : []).forEach(function (v) { levels.push(Math.min(1, finite(v))); });
+    dirty = 0;
+    drawLevels();
+    (Array.isArray(snap.marks) ? snap.marks : []).forEach(function (m) {
+      if (!m || !Object.prototype.hasOwnProperty.call(LANES, m.lane) || m.lane === "mic") return;
+      const [y, h] = LANES[m.lane];
+      const node = svg("rect", { y: y, height: h, x: finite(m.x), width: finite(m.width), tabindex: "0", role: "img",
+        "aria-label": String(m.label || m.lane), class: "mark-" + m.lane });
+      Object.keys(m.data || {}).forEach(function (key) {
+        if (/^[a-z][a-zA-Z0-9]*$/.test(key)) node.dataset[key] = String(m.data[key]);
+      });
+      node.append(svg("title", {}));
+      node.firstChild.textContent = node.getAttribute("aria-label") + ": " + (node.dataset.events || "");
+      layers[m.lane].append(node);
+    });
+  }
+  return { event: event, mic: mic, flush: flush, stop: stop, root: root, snapshot: snapshot, restore: restore };
 }

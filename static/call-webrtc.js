@@ -92,6 +92,7 @@ export async function open(c, on) {
   c.link = link;
   pc.addEventListener("track", function (event) {
     part("call-audio").srcObject = event.streams[0] || new MediaStream([event.track]);
+    on.remote(part("call-audio").srcObject);
   });
   pc.addEventListener("connectionstatechange", function () {
     if (pc.connectionState === "failed") on.closed("the connection failed");

@@ -2,14 +2,18 @@
 // transport chosen in the panel: WebRTC (static/call-webrtc.js) or WebSocket through the
 // server's bridge (static/call-socket.js), each a link with send(text) and close(atGateway).
 // In the call, whatever carries it: mute and level, text messages, function results, the event
-// inspector, the effective configuration, and every change of the form sent as a
-// session.update.
+// inspector, the effective configuration, every change of the form sent as a
+// session.update, both sides' audio recorded for the call's bundle (static/call-bundle.js),
+// and a bundle opened when no call runs (static/call-bundle-open.js).
 // ES module: no inline script, no eval.
 import { keyReady, startReady } from "./call-loader.js";
 import { Inspector } from "./call-inspector.js";
 import { Timeline } from "./call-timeline.js";
 import { Runs } from "./call-runs.js";
 import * as Input from "./call-input.js";
+import * as Bundle from "./call-bundle.js";
+import * as Opened from "./call-bundle-open.js";
+import { Recorder } from "./call-recording.js";
 import * as Controls from "./call-controls.js";
 import * as S from "./call-session.js";
 import * as V from "./call-view.js";
@@ -22,6 +26,7 @@ const DEBOUNCE_MS = 400;
 const TRANSPORTS = { webrtc: WebRTC, websocket: Socket };
 
 let call = null; // the call in progress (one per page)
+let last = null; // the call begun last (its bundle is offered until the next one begins)
 let events = 0;
 
 function panel() { return byId("call"); }
@@ -58,10 +63,10 @@ function askedSession() {
     return body && typeof body.session === "object" ? body.session : {};
   } catch (e) { return {}; }
 }
-// ``text`` with the call's secrets masked: its ephemeral key, and the visitor's own key.
-function hide(text) {
+// ``text`` with the call ``c``'s secrets masked: its ephemeral key, and the visitor's own key.
+function hide(text, c) {
   const own = byId("auth-key");
-  const secrets = [[call && call.key, "[the ephemeral key]"], [own && own.value, "[your key]"]];
+  const secrets = [[c && c.key, "[the ephemeral key]"], [own && own.value, "[your key]"]];
   return secrets.reduce(function (out, pair) {
     return pair[0] ? out.split(pair[0]).join(pair[1]) : out;
   }, text);
@@ -133,11 +138,15 @@ async function start(withKey) {
   live.hidden = true;
   const c = { key: key, pending: [], deferred: [], asked: askedSession(), open: false, ended: false };
   c.started = c.asked;
-  c.inspector = Inspector(part("call-events-panel"), hide);
+  c.startedAt = new Date().toISOString();
+  c.inspector = Inspector(part("call-events-panel"), function (text) { return hide(text, c); });
   c.timeline = Timeline(live);
   c.runs = Runs(live);
   c.transport = transportChoice();
+  c.recorder = Recorder(Bundle.capped); // in the click: its AudioContext may start
+  Bundle.offer(live);
   call = c;
+  last = c;
   Controls.begin(c, send, function () { respond(c); });
   buttons(true);
   say("connecting… (" + (c.transport === "websocket" ? "WebSocket, through this server" : "WebRTC") + ")", "connecting");
@@ -146,8 +155,10 @@ async function start(withKey) {
     opened: function () { c.open = true; live.hidden = false; say("connected", "connected"); },
     message: function (data) { receive(c, data); },
     closed: function (reason, text) { end(c, reason, text); },
-    // What the call sends (static/call-input.js): the microphone, or the recording then silence.
-    mic: function (stream) { c.mic = c.outgoing = stream; meter(c, stream); buttons(true); },
+    // What the call sends (static/call-input.js): the microphone, or the recording then silence;
+    // recorded for the call's bundle as sent.
+    mic: function (stream) { c.mic = c.outgoing = stream; meter(c, stream); c.recorder.mic(stream); buttons(true); },
+    remote: function (stream) { c.recorder.remote(stream); }, // the model's audio over WebRTC
     said: function (text) { if (!call) say(part("call-status").textContent + " " + text, "ended"); },
   };
   try {
@@ -170,6 +181,7 @@ function end(c, reason, text, atGateway) {
   if (c.mic) c.mic.getTracks().forEach(function (track) { track.stop(); });
   Input.close(c);
   if (c.audio) c.audio.close();
+  c.recorder.stop();
   Controls.finish(c);
   if (c.link) c.link.close(Boolean(atGateway));
   if (!panel()) return;
@@ -185,6 +197,10 @@ function end(c, reason, text, atGateway) {
 function receive(c, data) {
   let event;
   try { event = JSON.parse(data); } catch (e) { event = { type: "(not JSON)", text: String(data).slice(0, 200) }; }
+  // The model's audio over WebSocket, recorded before the inspector shows its size only.
+  if (event.type === "response.output_audio.delta" && c.transport === "websocket" && typeof event.delta === "string") {
+    c.recorder.delta(event.delta);
+  }
   c.inspector.add("server", event);
   if (c.timeline) c.timeline.event(event);
   c.runs.event(event);
@@ -294,12 +310,25 @@ document.addEventListener("htmx:load", function () {
   if (call && !(here && here.dataset.inCall)) end(call, "the page's form was replaced", "", true);
 });
 
-// Do what a panel control asks: start, key (start with the ek_ key), hangup, mute, replay, or
-// take the input the sample select or the file input now names.
+// Open the bundle chosen in the panel's bundle-open, when no call runs.
+function openBundle() {
+  const input = part("bundle-open");
+  const file = input && input.files && input.files[0];
+  if (!file) return;
+  input.value = ""; // the same file chosen again opens again
+  if (call) Opened.said("Not opened: " + file.name + " opens when no call runs (hang up first).", "error");
+  else Opened.open(file, function (text) { return hide(text, null); });
+}
+
+// Do what a panel control asks: start, key (start with the ek_ key), hangup, mute, replay,
+// the input the sample select or the file input now names, bundle (download the last call's),
+// open (a bundle).
 export function run(action) {
   if (action === "sample" || action === "file") Input.choose(call, action);
   else if (action === "replay") Input.replay(call);
   else if (action === "start") start(false);
+  else if (action === "bundle" && last) Bundle.download(last, function (text) { return hide(text, last); });
+  else if (action === "open") openBundle();
   else if (action === "key") start(true);
   else if (action === "hangup" && call) end(call, "", "", true);
   else if (action === "mute" && call && call.mic) {

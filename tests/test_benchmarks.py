@@ -36,8 +36,12 @@ def test_first_load_weighs_every_asset_and_stays_under_41_kb_sent(bench, client)
     assert sent < raw / 2  # everything is sent compressed
     # 41 KB, not the beta page's 40: / is the GA form (issue 21), whose union panes draw about
     # 1.7 times the beta form's HTML. Under 40 would take the help texts or the unpicked union
-    # branches out of the first HTML, which the page without JavaScript still needs.
-    assert sent <= 41.0, f"first load is {sent} KB gzip, over the 41 KB budget"
+    # branches out of the first HTML, which the page without JavaScript still needs. Counted in
+    # bytes: a total rounded to 41.0 KB may be over it (each page's CSRF token packs a byte or
+    # two differently, so the row and this count need not agree to the byte).
+    sent_bytes = bench.first_load_sent()
+    assert abs(int(re.sub(r"\D", "", total[2].split("(")[1])) - sent_bytes) < 64
+    assert sent_bytes <= bench.FIRST_LOAD_BUDGET == 41 * 1024, f"first load is {sent_bytes} bytes"
 
 
 def test_proxy_rows_time_real_sends(bench) -> None:
@@ -109,3 +113,17 @@ def test_timeline_rows_draw_a_call_late_against_early(playwright_driver) -> None
     assert "baseline" in rows[0][0] and rows[1][0].startswith("update in its last 30 s")
     assert "24 marks" in rows[1][0]  # 6 turns: a speech, response, audio, latency each
     assert all(float(value) > 0 for _, value, *_ in rows)
+
+
+@pytest.mark.browser
+def test_bundle_rows_build_and_read_a_calls_bundle(playwright_driver) -> None:
+    """A made-up call's bundle is built and read back whole in the page (it fails otherwise)."""
+    from benchmarks.bench_bundle import bundle_rows
+
+    rows = bundle_rows(minutes=0.5, runs=1, driver=playwright_driver)
+    names = [what for what, *_ in rows]
+    assert "baseline" in names[0] and "baseline" in names[1]
+    assert names[2].startswith("bundle of a 0.5 min call built")
+    assert all(float(value) > 0 for _, value, *_ in rows)
+    # 30 s of PCM16 24 kHz per side, with headers and the events: a little over 2.7 MB.
+    assert 2.7 < float(rows[-1][1]) < 3.5

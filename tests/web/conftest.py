@@ -113,3 +113,30 @@ def start_prod(tmp_path: Path, free_port: Callable[[], int]) -> Iterator[Any]:
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def node_script(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], str]:
+    """Give ``run(script, stdin)``: the ES module ``script`` run in node beside a copy of every
+    static/*.js as ``*.mjs`` (``import * as Z from './call-zip.mjs'``), its stdout given."""
+    import shutil
+
+    binary = shutil.which("node")
+    if binary is None:
+        if os.environ.get("CI"):
+            raise AssertionError("node is not installed (scripts/test.sh installs it)")
+        pytest.skip("node is not installed")
+    folder = tmp_path_factory.mktemp("static")
+    root = Path(__file__).resolve().parent.parent.parent
+    for module in (root / "static").glob("*.js"):
+        shutil.copy(module, folder / (module.stem + ".mjs"))
+
+    def run(script: str, stdin: str) -> str:
+        (folder / "run.mjs").write_text(script, encoding="utf-8")
+        done = subprocess.run(
+            [str(binary), "run.mjs"], input=stdin, capture_output=True, text=True, cwd=folder
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    return run

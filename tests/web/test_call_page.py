@@ -20,6 +20,7 @@ TESTIDS = [
     "call-mute",
     "call-level",
     "call-status",
+    "bundle-open",
 ]
 LAZY = [
     "call-session.js",
@@ -29,6 +30,10 @@ LAZY = [
     "call-timeline.js",
     "call-input.js",
     "call-runs.js",
+    "call-bundle.js",
+    "call-bundle-open.js",
+    "call-recording.js",
+    "call-zip.js",
     "call.js",
 ]
 SAMPLES = Path(__file__).resolve().parents[2] / "static" / "samples"

@@ -22,6 +22,7 @@ def test_every_response_carries_the_security_headers(client, method, url) -> Non
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert "frame-ancestors 'none'" in csp
+    assert "media-src 'self' blob:" in csp  # an opened bundle's audio, nothing from elsewhere
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     response.close()
