@@ -70,11 +70,12 @@ export function Recorder(onCapped) {
   const input = Side(function () { onCapped("input"); });
   const output = Side(function () { onCapped("output"); });
   let context = null;
-  let ready = Promise.reject(new Error("no Web Audio"));
+  let ready = null; // the capture worklet loaded; a rejection made only when there is none
   try {
     context = new AudioContext({ sampleRate: RATE });
     ready = context.audioWorklet.addModule(new URL("./call-worklet.js", import.meta.url));
   } catch (e) { /* no recording: the bundle's WAVs stay empty */ }
+  if (!ready) ready = Promise.reject(new Error("no Web Audio"));
   ready.catch(function () { /* said by the empty recording */ });
   let stopped = false;
   function tap(side, stream) {
