@@ -195,6 +195,9 @@ function end(c, reason, text, atGateway) {
 
 // --- Events from the server ------------------------------------------------------------
 function receive(c, data) {
+  // Hung up here: what the gateway still sends while the hang-up is said is not taken, so the
+  // inspector, the timeline and the bundle hold the same call.
+  if (c.ended) return;
   let event;
   try { event = JSON.parse(data); } catch (e) { event = { type: "(not JSON)", text: String(data).slice(0, 200) }; }
   // The model's audio over WebSocket, recorded before the inspector shows its size only.
