@@ -7,9 +7,7 @@
 // speech_stopped) to the first audio or text delta of a response begun after it.
 // ES module: no inline script, no eval.
 import { el } from "./call-inspector.js";
-
-const FIRST_OUTPUT = new Set(["response.output_audio.delta", "response.output_audio_transcript.delta",
-  "response.output_text.delta", "output_audio_buffer.started"]);
+import { FIRST_OUTPUT, answers } from "./call-timeline.js";
 
 // A run's times: the VAD's (audio_start_ms, audio_end_ms, on the input audio's clock) less the
 // clock's value when the run began. That value is the run's start on this page's clock less
@@ -146,8 +144,7 @@ export function Runs(live, clock) {
       created.set((e.response && e.response.id) || "", t);
     } else if (FIRST_OUTPUT.has(type) && turn) {
       // A response begun before the end of speech (a typed message's) answers an earlier ask.
-      const began = created.get(e.response_id || "");
-      if (began !== undefined && began < turn.stopAt) return;
+      if (!answers(created.get(e.response_id || ""), turn.stopAt)) return;
       const answered = turn.segment;
       if (answered) answered.latency = Math.round(t - turn.stopAt);
       turn = null;

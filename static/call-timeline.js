@@ -16,8 +16,13 @@ const BUCKET_MS = 100; // one level point per bucket (its loudest frame)
 const CHUNK = 100; // level points per polyline: only the last one is rewritten
 const LANES = { mic: [2, 22], speech: [26, 12], audio: [42, 12], response: [58, 12], latency: [74, 12] };
 const HEIGHT = 90;
-const FIRST_OUTPUT = new Set(["response.output_audio.delta", "response.output_audio_transcript.delta",
+// The events that are a response's first output, when first: a turn's latency ends at one
+// (static/call-runs.js measures runs by the same rule).
+export const FIRST_OUTPUT = new Set(["response.output_audio.delta", "response.output_audio_transcript.delta",
   "response.output_text.delta", "output_audio_buffer.started"]);
+// Whether a response that began at ``began`` (page ms; undefined: not seen) answers the turn
+// whose speech ended at ``stopAt``: one begun before (a typed message's) answers an earlier ask.
+export function answers(began, stopAt) { return !(began !== undefined && began < Math.floor(stopAt)); }
 const MAX_LINES = 8; // events listed behind one mark (the rest counted)
 
 function svg(tag, attrs) {
@@ -219,7 +224,7 @@ export function Timeline(live, clock) {
     }
     // A response begun before the end of speech (a typed message's, still streaming) answers
     // an earlier ask, not this turn.
-    if (turn && !(response && Number(response.dataset.startMs) < Math.floor(turn.stopAt))) {
+    if (turn && answers(response ? Number(response.dataset.startMs) : undefined, turn.stopAt)) {
       const ms = Math.round(t - turn.stopAt);
       const node = mark("latency", "turn-latency", turn.stopAt, t, "Latency " + ms + " ms");
       node.dataset.ms = String(ms);
