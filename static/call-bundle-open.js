@@ -23,7 +23,7 @@ export function said(text, state) {
   let line = V.part("bundle-said");
   if (!line) {
     line = el("p", { class: "hint", role: "status", "data-call-part": "bundle-said", "data-testid": "bundle-said" });
-    input.closest("label").after(line);
+    input.after(line);
   }
   line.textContent = text;
   line.dataset.state = state;
