@@ -1,6 +1,7 @@
 """The model of a JSON node: a value in the body, with what it answers about itself.
 
-Every node class (``leaf_nodes``, ``container_nodes``) answers the same few questions, so code
+Every node class (``leaf_nodes``, ``container_nodes``, ``union_nodes``) answers the same few
+questions, so code
 elsewhere asks the node and never tests its class:
 
 * how it is read from form data (:meth:`Node.read`) and filled from a body (:meth:`Node.fill`);
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from playground.model.form_names import steps
 from playground.model.json_values import json_label
+from playground.model.labels import readable_key
 
 if TYPE_CHECKING:
     from playground.model.form_data import FormData
@@ -366,17 +368,6 @@ class Node:
         return False
 
 
-#: Words of a key written as a person reads them (a unit goes in brackets).
-_WORDS = {"id": "ID", "url": "URL", "mcp": "MCP", "vad": "VAD", "api": "API", "ms": "(ms)"}
-
-
-def readable_key(key: str) -> str:
-    """Give a JSON key as words: ``silence_duration_ms`` -> "Silence duration (ms)"."""
-    words = [_WORDS.get(word, word) for word in key.replace("-", "_").split("_") if word]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
-
-
 @dataclass
 class Branch:
     """One alternative of a union: its key in the form, its label and its node.
@@ -407,22 +398,3 @@ def _item(value: Any, name: str) -> Any:
     if isinstance(value, list) and name.isdigit() and int(name) < len(value):
         return value[int(name)]
     return OMIT
-
-
-def update_path(root: Node, path: str) -> str:
-    """Give the body path of the smallest value that holds the field at ``path`` (a form or
-    body path) and can be sent alone in an update: the outermost value on the way that must be
-    sent whole (:attr:`Node.sent_whole`), else the field itself. The first step (the object an
-    update names, ``session``) does not count: an update always sends it in part."""
-    node: Node | None = root
-    names: list[str] = []
-    for depth, (name, key) in enumerate(steps(path)):
-        node = node.child(name) if node is not None else None
-        names.append(name)
-        if node is None:
-            break
-        if depth and node.sent_whole:
-            return ".".join(names)
-        branch = node.branch(key) if key else None
-        node = branch.node if branch is not None else node
-    return ".".join(part for part, _ in steps(path))

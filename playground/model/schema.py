@@ -2,7 +2,8 @@
 
 The walker knows nothing about Flask, Jinja or WTForms: schema in, node tree out. The node
 classes (what each kind of value answers) live in :mod:`playground.model.nodes`,
-:mod:`playground.model.leaf_nodes` and :mod:`playground.model.container_nodes`; the names of
+:mod:`playground.model.leaf_nodes`, :mod:`playground.model.container_nodes` and
+:mod:`playground.model.union_nodes`; the names of
 the form's inputs in :mod:`playground.model.form_names`.
 """
 
@@ -13,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypedDict
 
-from playground.model.container_nodes import ArrayNode, ObjectNode, UnionNode
+from playground.model.container_nodes import ArrayNode, ObjectNode
 from playground.model.form_names import join, json_path
 from playground.model.json_values import const_of as _const_of
 from playground.model.json_values import schema_types as _types
@@ -28,6 +29,7 @@ from playground.model.leaf_nodes import (
 )
 from playground.model.nodes import Branch, Node
 from playground.model.select_union import SelectUnionNode, picked_string
+from playground.model.union_nodes import UnionNode
 
 __all__ = [
     "ArrayNode",

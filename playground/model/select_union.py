@@ -12,10 +12,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from playground.model.container_nodes import UnionNode
 from playground.model.form_names import CUSTOM, branch_path
 from playground.model.leaf_nodes import ENTER_A_VALUE, StringNode
 from playground.model.nodes import OMIT, Branch, Part
+from playground.model.union_nodes import UnionNode
 
 if TYPE_CHECKING:
     from playground.model.form_data import FormData

@@ -15,7 +15,8 @@ from playground.model.call_spec import call_spec
 from playground.model.deprecations import deprecation_of
 from playground.model.form_budget import MAX_CONTROLS
 from playground.model.form_names import join, json_path
-from playground.model.nodes import Node, update_path
+from playground.model.nodes import Node
+from playground.model.update_paths import update_path
 from playground.presets import presets_for
 from playground.snippets import GATEWAY_PLACEHOLDER, VERBATIM_URL
 from playground.web.app_operations import where_calls_start_here

@@ -1,6 +1,6 @@
 """Live changes that apply: during a mock call (a Python aiortc caller), every GA field the API
 lets change mid-call is changed with the smallest ``session.update`` the page sends for it (the
-value at the field's update path, :func:`playground.model.nodes.update_path`), and each comes
+value at the field's update path, :func:`playground.model.update_paths.update_path`), and each comes
 back in ``session.updated`` or as the API's own refusal."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from playground.model.nodes import Node, update_path
+from playground.model.nodes import Node
+from playground.model.update_paths import update_path
 
 from .conftest import LOUD, mic_frames_pass, place_call, wait_until
 

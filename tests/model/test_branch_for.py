@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from playground.mock.responses import success
-from playground.model.container_nodes import UnionNode
 from playground.model.form_filler import form_from_body
 from playground.model.form_names import branch_path, join
 from playground.model.form_reader import build_body
 from playground.model.nodes import Branch, Node
 from playground.model.operations import Operation, all_operations, get_operation
+from playground.model.union_nodes import UnionNode
 from playground.model.validation import validate_body
 from playground.snippets.literals import typed_values
 

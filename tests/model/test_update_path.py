@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from playground.model.form_names import json_path
-from playground.model.nodes import update_path
+from playground.model.update_paths import update_path
 
 
 @pytest.mark.parametrize(
